@@ -1,0 +1,50 @@
+//! Builds the index at compile time: parses the corpus with the crate's own parser, analyzes
+//! it with the crate's own analyzer (the very files the runtime uses, included by path), and
+//! writes `$OUT_DIR/index.bin`, which `src/search.rs` embeds.
+//!
+//! The corpus is `data/papers.txt`, or the file named by the `PAPERS` environment variable
+//! (a path relative to the crate root, or absolute).
+
+#![allow(dead_code)]
+
+#[path = "src/analyze.rs"]
+mod analyze;
+#[path = "src/corpus.rs"]
+mod corpus;
+#[path = "src/format.rs"]
+mod format;
+#[path = "src/index.rs"]
+mod index;
+
+use std::path::PathBuf;
+
+/// The corpus embedded when `PAPERS` is not set.
+const DEFAULT_CORPUS: &str = "data/papers.txt";
+
+fn main() {
+    if let Err(message) = try_main() {
+        // A corpus error already reads `path:line: problem; what to do`: print it alone, with
+        // no panic backtrace around it.
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn try_main() -> Result<(), String> {
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
+    println!("cargo:rerun-if-env-changed=PAPERS");
+    for source in ["src/analyze.rs", "src/corpus.rs", "src/format.rs", "src/index.rs"] {
+        println!("cargo:rerun-if-changed={source}");
+    }
+    let corpus = match std::env::var_os("PAPERS") {
+        Some(p) if !p.is_empty() => root.join(p),
+        _ => root.join(DEFAULT_CORPUS),
+    };
+    println!("cargo:rerun-if-changed={}", corpus.display());
+
+    let papers = corpus::load(&corpus).map_err(|e| e.to_string())?;
+    let bytes = index::build(&papers).map_err(|e| format!("{}: cannot build the index: {e}", corpus.display()))?;
+    let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join("index.bin");
+    std::fs::write(&out, bytes).map_err(|e| format!("{}: cannot write the index: {e}", out.display()))?;
+    Ok(())
+}

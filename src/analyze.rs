@@ -1,0 +1,329 @@
+//! Analyze: text → tokens. The one analyzer of paper-search.
+//!
+//! `build.rs` compiles this very file (through `#[path]`) to index the corpus, and the query
+//! side calls it on what people type, so both sides always agree on what a word is. Any change
+//! to the output of [`tokens`] must bump [`ANALYZER_VERSION`]: the index header records it and
+//! the reader refuses an index written by another analyzer.
+//!
+//! A token goes through these steps:
+//!
+//! 1. **Split** on anything that is not a letter or a digit. Apostrophes inside a word are
+//!    dropped (`don't` → `dont`) and a possessive `'s` ends the word (`Arjovsky's` →
+//!    `arjovsky`). LaTeX accent commands left in scraped text are read as the accent they
+//!    stand for (`K\"onig` is one word, `König`).
+//! 2. **Fold**: Unicode compatibility decomposition (NFKD), combining marks dropped (so `König`,
+//!    `K\"onig` and `Konig` are all `konig`), lower case, and a few letters that do not
+//!    decompose spelled out (`ß` → `ss`, `æ` → `ae`, `ø` → `o`, ...). The folded form is the
+//!    token's [`Token::word`]; prefix and typo matching work on it.
+//! 3. **Stem** with the Snowball English stemmer: [`Token::term`] is what the inverted index
+//!    stores (`networks` → `network`).
+//!
+//! Stop words are kept in the index; [`is_stop_word`] lets the query side leave them out of
+//! scoring when a query has other words, so they neither dominate scores nor make a query of
+//! only stop words return nothing.
+
+use std::ops::Range;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// Version of the analyzer's output, recorded in the index header.
+pub const ANALYZER_VERSION: u32 = 1;
+
+/// Longest word, in bytes after folding, that is indexed; longer runs (base64 blobs, DNA
+/// strings) are cut to this length so that one token cannot blow up the term dictionary.
+pub const MAX_WORD_BYTES: usize = 64;
+
+/// One word of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Folded surface form: `König` → `konig`, `Grokking` → `grokking`.
+    pub word: String,
+    /// Stemmed form of `word`, the unit of the inverted index: `learned` → `learn`.
+    pub term: String,
+    /// Byte range of the word in the analyzed text (UTF-8 boundaries of the original text).
+    pub span: Range<usize>,
+}
+
+/// The analyzer: holds the stemmer so that callers analyzing many texts create it once.
+pub struct Analyzer {
+    stemmer: Stemmer,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Analyzer {
+    /// An English analyzer.
+    pub fn new() -> Self {
+        Analyzer { stemmer: Stemmer::create(Algorithm::English) }
+    }
+
+    /// Splits, folds and stems `text` into tokens, in text order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use paper_search::analyze::Analyzer;
+    /// let terms: Vec<String> =
+    ///     Analyzer::new().tokens("K\\\"onig's Grokking").into_iter().map(|t| t.term).collect();
+    /// assert_eq!(terms, ["konig", "grokk"]);
+    /// ```
+    pub fn tokens(&self, text: &str) -> Vec<Token> {
+        words(text)
+            .into_iter()
+            .map(|(word, span)| Token { term: self.stem(&word), word, span })
+            .collect()
+    }
+
+    /// Stems one folded word.
+    pub fn stem(&self, word: &str) -> String {
+        // The stemmer is written for letters; words with digits (`3d`, `gpt4`) stay as they are.
+        if word.chars().any(|c| c.is_ascii_digit()) {
+            word.to_string()
+        } else {
+            self.stemmer.stem(word).into_owned()
+        }
+    }
+}
+
+/// Splits and folds `text` into words with their byte spans, without stemming.
+pub fn words(text: &str) -> Vec<(String, Range<usize>)> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut word = String::new();
+    let mut start = 0;
+    let mut end = 0;
+
+    fn flush(out: &mut Vec<(String, Range<usize>)>, word: &mut String, start: usize, end: usize) {
+        if !word.is_empty() {
+            let mut w = std::mem::take(word);
+            truncate_to_boundary(&mut w, MAX_WORD_BYTES);
+            out.push((w, start..end));
+        }
+    }
+
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            if word.is_empty() {
+                start = i;
+            }
+            fold_char(c, &mut word);
+            end = i + c.len_utf8();
+            continue;
+        }
+        // A LaTeX accent command (`\"o`, `\'{e}`) stands for an accented letter: skip it and
+        // keep reading the word.
+        if c == '\\' {
+            let rest = &text[i + 1..];
+            if let Some(skip) = latex_accent_len(rest) {
+                if word.is_empty() {
+                    start = i;
+                }
+                for _ in 0..skip {
+                    chars.next();
+                }
+                continue;
+            }
+        }
+        // A brace closing a LaTeX accent group (`\"{o}`) does not end the word.
+        if c == '}' && !word.is_empty() && end == i {
+            if let Some(&(_, next)) = chars.peek() {
+                if next.is_alphanumeric() && text[..i].ends_with(|p: char| p.is_alphanumeric()) {
+                    let before = &text[..i];
+                    if before.len() >= 2 && before[..before.len() - 1].ends_with('{') {
+                        continue;
+                    }
+                }
+            }
+        }
+        if (c == '\'' || c == '\u{2019}') && !word.is_empty() && end == i {
+            let mut ahead = chars.clone();
+            match ahead.next() {
+                // Possessive: `Arjovsky's` is `arjovsky`.
+                Some((_, 's')) if ahead.peek().is_none_or(|&(_, n)| !n.is_alphanumeric()) => {
+                    chars.next();
+                    flush(&mut out, &mut word, start, end);
+                    continue;
+                }
+                // Contraction: `don't` is `dont`.
+                Some((_, n)) if n.is_alphanumeric() => continue,
+                _ => {}
+            }
+        }
+        flush(&mut out, &mut word, start, end);
+    }
+    flush(&mut out, &mut word, start, end);
+    out
+}
+
+/// Folds one word the same way [`words`] folds text (for callers holding a single word).
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+/// Whether a folded word is an English stop word: a word so common that it says nothing
+/// about what a paper is about.
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.binary_search(&word).is_ok()
+}
+
+/// English stop words (sorted: looked up by binary search).
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "being",
+    "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "each", "for",
+    "from", "had", "has", "have", "having", "how", "i", "if", "in", "into", "is", "it", "its",
+    "itself", "may", "more", "most", "much", "must", "no", "nor", "not", "of", "on", "only", "or",
+    "other", "our", "ours", "over", "same", "shall", "should", "so", "some", "such", "than",
+    "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those",
+    "through", "to", "too", "under", "until", "up", "upon", "us", "very", "via", "was", "we",
+    "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "why", "will",
+    "with", "within", "without", "would", "yet", "you", "your",
+];
+
+/// Appends the folded form of `c` to `out`.
+fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    decompose_compatible(c, |d| {
+        if is_combining_mark(d) {
+            return;
+        }
+        match d {
+            'ß' | 'ẞ' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'ø' | 'Ø' => out.push('o'),
+            'ł' | 'Ł' => out.push('l'),
+            'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+            'þ' | 'Þ' => out.push_str("th"),
+            'ı' => out.push('i'),
+            // Decomposition can yield non-word characters (`½` → `1⁄2`); keep letters and digits.
+            d if d.is_alphanumeric() => out.extend(d.to_lowercase()),
+            _ => {}
+        }
+    });
+}
+
+/// If `rest` (the text after a backslash) starts with a LaTeX accent command applied to a
+/// letter (`"o`, `'{e}`, `^a`), returns how many chars to skip to reach the letter.
+fn latex_accent_len(rest: &str) -> Option<usize> {
+    let mut it = rest.chars();
+    let accent = it.next()?;
+    if !matches!(accent, '"' | '\'' | '`' | '^' | '~' | '=' | '.' | 'c' | 'v' | 'u' | 'H') {
+        return None;
+    }
+    match it.next()? {
+        // Letter accents (`\c c`, `\v s`) need a brace or a space; `\cite` must not match.
+        '{' if it.next()?.is_alphabetic() => Some(2),
+        n if n.is_alphabetic() && !accent.is_alphabetic() => Some(1),
+        _ => None,
+    }
+}
+
+/// Cuts `s` to at most `max` bytes on a char boundary.
+fn truncate_to_boundary(s: &mut String, max: usize) {
+    if s.len() > max {
+        let mut cut = max;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        Analyzer::new().tokens(text).into_iter().map(|t| t.term).collect()
+    }
+
+    fn folded(text: &str) -> Vec<String> {
+        words(text).into_iter().map(|(w, _)| w).collect()
+    }
+
+    #[test]
+    fn diacritics_fold_three_ways_to_one_word() {
+        assert_eq!(folded("König"), ["konig"]);
+        assert_eq!(folded("K\\\"onig"), ["konig"]);
+        assert_eq!(folded("Konig"), ["konig"]);
+        assert_eq!(folded("K\\\"{o}nig"), ["konig"]);
+        assert_eq!(folded("Erdős café naïve"), ["erdos", "cafe", "naive"]);
+    }
+
+    #[test]
+    fn letters_without_decomposition_are_spelled_out() {
+        assert_eq!(folded("Straße Æther Øresund Łódź"), ["strasse", "aether", "oresund", "lodz"]);
+    }
+
+    #[test]
+    fn case_folds_and_compatibility_forms_normalize() {
+        assert_eq!(folded("GROKKING ﬁne Ｆｕｌｌ"), ["grokking", "fine", "full"]);
+    }
+
+    #[test]
+    fn stems_english_words() {
+        assert_eq!(terms("Grokking networks learned"), ["grokk", "network", "learn"]);
+        assert_eq!(terms("minimization minimizes"), ["minim", "minim"]);
+    }
+
+    #[test]
+    fn words_with_digits_are_not_stemmed() {
+        assert_eq!(terms("3D GPT4s 2.5le"), ["3d", "gpt4s", "2", "5le"]);
+    }
+
+    #[test]
+    fn splits_on_punctuation_and_math() {
+        assert_eq!(folded("3<z<10"), ["3", "z", "10"]);
+        assert_eq!(folded("mathcal{O}(n)"), ["mathcal", "o", "n"]);
+        assert_eq!(folded("fine-tuning"), ["fine", "tuning"]);
+    }
+
+    #[test]
+    fn apostrophes_join_contractions_and_end_possessives() {
+        assert_eq!(folded("don't Arjovsky's model’s"), ["dont", "arjovsky", "model"]);
+        assert_eq!(folded("'quoted'"), ["quoted"]);
+    }
+
+    #[test]
+    fn latex_commands_that_are_not_accents_split_words() {
+        assert_eq!(folded("\\cite{x} a\\\\b"), ["cite", "x", "a", "b"]);
+    }
+
+    #[test]
+    fn spans_point_into_the_original_text() {
+        let text = "Über K\\\"onig’s α-test";
+        let spans: Vec<&str> = words(text).into_iter().map(|(_, s)| &text[s]).collect();
+        assert_eq!(spans, ["Über", "K\\\"onig", "α", "test"]);
+    }
+
+    #[test]
+    fn long_runs_are_cut_on_a_char_boundary() {
+        let long = "é".repeat(100);
+        let w = &folded(&long)[0];
+        assert!(w.len() <= MAX_WORD_BYTES);
+        assert_eq!(w, &"e".repeat(MAX_WORD_BYTES));
+    }
+
+    #[test]
+    fn stop_word_list_is_sorted_and_lowercase() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_stop_word("the") && is_stop_word("of") && !is_stop_word("network"));
+    }
+
+    #[test]
+    fn fold_matches_words_on_a_single_word() {
+        assert_eq!(fold("Kö"), "ko");
+    }
+}

@@ -1,0 +1,41 @@
+//! paper-search: instant, offline search over a corpus of research papers, in WebAssembly.
+//!
+//! The corpus and its inverted index are built into the module at compile time (`build.rs`
+//! runs this crate's own [`corpus`], [`analyze`] and [`index`] code on the corpus file), so a
+//! page needs no server: it loads the module and asks it questions.
+//!
+//! The pipeline, one module per stage (ARCHITECTURE.md maps them):
+//!
+//! - [`corpus`]: parse a corpus file into papers (build time);
+//! - [`analyze`]: text → tokens, the one analyzer shared by indexing and querying;
+//! - [`index`] and [`format`]: build the inverted index and read its versioned bytes;
+//! - [`query`]: what a person typed → words to look up;
+//! - [`rank`]: BM25F and top-k;
+//! - [`snippet`]: highlighted text segments;
+//! - [`search`]: the native API tying them together;
+//! - `wasm` (wasm32 only): the JavaScript API, the one file that touches wasm-bindgen.
+//!
+//! # Example
+//!
+//! ```
+//! use paper_search::search::{SearchOptions, Searcher};
+//!
+//! let searcher = Searcher::embedded().expect("the embedded index reads");
+//! let results = searcher.search("linear bandits", &SearchOptions { limit: 3 });
+//! for hit in &results.hits {
+//!     println!("{:.2} {}", hit.score, hit.title);
+//! }
+//! assert_eq!(results.hits.len(), 3);
+//! ```
+
+pub mod analyze;
+pub mod corpus;
+pub mod format;
+pub mod index;
+pub mod query;
+pub mod rank;
+pub mod search;
+pub mod snippet;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
