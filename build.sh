@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# paper-search: build, serve and test.
+#
+#   ./build.sh            build www/ ready to serve (release wasm, wasm-opt, sizes printed)
+#   ./build.sh serve      set up what is missing, build, and serve www/ on 127.0.0.1
+#   ./build.sh test       set up what is missing, then run every test (native, wasm in
+#                         Chromium and Firefox, wasm-pack, end-to-end page tests)
+#   ./build.sh setup      only install what is missing
+#
+# PAPERS=path/to/corpus ./build.sh   embeds another corpus (default: data/papers.txt).
+# PORT=8000 ./build.sh serve         chooses the port.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")" && pwd)
+cd "$root"
+export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
+
+usage() {
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  exit 2
+}
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# The wasm-bindgen CLI must equal the crate version from Cargo.lock, or the generated glue and
+# the test runner disagree with the crate.
+check_wasm_bindgen() {
+  local want have
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')
+  if [ "$want" != "$have" ]; then
+    echo "build.sh: wasm-bindgen CLI is '${have:-missing}', the crate pins $want; run ./build.sh setup" >&2
+    exit 1
+  fi
+}
+
+# An absolute PAPERS path, so that cargo (which runs build.rs from the crate root) finds it.
+resolve_papers() {
+  if [ -n "${PAPERS:-}" ]; then
+    case "$PAPERS" in
+      /*) ;;
+      *) PAPERS="$(cd "$(dirname "$PAPERS")" && pwd)/$(basename "$PAPERS")" ;;
+    esac
+    export PAPERS
+  fi
+}
+
+# Builds the release wasm and its JavaScript glue into www/pkg. The new files are written to a
+# temporary folder and moved into place only when every step succeeded, so a failed build
+# leaves the previous good one untouched.
+build() {
+  check_wasm_bindgen
+  resolve_papers
+  say "building the wasm module${PAPERS:+ for $PAPERS}"
+  cargo build --release --lib --target wasm32-unknown-unknown
+  local tmp="www/.pkg.tmp"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  wasm-bindgen --target web --out-dir "$tmp" target/wasm32-unknown-unknown/release/paper_search.wasm
+  wasm-opt -Oz --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+    "$tmp/paper_search_bg.wasm" -o "$tmp/paper_search_bg.wasm"
+  rm -rf www/pkg.old
+  [ -d www/pkg ] && mv www/pkg www/pkg.old
+  mv "$tmp" www/pkg
+  rm -rf www/pkg.old
+  node scripts/sizes.mjs www/pkg/paper_search_bg.wasm www/pkg/paper_search.js www/index.html www/app.js www/style.css
+}
+
+serve() {
+  node scripts/serve.mjs www "${PORT:-8000}"
+}
+
+# The native tests always run on the default corpus: their expectations are about it.
+test_native() {
+  say "native tests (cargo test)"
+  env -u PAPERS cargo test --all-targets
+  env -u PAPERS cargo test --doc
+}
+
+test_wasm() {
+  check_wasm_bindgen
+  say "wasm tests in headless Chromium (tests/web.rs)"
+  env -u PAPERS CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    CHROMEDRIVER=/usr/bin/chromedriver \
+    cargo test --target wasm32-unknown-unknown --test web
+  say "wasm tests in headless Firefox (tests/web.rs)"
+  env -u PAPERS CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    GECKODRIVER="$(command -v geckodriver)" \
+    cargo test --target wasm32-unknown-unknown --test web
+  say "wasm tests through wasm-pack (wasm-pack test --headless --chrome)"
+  env -u PAPERS CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome -- --test web
+}
+
+test_e2e() {
+  say "end-to-end tests of the page in headless Chromium"
+  node --test --test-concurrency=1 tests/e2e/
+}
+
+cmd=${1:-build}
+case "$cmd" in
+  build)
+    scripts/setup.sh --build
+    build
+    ;;
+  serve)
+    scripts/setup.sh
+    build
+    serve
+    ;;
+  setup)
+    scripts/setup.sh
+    ;;
+  test)
+    scripts/setup.sh
+    test_native
+    (unset PAPERS; build)
+    test_wasm
+    test_e2e
+    ;;
+  -h | --help | help) usage ;;
+  *)
+    echo "build.sh: unknown command '$cmd'" >&2
+    usage
+    ;;
+esac

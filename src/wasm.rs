@@ -1,0 +1,125 @@
+//! The JavaScript API: the one file that touches wasm-bindgen.
+//!
+//! The embedded index is opened once, when the module starts; each call passes a query string
+//! in and gets plain objects back (through serde-wasm-bindgen), typed by the TypeScript
+//! declarations below. No input makes a call throw: a query that is not a string, options that
+//! are not an object or a limit that is not a number fall back to the defaults.
+
+use std::sync::OnceLock;
+
+use wasm_bindgen::prelude::*;
+
+use crate::search::{SearchOptions, Searcher, MAX_LIMIT};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** A run of text that matched the query (`hit`) or did not. */
+export interface Segment { text: string; hit: boolean; }
+
+/** One search result. */
+export interface Hit {
+  /** The paper's 0-based position in the corpus. */
+  id: number;
+  title: string;
+  /** BM25F score: larger is better; only comparable within one search. */
+  score: number;
+  /** The whole title, split into matched and unmatched runs. */
+  titleSegments: Segment[];
+  /** The part of the abstract with the most matched words. */
+  snippet: Segment[];
+}
+
+/** What `search` returns. */
+export interface SearchResults {
+  /** Best first, at most `limit` of them. */
+  hits: Hit[];
+  /** How many papers matched in all. */
+  total: number;
+  /** Whether the query had more words than are looked up. */
+  truncated: boolean;
+}
+
+export interface SearchOptions {
+  /** Most hits to return (default 10, at most 1000). */
+  limit?: number;
+}
+
+/** A paper, whole. */
+export interface Paper { id: number; title: string; abstract: string; }
+
+export interface Stats {
+  papers: number;
+  terms: number;
+  words: number;
+  formatVersion: number;
+  analyzerVersion: number;
+}
+"#;
+
+static SEARCHER: OnceLock<Searcher<'static>> = OnceLock::new();
+
+/// Opens the embedded index; runs once when the module is instantiated.
+///
+/// # Errors
+///
+/// Throws only if the embedded index cannot be read (a broken build), so that a page's
+/// `init()` fails visibly instead of every search returning nothing.
+#[wasm_bindgen(start)]
+pub fn start() -> Result<(), JsError> {
+    #[cfg(feature = "console_error_panic_hook")]
+    console_error_panic_hook::set_once();
+    let searcher = Searcher::embedded().map_err(|e| JsError::new(&e.to_string()))?;
+    let _ = SEARCHER.set(searcher);
+    Ok(())
+}
+
+fn searcher() -> Result<&'static Searcher<'static>, JsError> {
+    SEARCHER.get().ok_or_else(|| JsError::new("paper-search is not initialized: await init() first"))
+}
+
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
+    serde_wasm_bindgen::to_value(value).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Searches the papers: hits best first, with highlighted title and snippet segments.
+///
+/// Any query is valid: one with no words (empty, spaces, punctuation) finds nothing.
+#[wasm_bindgen(unchecked_return_type = "SearchResults")]
+pub fn search(
+    #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SearchOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let text = query.as_string().unwrap_or_default();
+    to_js(&searcher()?.search(&text, &options_from(&options)))
+}
+
+/// The paper with this id, or `undefined` when there is none.
+#[wasm_bindgen(unchecked_return_type = "Paper | undefined")]
+pub fn paper(#[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Result<JsValue, JsError> {
+    let record = id
+        .as_f64()
+        .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= f64::from(u32::MAX))
+        .and_then(|f| searcher().ok()?.paper(f as u32));
+    match record {
+        Some(r) => to_js(&r),
+        None => Ok(JsValue::UNDEFINED),
+    }
+}
+
+/// Paper count, term count and the index's format and analyzer versions.
+#[wasm_bindgen(unchecked_return_type = "Stats")]
+pub fn stats() -> Result<JsValue, JsError> {
+    to_js(&searcher()?.stats())
+}
+
+/// Reads `{ limit }` leniently: anything that is not a usable number keeps the default.
+fn options_from(options: &JsValue) -> SearchOptions {
+    let mut out = SearchOptions::default();
+    if options.is_object() {
+        let limit = js_sys::Reflect::get(options, &JsValue::from_str("limit")).ok().and_then(|v| v.as_f64());
+        if let Some(limit) = limit.filter(|l| l.is_finite() && *l >= 0.0) {
+            out.limit = (limit.floor() as usize).min(MAX_LIMIT);
+        }
+    }
+    out
+}
