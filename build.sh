@@ -71,6 +71,13 @@ serve() {
   node scripts/serve.mjs www "${PORT:-8000}"
 }
 
+lint() {
+  say "lints (rustfmt, clippy native and wasm32)"
+  cargo fmt --check
+  cargo clippy --all-targets -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+}
+
 # The native tests always run on the default corpus: their expectations are about it.
 test_native() {
   say "native tests (cargo test)"
@@ -89,7 +96,7 @@ test_wasm() {
     GECKODRIVER="$(command -v geckodriver)" \
     cargo test --target wasm32-unknown-unknown --test web
   say "wasm tests through wasm-pack (wasm-pack test --headless --chrome)"
-  env -u PAPERS CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome -- --test web
+  env -u PAPERS CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome
 }
 
 test_e2e() {
@@ -113,6 +120,7 @@ case "$cmd" in
     ;;
   test)
     scripts/setup.sh
+    lint
     test_native
     (unset PAPERS; build)
     test_wasm

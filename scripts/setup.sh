@@ -27,6 +27,13 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
+for component in rustfmt clippy; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+    say "adding the $component component"
+    rustup component add "$component"
+  fi
+done
+
 want=$(wasm_bindgen_version)
 if [ -z "$want" ]; then
   echo "setup: Cargo.lock names no wasm-bindgen version; run 'cargo generate-lockfile'" >&2

@@ -73,10 +73,7 @@ impl Analyzer {
     /// assert_eq!(terms, ["konig", "grokk"]);
     /// ```
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        words(text)
-            .into_iter()
-            .map(|(word, span)| Token { term: self.stem(&word), word, span })
-            .collect()
+        words(text).into_iter().map(|(word, span)| Token { term: self.stem(&word), word, span }).collect()
     }
 
     /// Stems one folded word.
@@ -129,16 +126,14 @@ pub fn words(text: &str) -> Vec<(String, Range<usize>)> {
                 continue;
             }
         }
-        // A brace closing a LaTeX accent group (`\"{o}`) does not end the word.
-        if c == '}' && !word.is_empty() && end == i {
-            if let Some(&(_, next)) = chars.peek() {
-                if next.is_alphanumeric() && text[..i].ends_with(|p: char| p.is_alphanumeric()) {
-                    let before = &text[..i];
-                    if before.len() >= 2 && before[..before.len() - 1].ends_with('{') {
-                        continue;
-                    }
-                }
-            }
+        // A brace closing a LaTeX accent group (`\"{o}nig`) does not end the word.
+        if c == '}'
+            && !word.is_empty()
+            && end == i
+            && closes_accent_group(&text[..i])
+            && chars.peek().is_some_and(|&(_, next)| next.is_alphanumeric())
+        {
+            continue;
         }
         if (c == '\'' || c == '\u{2019}') && !word.is_empty() && end == i {
             let mut ahead = chars.clone();
@@ -177,15 +172,14 @@ pub fn is_stop_word(word: &str) -> bool {
 
 /// English stop words (sorted: looked up by binary search).
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "being",
-    "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "each", "for",
-    "from", "had", "has", "have", "having", "how", "i", "if", "in", "into", "is", "it", "its",
-    "itself", "may", "more", "most", "much", "must", "no", "nor", "not", "of", "on", "only", "or",
-    "other", "our", "ours", "over", "same", "shall", "should", "so", "some", "such", "than",
-    "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those",
-    "through", "to", "too", "under", "until", "up", "upon", "us", "very", "via", "was", "we",
-    "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "why", "will",
-    "with", "within", "without", "would", "yet", "you", "your",
+    "a", "about", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "being", "between", "both",
+    "but", "by", "can", "could", "did", "do", "does", "doing", "each", "for", "from", "had", "has", "have", "having",
+    "how", "i", "if", "in", "into", "is", "it", "its", "itself", "may", "more", "most", "much", "must", "no", "nor",
+    "not", "of", "on", "only", "or", "other", "our", "ours", "over", "same", "shall", "should", "so", "some", "such",
+    "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through",
+    "to", "too", "under", "until", "up", "upon", "us", "very", "via", "was", "we", "were", "what", "when", "where",
+    "whether", "which", "while", "who", "whom", "why", "will", "with", "within", "without", "would", "yet", "you",
+    "your",
 ];
 
 /// Appends the folded form of `c` to `out`.
@@ -219,7 +213,7 @@ fn fold_char(c: char, out: &mut String) {
 fn latex_accent_len(rest: &str) -> Option<usize> {
     let mut it = rest.chars();
     let accent = it.next()?;
-    if !matches!(accent, '"' | '\'' | '`' | '^' | '~' | '=' | '.' | 'c' | 'v' | 'u' | 'H') {
+    if !is_latex_accent(accent) {
         return None;
     }
     match it.next()? {
@@ -228,6 +222,20 @@ fn latex_accent_len(rest: &str) -> Option<usize> {
         n if n.is_alphabetic() && !accent.is_alphabetic() => Some(1),
         _ => None,
     }
+}
+
+/// Whether `before` (the text up to a `}`) ends with `\X{c`: a LaTeX accent group on one letter.
+fn closes_accent_group(before: &str) -> bool {
+    let mut back = before.chars().rev();
+    match (back.next(), back.next(), back.next(), back.next()) {
+        (Some(letter), Some('{'), Some(accent), Some('\\')) => letter.is_alphabetic() && is_latex_accent(accent),
+        _ => false,
+    }
+}
+
+/// The characters that follow a backslash in a LaTeX accent command (`\"o`, `\c{c}`).
+fn is_latex_accent(c: char) -> bool {
+    matches!(c, '"' | '\'' | '`' | '^' | '~' | '=' | '.' | 'c' | 'v' | 'u' | 'H')
 }
 
 /// Cuts `s` to at most `max` bytes on a char boundary.

@@ -103,7 +103,10 @@ pub fn parse(path: &str, bytes: &[u8]) -> Result<Vec<Paper>, CorpusError> {
         let title = title.trim();
         let title = if k == 0 { strip_subscribe(title) } else { title };
         if title.is_empty() {
-            return Err(err(title_line, "empty title; every paper needs a title line followed by an abstract line".into()));
+            return Err(err(
+                title_line,
+                "empty title; every paper needs a title line followed by an abstract line".into(),
+            ));
         }
         let abstract_text = abstract_text.trim();
         if abstract_text.is_empty() {
@@ -143,7 +146,8 @@ mod tests {
         parse("papers.txt", text.as_bytes())
     }
 
-    const CHROME: &str = "Get trending papers in your email inbox once a day!\nGet trending papers in your email inbox!\n";
+    const CHROME: &str =
+        "Get trending papers in your email inbox once a day!\nGet trending papers in your email inbox!\n";
 
     #[test]
     fn drops_chrome_and_unglues_subscribe() {

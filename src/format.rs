@@ -126,9 +126,8 @@ impl<'a> Reader<'a> {
             return Err(FormatError::Analyzer { found, expected: analyzer_version });
         }
         let count = u32_at(data, 16).ok_or(FormatError::Truncated("header"))? as usize;
-        let table = data
-            .get(HEADER_LEN..HEADER_LEN + count * ENTRY_LEN)
-            .ok_or(FormatError::Truncated("section table"))?;
+        let table =
+            data.get(HEADER_LEN..HEADER_LEN + count * ENTRY_LEN).ok_or(FormatError::Truncated("section table"))?;
         Ok(Reader { data, table })
     }
 

@@ -99,8 +99,7 @@ pub fn build(papers: &[Paper]) -> Result<Vec<u8>, fst::Error> {
         }
     }
 
-    let ords: BTreeMap<&str, TermOrd> =
-        postings.keys().enumerate().map(|(i, t)| (t.as_str(), i as TermOrd)).collect();
+    let ords: BTreeMap<&str, TermOrd> = postings.keys().enumerate().map(|(i, t)| (t.as_str(), i as TermOrd)).collect();
 
     let mut terms_fst = MapBuilder::memory();
     let mut post = Vec::new();

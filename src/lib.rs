@@ -38,4 +38,4 @@ pub mod search;
 pub mod snippet;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;

@@ -86,7 +86,10 @@ mod tests {
     #[test]
     fn stop_words_are_dropped_unless_alone() {
         assert_eq!(parsed("the theory of everything "), owned(&[("theory", false), ("everything", false)]));
-        assert_eq!(parsed("to be or not to be "), owned(&[("to", false), ("be", false), ("or", false), ("not", false)]));
+        assert_eq!(
+            parsed("to be or not to be "),
+            owned(&[("to", false), ("be", false), ("or", false), ("not", false)])
+        );
         assert_eq!(parsed("of the "), owned(&[("of", false), ("the", false)]));
     }
 

@@ -167,7 +167,8 @@ impl<'a> Searcher<'a> {
             total_scores.iter().enumerate().filter(|(_, &s)| s > 0.0).map(|(d, &s)| (d as DocId, s)).collect();
         let total = scored.len();
         let limit = options.limit.min(MAX_LIMIT);
-        let hits = rank::top_k(scored, limit).into_iter().map(|(doc, score)| self.hit(doc, score, &matched_terms)).collect();
+        let hits =
+            rank::top_k(scored, limit).into_iter().map(|(doc, score)| self.hit(doc, score, &matched_terms)).collect();
         SearchResults { hits, total, truncated: query.truncated }
     }
 

@@ -94,7 +94,14 @@ pub fn snippet(text: &str, tokens: &[Token], hits: &[bool], max_tokens: usize) -
 }
 
 /// Segments of `text[from..to]`, marking the tokens in `range` whose `hits` flag is set.
-fn segments(text: &str, tokens: &[Token], hits: &[bool], range: std::ops::Range<usize>, from: usize, to: usize) -> Vec<Segment> {
+fn segments(
+    text: &str,
+    tokens: &[Token],
+    hits: &[bool],
+    range: std::ops::Range<usize>,
+    from: usize,
+    to: usize,
+) -> Vec<Segment> {
     let mut out = Vec::new();
     let mut at = from;
     for i in range {

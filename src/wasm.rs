@@ -58,7 +58,8 @@ export interface Stats {
 
 static SEARCHER: OnceLock<Searcher<'static>> = OnceLock::new();
 
-/// Opens the embedded index; runs once when the module is instantiated.
+/// Installs the panic hook and opens the embedded index; runs once when the module is
+/// instantiated.
 ///
 /// # Errors
 ///
@@ -68,13 +69,16 @@ static SEARCHER: OnceLock<Searcher<'static>> = OnceLock::new();
 pub fn start() -> Result<(), JsError> {
     #[cfg(feature = "console_error_panic_hook")]
     console_error_panic_hook::set_once();
-    let searcher = Searcher::embedded().map_err(|e| JsError::new(&e.to_string()))?;
-    let _ = SEARCHER.set(searcher);
-    Ok(())
+    searcher().map(|_| ())
 }
 
+/// The searcher over the embedded index, opened on first use.
 fn searcher() -> Result<&'static Searcher<'static>, JsError> {
-    SEARCHER.get().ok_or_else(|| JsError::new("paper-search is not initialized: await init() first"))
+    if let Some(s) = SEARCHER.get() {
+        return Ok(s);
+    }
+    let opened = Searcher::embedded().map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(SEARCHER.get_or_init(|| opened))
 }
 
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
