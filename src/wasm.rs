@@ -47,6 +47,12 @@ export interface SearchOptions {
 /** A paper, whole. */
 export interface Paper { id: number; title: string; abstract: string; }
 
+/**
+ * Searches the papers: hits best first, with highlighted title and snippet segments.
+ * Any query is valid: one with no words (empty, spaces, punctuation) finds nothing.
+ */
+export function search(query: string, options?: SearchOptions): SearchResults;
+
 export interface Stats {
   papers: number;
   terms: number;
@@ -65,8 +71,8 @@ static SEARCHER: OnceLock<Searcher<'static>> = OnceLock::new();
 ///
 /// Throws only if the embedded index cannot be read (a broken build), so that a page's
 /// `init()` fails visibly instead of every search returning nothing.
-#[wasm_bindgen(start)]
-pub fn start() -> Result<(), JsError> {
+#[wasm_bindgen(start, skip_typescript)]
+fn start() -> Result<(), JsError> {
     #[cfg(feature = "console_error_panic_hook")]
     console_error_panic_hook::set_once();
     searcher().map(|_| ())
@@ -88,13 +94,13 @@ fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
 /// Searches the papers: hits best first, with highlighted title and snippet segments.
 ///
 /// Any query is valid: one with no words (empty, spaces, punctuation) finds nothing.
-#[wasm_bindgen(unchecked_return_type = "SearchResults")]
-pub fn search(
-    #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "SearchOptions | undefined")] options: JsValue,
-) -> Result<JsValue, JsError> {
+///
+/// Its TypeScript declaration is written by hand (above) so that `options` is optional.
+#[wasm_bindgen(skip_typescript)]
+pub fn search(query: JsValue, options: Option<JsValue>) -> Result<JsValue, JsError> {
     let text = query.as_string().unwrap_or_default();
-    to_js(&searcher()?.search(&text, &options_from(&options)))
+    let options = options.as_ref().map(options_from).unwrap_or_default();
+    to_js(&searcher()?.search(&text, &options))
 }
 
 /// The paper with this id, or `undefined` when there is none.

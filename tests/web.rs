@@ -13,7 +13,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The exported `search`, called with the values JavaScript would pass.
 fn call_search(query: &JsValue, options: &JsValue) -> JsValue {
-    wasm::search(query.clone(), options.clone()).expect("search never throws")
+    wasm::search(query.clone(), Some(options.clone())).expect("search never throws")
 }
 
 fn call_paper(id: &JsValue) -> JsValue {
