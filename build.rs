@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+#[path = "src/acronym.rs"]
+mod acronym;
 #[path = "src/analyze.rs"]
 mod analyze;
 #[path = "src/corpus.rs"]
@@ -33,7 +35,7 @@ fn main() {
 fn try_main() -> Result<(), String> {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
     println!("cargo:rerun-if-env-changed=PAPERS");
-    for source in ["src/analyze.rs", "src/corpus.rs", "src/format.rs", "src/index.rs"] {
+    for source in ["src/acronym.rs", "src/analyze.rs", "src/corpus.rs", "src/format.rs", "src/index.rs"] {
         println!("cargo:rerun-if-changed={source}");
     }
     let corpus = match std::env::var_os("PAPERS") {

@@ -28,7 +28,11 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// Version of the analyzer's output, recorded in the index header.
-pub const ANALYZER_VERSION: u32 = 1;
+pub const ANALYZER_VERSION: u32 = 2;
+
+/// Most parts of a hyphenated compound that are also indexed joined (`state-of-the-art` is
+/// four parts; longer chains are rare and would only add noise).
+pub const MAX_COMPOUND_PARTS: usize = 4;
 
 /// Longest word, in bytes after folding, that is indexed; longer runs (base64 blobs, DNA
 /// strings) are cut to this length so that one token cannot blow up the term dictionary.
@@ -43,6 +47,17 @@ pub struct Token {
     pub term: String,
     /// Byte range of the word in the analyzed text (UTF-8 boundaries of the original text).
     pub span: Range<usize>,
+    /// A hyphenated compound's parts joined (`fine-tuning` → `finetuning`), emitted after its
+    /// parts and spanning them all; phrase matching skips these.
+    pub joined: bool,
+}
+
+/// One word of a text, folded but not stemmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub text: String,
+    pub span: Range<usize>,
+    pub joined: bool,
 }
 
 /// The analyzer: holds the stemmer so that callers analyzing many texts create it once.
@@ -73,7 +88,10 @@ impl Analyzer {
     /// assert_eq!(terms, ["konig", "grokk"]);
     /// ```
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        words(text).into_iter().map(|(word, span)| Token { term: self.stem(&word), word, span }).collect()
+        words(text)
+            .into_iter()
+            .map(|w| Token { term: self.stem(&w.text), word: w.text, span: w.span, joined: w.joined })
+            .collect()
     }
 
     /// Stems one folded word.
@@ -87,8 +105,72 @@ impl Analyzer {
     }
 }
 
-/// Splits and folds `text` into words with their byte spans, without stemming.
-pub fn words(text: &str) -> Vec<(String, Range<usize>)> {
+/// Splits and folds `text` into words with their byte spans, without stemming: the plain
+/// words, with LaTeX command names left out, and after each hyphenated compound its parts
+/// joined into one word.
+pub fn words(text: &str) -> Vec<Word> {
+    let plain: Vec<(String, Range<usize>)> =
+        split(text).into_iter().filter(|(w, span)| !is_latex_command(text, w, span)).collect();
+    let mut out = Vec::with_capacity(plain.len());
+    let mut run_start = 0;
+    for i in 0..plain.len() {
+        out.push(Word { text: plain[i].0.clone(), span: plain[i].1.clone(), joined: false });
+        let linked = |a: usize| a + 1 < plain.len() && is_hyphen(&text[plain[a].1.end..plain[a + 1].1.start]);
+        if i > 0 && linked(i - 1) {
+            if !linked(i) {
+                let parts = &plain[run_start..=i];
+                if parts.len() <= MAX_COMPOUND_PARTS {
+                    let mut joined: String = parts.iter().map(|(w, _)| w.as_str()).collect();
+                    truncate_to_boundary(&mut joined, MAX_WORD_BYTES);
+                    out.push(Word { text: joined, span: parts[0].1.start..parts[parts.len() - 1].1.end, joined: true });
+                }
+            }
+        } else {
+            run_start = i;
+        }
+    }
+    out
+}
+
+/// Whether the text between two words makes them one hyphenated compound.
+fn is_hyphen(between: &str) -> bool {
+    matches!(between, "-" | "\u{2010}" | "\u{2011}")
+}
+
+/// LaTeX command names that lost their backslash in scraping (`mathcal{O}`, `widetilde O`):
+/// markup, not words. Dropped always.
+const LATEX_MARKUP: &[&str] = &[
+    "mathbb",
+    "mathbf",
+    "mathcal",
+    "mathit",
+    "mathrm",
+    "mathsf",
+    "operatorname",
+    "overline",
+    "textbf",
+    "textit",
+    "textrm",
+    "widehat",
+    "widetilde",
+];
+
+/// Short LaTeX commands that are also ordinary words or letters: dropped only where the text
+/// shows a command (`\le`, `tilde{x}`).
+const LATEX_COMMANDS: &[&str] =
+    &["bar", "cdot", "emph", "frac", "ge", "geq", "hat", "le", "leq", "pm", "sqrt", "text", "tilde", "times"];
+
+/// Whether the word at `span` is a LaTeX command name rather than a word.
+fn is_latex_command(text: &str, word: &str, span: &Range<usize>) -> bool {
+    if LATEX_MARKUP.binary_search(&word).is_ok() {
+        return true;
+    }
+    LATEX_COMMANDS.binary_search(&word).is_ok()
+        && (text[..span.start].ends_with('\\') || text[span.end..].starts_with('{'))
+}
+
+/// Splits and folds `text` into plain words with their byte spans.
+fn split(text: &str) -> Vec<(String, Range<usize>)> {
     let mut out = Vec::new();
     let mut chars = text.char_indices().peekable();
     let mut word = String::new();
@@ -258,7 +340,7 @@ mod tests {
     }
 
     fn folded(text: &str) -> Vec<String> {
-        words(text).into_iter().map(|(w, _)| w).collect()
+        words(text).into_iter().map(|w| w.text).collect()
     }
 
     #[test]
@@ -294,8 +376,26 @@ mod tests {
     #[test]
     fn splits_on_punctuation_and_math() {
         assert_eq!(folded("3<z<10"), ["3", "z", "10"]);
-        assert_eq!(folded("mathcal{O}(n)"), ["mathcal", "o", "n"]);
-        assert_eq!(folded("fine-tuning"), ["fine", "tuning"]);
+        assert_eq!(folded("x_i^2 + y"), ["x", "i", "2", "y"]);
+    }
+
+    #[test]
+    fn hyphenated_compounds_are_also_indexed_joined() {
+        assert_eq!(folded("fine-tuning works"), ["fine", "tuning", "finetuning", "works"]);
+        assert_eq!(folded("Bi-Level"), ["bi", "level", "bilevel"]);
+        assert_eq!(folded("state-of-the-art"), ["state", "of", "the", "art", "stateoftheart"]);
+        assert_eq!(folded("a-b-c-d-e"), ["a", "b", "c", "d", "e"], "too many parts: no joined word");
+        assert_eq!(folded("fine - tuning"), ["fine", "tuning"], "spaced dash is not a hyphen");
+        let joined = &words("fine-tuning")[2];
+        assert_eq!((joined.span.clone(), joined.joined), (0..11, true));
+    }
+
+    #[test]
+    fn latex_command_names_are_not_words() {
+        assert_eq!(folded("mathcal{O}(sqrt{T}) regret"), ["o", "t", "regret"]);
+        assert_eq!(folded("widetilde O(d)"), ["o", "d"]);
+        assert_eq!(folded("2.5\\le z, le bar"), ["2", "5", "z", "le", "bar"]);
+        assert!(LATEX_MARKUP.windows(2).all(|w| w[0] < w[1]) && LATEX_COMMANDS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]
@@ -312,8 +412,8 @@ mod tests {
     #[test]
     fn spans_point_into_the_original_text() {
         let text = "Über K\\\"onig’s α-test";
-        let spans: Vec<&str> = words(text).into_iter().map(|(_, s)| &text[s]).collect();
-        assert_eq!(spans, ["Über", "K\\\"onig", "α", "test"]);
+        let spans: Vec<&str> = words(text).into_iter().map(|w| &text[w.span]).collect();
+        assert_eq!(spans, ["Über", "K\\\"onig", "α", "test", "α-test"]);
     }
 
     #[test]

@@ -1,23 +1,42 @@
-//! Parse: a corpus file → papers, in file order. Runs at build time (from `build.rs`).
+//! Parse: a corpus file → papers, in file order. Runs at build time (from `build.rs`) and in
+//! the native tools (evaluation, benchmarks).
 //!
-//! The default format is the plain text saved from a "trending papers" page (`data/papers.txt`):
+//! Three formats, told apart by the first character of the file (`{` means JSON Lines):
 //!
-//! 1. leading lines of page chrome (`Get trending papers in your email inbox...`) are dropped;
-//! 2. the page's `Subscribe` button text, glued in front of the first title, is removed;
-//! 3. from there on, lines alternate title, abstract, title, abstract...
+//! - **Text** (the default corpus, `data/papers.txt`, saved from a "trending papers" page):
+//!   1. leading lines of page chrome (`Get trending papers in your email inbox...`) are dropped;
+//!   2. the page's `Subscribe` button text, glued in front of the first title, is removed;
+//!   3. from there on, lines alternate title, abstract, title, abstract...
+//! - **JSON Lines**, one paper per line: `id`, `title`, `abstract`, and optional `authors`
+//!   (array of names, or one string), `year`, `categories`, `url`.
+//! - **BEIR** `corpus.jsonl`: `_id`, `title`, `text` (read as the abstract); other keys ignored.
 //!
-//! A paper's id is its 0-based position in the file. Every error names the file and the line
-//! and says what to do, because it stops the build of someone else's corpus.
+//! A file whose name ends in `.gz` is gunzipped first. A paper's number is its 0-based position
+//! in the file; a JSON corpus's own `id` is kept as the paper's key. Every error names the file
+//! and the line and says what to do, because it stops the build of someone else's corpus.
 
 use std::fmt;
 use std::path::Path;
 
 /// One paper as the corpus gives it. The text is kept exactly as written; only the analyzer
 /// normalizes it for matching.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Paper {
+    /// The corpus's own id (JSON formats), if it has one.
+    pub key: Option<String>,
     pub title: String,
     pub abstract_text: String,
+    pub authors: Vec<String>,
+    pub year: Option<u16>,
+    pub url: Option<String>,
+    pub categories: Vec<String>,
+}
+
+impl Paper {
+    /// A paper with only a title and an abstract.
+    pub fn new(title: impl Into<String>, abstract_text: impl Into<String>) -> Self {
+        Paper { title: title.into(), abstract_text: abstract_text.into(), ..Paper::default() }
+    }
 }
 
 /// A corpus that cannot be read: `path:line: what is wrong; what to do`.
@@ -51,15 +70,21 @@ const SUBSCRIBE: &str = "Subscribe";
 /// UTF-8, an empty corpus, a title without an abstract, an empty title or abstract.
 pub fn load(path: &Path) -> Result<Vec<Paper>, CorpusError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| CorpusError {
+    let cannot = |e: std::io::Error| CorpusError {
         path: shown.clone(),
         line: 1,
         message: format!("cannot read the corpus ({e}); check the path (set PAPERS to choose another file)"),
-    })?;
+    };
+    let mut bytes = std::fs::read(path).map_err(cannot)?;
+    if path.extension().is_some_and(|e| e == "gz") {
+        let mut plain = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&bytes[..]), &mut plain).map_err(cannot)?;
+        bytes = plain;
+    }
     parse(&shown, &bytes)
 }
 
-/// Parses the text format from bytes; `path` is only used in error messages.
+/// Parses a corpus from bytes, detecting its format; `path` is only used in error messages.
 ///
 /// # Errors
 ///
@@ -74,6 +99,9 @@ pub fn parse(path: &str, bytes: &[u8]) -> Result<Vec<Paper>, CorpusError> {
         err(line, format!("invalid UTF-8 at byte {column} of the line; re-save the file as UTF-8"))
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim_start().starts_with('{') {
+        return parse_json_lines(path, text);
+    }
 
     // (1-based line number, line text), without the trailing blank lines of the file.
     let mut lines: Vec<(usize, &str)> =
@@ -115,7 +143,96 @@ pub fn parse(path: &str, bytes: &[u8]) -> Result<Vec<Paper>, CorpusError> {
                 format!("empty abstract for \"{}\"; put the abstract on this line", clip(title)),
             ));
         }
-        papers.push(Paper { title: title.to_string(), abstract_text: abstract_text.to_string() });
+        papers.push(Paper::new(title, abstract_text));
+    }
+    Ok(papers)
+}
+
+/// One line of a JSON corpus; both the JSON Lines and the BEIR key names are read.
+#[derive(serde::Deserialize)]
+struct Record {
+    id: Option<serde_json::Value>,
+    #[serde(rename = "_id")]
+    beir_id: Option<serde_json::Value>,
+    title: Option<String>,
+    #[serde(rename = "abstract")]
+    abstract_text: Option<String>,
+    text: Option<String>,
+    #[serde(default)]
+    authors: Option<Names>,
+    year: Option<serde_json::Value>,
+    #[serde(default)]
+    categories: Option<Names>,
+    url: Option<String>,
+}
+
+/// A list of names, given as an array or as one string.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Names {
+    List(Vec<String>),
+    One(String),
+}
+
+impl Names {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            Names::List(v) => v.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            Names::One(s) if s.trim().is_empty() => Vec::new(),
+            Names::One(s) => vec![s.trim().to_string()],
+        }
+    }
+}
+
+/// Parses JSON Lines (and BEIR `corpus.jsonl`): one object per non-blank line.
+fn parse_json_lines(path: &str, text: &str) -> Result<Vec<Paper>, CorpusError> {
+    let err = |line: usize, message: String| CorpusError { path: path.to_string(), line, message };
+    let mut papers = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let r: Record = serde_json::from_str(line).map_err(|e| {
+            err(n, format!("not a valid JSON object ({e}); each line must be one object with \"title\" and \"abstract\" (or BEIR's \"_id\", \"title\", \"text\")"))
+        })?;
+        let key = match r.id.or(r.beir_id) {
+            Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s,
+            Some(serde_json::Value::Number(x)) => x.to_string(),
+            None => (papers.len()).to_string(),
+            Some(other) => {
+                return Err(err(n, format!("the id {other} is not a string or a number; give each paper a string id")))
+            }
+        };
+        if let Some(first) = seen.insert(key.clone(), n) {
+            return Err(err(n, format!("duplicate id \"{}\" (first on line {first}); ids must be unique", clip(&key))));
+        }
+        let title = r.title.unwrap_or_default();
+        let title = title.trim();
+        if title.is_empty() {
+            return Err(err(n, format!("the paper \"{}\" has no title; add a non-empty \"title\"", clip(&key))));
+        }
+        let abstract_text = r.abstract_text.or(r.text).unwrap_or_default();
+        let year = match r.year {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::Number(x)) => x.as_u64().and_then(|y| u16::try_from(y).ok()),
+            Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
+            Some(_) => None,
+        };
+        papers.push(Paper {
+            key: Some(key),
+            title: title.to_string(),
+            abstract_text: abstract_text.trim().to_string(),
+            authors: r.authors.map(Names::into_vec).unwrap_or_default(),
+            year,
+            url: r.url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()),
+            categories: r.categories.map(Names::into_vec).unwrap_or_default(),
+        });
+    }
+    if papers.is_empty() {
+        return Err(err(1, "the corpus has no papers; expected one JSON object per line".into()));
     }
     Ok(papers)
 }
@@ -196,6 +313,46 @@ mod tests {
     fn invalid_utf8_names_line_and_byte() {
         let e = parse("p.txt", b"T1\nA1\nT\xff2\nA2\n").unwrap_err();
         assert_eq!(e.to_string(), "p.txt:3: invalid UTF-8 at byte 2 of the line; re-save the file as UTF-8");
+    }
+
+    #[test]
+    fn reads_json_lines_with_optional_fields() {
+        let text = r#"{"id": "a:1", "title": "T1", "abstract": "A1", "authors": ["X Y", "Z"], "year": 2021, "url": "https://e.org/1", "categories": ["cs.LG"]}
+
+{"id": "a:2", "title": " T2 ", "abstract": "A2", "authors": "Solo", "year": "1999"}
+"#;
+        let papers = parse_str(text).unwrap();
+        assert_eq!(papers.len(), 2);
+        assert_eq!(papers[0].key.as_deref(), Some("a:1"));
+        assert_eq!(papers[0].authors, ["X Y", "Z"]);
+        assert_eq!((papers[0].year, papers[0].url.as_deref()), (Some(2021), Some("https://e.org/1")));
+        assert_eq!(papers[0].categories, ["cs.LG"]);
+        assert_eq!(
+            (papers[1].title.as_str(), papers[1].authors.clone(), papers[1].year),
+            ("T2", vec!["Solo".to_string()], Some(1999))
+        );
+    }
+
+    #[test]
+    fn reads_beir_corpus_lines() {
+        let text = r#"{"_id": "4983", "title": "Microstructural", "text": "Alterations of...", "metadata": {}}
+{"_id": 5, "title": "Other", "text": "More."}"#;
+        let papers = parse_str(text).unwrap();
+        assert_eq!(papers[0].key.as_deref(), Some("4983"));
+        assert_eq!(papers[0].abstract_text, "Alterations of...");
+        assert_eq!(papers[1].key.as_deref(), Some("5"));
+    }
+
+    #[test]
+    fn json_errors_name_the_line() {
+        let e = parse_str("{\"id\": \"1\", \"title\": \"T\", \"abstract\": \"A\"}\n{\"id\": \"2\", \"title\": \n")
+            .unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.starts_with("not a valid JSON object"), "{e}");
+        let e = parse_str("{\"id\": \"1\", \"title\": \"T\"}\n{\"id\": \"1\", \"title\": \"U\"}").unwrap_err();
+        assert_eq!((e.line, e.message.as_str()), (2, "duplicate id \"1\" (first on line 1); ids must be unique"));
+        let e = parse_str("{\"id\": \"1\", \"abstract\": \"A\"}").unwrap_err();
+        assert!(e.message.contains("has no title"), "{e}");
     }
 
     #[test]

@@ -9,35 +9,69 @@
 //!
 //! | tag    | content |
 //! |--------|---------|
-//! | `META` | doc count, term count, word count (u32 each), mean title and abstract length (f32) |
+//! | `META` | doc count, term count, word count (u32 each), mean title, abstract and authors length (f32 each) |
 //! | `TERM` | fst map: term (stem) → term ordinal (its rank in byte order) |
 //! | `WORD` | fst map: folded word → ordinal of its term; prefix and typo matching run on it |
 //! | `POFF` | (term count + 1) u32 offsets into `POST`, by term ordinal |
-//! | `POST` | per term: varint doc frequency, then per doc: varint doc-id gap, varint tf in title, varint tf in abstract |
-//! | `DLEN` | per doc: u16 title length, u16 abstract length, in tokens (saturating) |
-//! | `TOFF` | (2 × doc count + 1) u32 offsets into `TEXT`: title of doc 0, abstract of doc 0, title of doc 1, ... |
-//! | `TEXT` | the papers' text, UTF-8, exactly as the corpus has it |
+//! | `POST` | per term: varint doc frequency, then per doc: varint doc-id gap, varint tf in each field |
+//! | `DLEN` | per doc: u16 length in tokens of each field (saturating) |
+//! | `YEAR` | per doc: u16 year, 0 when the corpus gives none |
+//! | `TOFF` | (SLOTS × doc count + 1) u32 offsets into `TEXT`, [`Slot`] order for doc 0, then doc 1, ... |
+//! | `TEXT` | the papers' text, UTF-8, exactly as the corpus has it (lists joined with `\n`) |
+//! | `ACRO` | fst map: acronym term → offset into `ACRL` |
+//! | `ACRL` | per acronym: varint form count; per form: varint byte length, its terms joined by spaces |
+//! | `LONG` | fst map: a long form's terms joined by spaces → ordinal of its acronym's term |
+//! | `RELA` | per doc: RELATED u32 ids of the most similar papers, best first, `u32::MAX` padding |
 //!
 //! Term ordinals follow byte order, so `POFF`/`POST` split into term-range shards, and
 //! `TOFF`/`TEXT` into doc-range shards, without renumbering anything.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use fst::{Automaton, IntoStreamer, Map, MapBuilder, Streamer};
 
-use crate::analyze::{Analyzer, ANALYZER_VERSION};
+use crate::acronym;
+use crate::analyze::{self, Analyzer, ANALYZER_VERSION};
 use crate::corpus::Paper;
 use crate::format::{self, FormatError, Reader, Writer};
 
 /// Number of indexed fields.
-pub const FIELDS: usize = 2;
+pub const FIELDS: usize = 3;
 
 /// A field of a paper, as indexed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
     Title = 0,
     Abstract = 1,
+    Authors = 2,
 }
+
+impl Field {
+    pub const ALL: [Field; FIELDS] = [Field::Title, Field::Abstract, Field::Authors];
+}
+
+/// The stored strings of a paper, in their order in `TOFF`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Title = 0,
+    Abstract = 1,
+    Key = 2,
+    Authors = 3,
+    Url = 4,
+    Categories = 5,
+}
+
+/// Number of stored strings per paper.
+pub const SLOTS: usize = 6;
+
+/// How many related papers are stored for each paper.
+pub const RELATED: usize = 6;
+
+/// Most long forms kept for one acronym (the most frequent).
+const MAX_LONG_FORMS: usize = 3;
+
+/// Terms of a paper that take part in finding its related papers (the highest TF-IDF).
+const RELATED_TERMS: usize = 30;
 
 /// A paper's number: its 0-based position in the corpus.
 pub type DocId = u32;
@@ -63,6 +97,11 @@ pub struct Meta {
     pub avg_len: [f32; FIELDS],
 }
 
+/// The text of each field of a paper, as indexed.
+fn field_texts(paper: &Paper) -> [String; FIELDS] {
+    [paper.title.clone(), paper.abstract_text.clone(), paper.authors.join("\n")]
+}
+
 /// Builds the index file for `papers`.
 ///
 /// # Errors
@@ -75,15 +114,18 @@ pub fn build(papers: &[Paper]) -> Result<Vec<u8>, fst::Error> {
     let mut postings: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
     // folded word → its term.
     let mut words: BTreeMap<String, String> = BTreeMap::new();
-    let mut doc_lens = Vec::with_capacity(papers.len() * 4);
+    let mut doc_lens = Vec::with_capacity(papers.len() * 2 * FIELDS);
     let mut total_len = [0u64; FIELDS];
+    // acronym term → long form (terms) → how many papers define it so.
+    let mut acronyms: BTreeMap<String, BTreeMap<Vec<String>, u32>> = BTreeMap::new();
 
     for (doc, paper) in papers.iter().enumerate() {
         let doc = doc as DocId;
-        for (field, text) in [(Field::Title, &paper.title), (Field::Abstract, &paper.abstract_text)] {
-            let tokens = analyzer.tokens(text);
-            total_len[field as usize] += tokens.len() as u64;
-            format::put_u16(&mut doc_lens, u16::try_from(tokens.len()).unwrap_or(u16::MAX));
+        for (field, text) in Field::ALL.into_iter().zip(field_texts(paper)) {
+            let tokens = analyzer.tokens(&text);
+            let len = tokens.iter().filter(|t| !t.joined).count();
+            total_len[field as usize] += len as u64;
+            format::put_u16(&mut doc_lens, u16::try_from(len).unwrap_or(u16::MAX));
             for token in tokens {
                 let list = postings.entry(token.term.clone()).or_default();
                 match list.last_mut() {
@@ -95,6 +137,15 @@ pub fn build(papers: &[Paper]) -> Result<Vec<u8>, fst::Error> {
                     }
                 }
                 words.entry(token.word).or_insert(token.term);
+            }
+        }
+        for text in [&paper.title, &paper.abstract_text] {
+            for d in acronym::definitions(text) {
+                let long: Vec<String> =
+                    d.long.iter().filter(|w| !analyze::is_stop_word(w)).map(|w| analyzer.stem(w)).collect();
+                if long.len() >= 2 {
+                    *acronyms.entry(analyzer.stem(&d.short)).or_default().entry(long).or_default() += 1;
+                }
             }
         }
     }
@@ -125,14 +176,52 @@ pub fn build(papers: &[Paper]) -> Result<Vec<u8>, fst::Error> {
     }
 
     let mut text = Vec::new();
-    let mut text_offsets = Vec::with_capacity(4 * (2 * papers.len() + 1));
+    let mut text_offsets = Vec::with_capacity(4 * (SLOTS * papers.len() + 1));
+    let mut years = Vec::with_capacity(2 * papers.len());
     for paper in papers {
-        for field in [&paper.title, &paper.abstract_text] {
+        let slots: [String; SLOTS] = [
+            paper.title.clone(),
+            paper.abstract_text.clone(),
+            paper.key.clone().unwrap_or_default(),
+            paper.authors.join("\n"),
+            paper.url.clone().unwrap_or_default(),
+            paper.categories.join("\n"),
+        ];
+        for slot in slots {
             format::put_u32(&mut text_offsets, text.len() as u32);
-            text.extend_from_slice(field.as_bytes());
+            text.extend_from_slice(slot.as_bytes());
         }
+        format::put_u16(&mut years, paper.year.unwrap_or(0));
     }
     format::put_u32(&mut text_offsets, text.len() as u32);
+
+    // Acronyms: the most frequent long forms of each, and each long form's acronym.
+    let mut acro_fst = MapBuilder::memory();
+    let mut acro_list = Vec::new();
+    let mut long_forms: BTreeMap<String, (u32, TermOrd)> = BTreeMap::new();
+    for (short, forms) in &acronyms {
+        let Some(&short_ord) = ords.get(short.as_str()) else { continue };
+        let mut forms: Vec<(&Vec<String>, &u32)> = forms.iter().collect();
+        forms.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        forms.truncate(MAX_LONG_FORMS);
+        acro_fst.insert(short, acro_list.len() as u64)?;
+        format::put_varint(&mut acro_list, forms.len() as u32);
+        for (long, &count) in forms {
+            let joined = long.join(" ");
+            format::put_varint(&mut acro_list, joined.len() as u32);
+            acro_list.extend_from_slice(joined.as_bytes());
+            let entry = long_forms.entry(joined).or_insert((count, short_ord));
+            if count > entry.0 {
+                *entry = (count, short_ord);
+            }
+        }
+    }
+    let mut long_fst = MapBuilder::memory();
+    for (long, (_, short_ord)) in &long_forms {
+        long_fst.insert(long, u64::from(*short_ord))?;
+    }
+
+    let related = related_papers(papers.len(), &postings);
 
     let mut meta = Vec::new();
     format::put_u32(&mut meta, papers.len() as u32);
@@ -150,9 +239,63 @@ pub fn build(papers: &[Paper]) -> Result<Vec<u8>, fst::Error> {
     w.section(b"POFF", post_offsets);
     w.section(b"POST", post);
     w.section(b"DLEN", doc_lens);
+    w.section(b"YEAR", years);
     w.section(b"TOFF", text_offsets);
     w.section(b"TEXT", text);
+    w.section(b"ACRO", acro_fst.into_inner()?);
+    w.section(b"ACRL", acro_list);
+    w.section(b"LONG", long_fst.into_inner()?);
+    w.section(b"RELA", related);
     Ok(w.finish(ANALYZER_VERSION))
+}
+
+/// For each paper, the [`RELATED`] papers most similar to it by cosine similarity of TF-IDF
+/// vectors (title and abstract), as the `RELA` section. Candidates come from the postings of
+/// each paper's [`RELATED_TERMS`] strongest terms, so the work stays near-linear in the corpus.
+fn related_papers(n: usize, postings: &BTreeMap<String, Vec<Posting>>) -> Vec<u8> {
+    let mut vectors: Vec<Vec<(usize, f32)>> = vec![Vec::new(); n];
+    let lists: Vec<&Vec<Posting>> = postings.values().collect();
+    for (t, list) in lists.iter().enumerate() {
+        let df = list.len();
+        // A term in every other paper says nothing about which papers are alike.
+        if df < 2 || df * 4 > n.max(8) {
+            continue;
+        }
+        let idf = ((n as f32 + 1.0) / (df as f32 + 0.5)).ln();
+        for p in list.iter() {
+            let tf = (2 * p.tf[Field::Title as usize] + p.tf[Field::Abstract as usize]) as f32;
+            if tf > 0.0 {
+                vectors[p.doc as usize].push((t, (1.0 + tf.ln()) * idf));
+            }
+        }
+    }
+    for v in &mut vectors {
+        let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(f32::MIN_POSITIVE);
+        v.iter_mut().for_each(|(_, w)| *w /= norm);
+        v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    }
+    let weight: Vec<HashMap<usize, f32>> = vectors.iter().map(|v| v.iter().copied().collect()).collect();
+    let mut out = Vec::with_capacity(4 * RELATED * n);
+    let mut scores: HashMap<usize, f32> = HashMap::new();
+    for (doc, v) in vectors.iter().enumerate() {
+        scores.clear();
+        for &(t, w) in v.iter().take(RELATED_TERMS) {
+            for p in lists[t].iter() {
+                let other = p.doc as usize;
+                if other != doc {
+                    if let Some(w2) = weight[other].get(&t) {
+                        *scores.entry(other).or_default() += w * w2;
+                    }
+                }
+            }
+        }
+        let mut best: Vec<(usize, f32)> = scores.iter().map(|(&d, &s)| (d, s)).collect();
+        best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for k in 0..RELATED {
+            format::put_u32(&mut out, best.get(k).map_or(u32::MAX, |&(d, _)| d as u32));
+        }
+    }
+    out
 }
 
 /// The index, read in place from its bytes.
@@ -163,8 +306,13 @@ pub struct Index<'a> {
     post_offsets: &'a [u8],
     postings: &'a [u8],
     doc_lens: &'a [u8],
+    years: &'a [u8],
     text_offsets: &'a [u8],
     text: &'a str,
+    acronyms: Map<&'a [u8]>,
+    acronym_forms: &'a [u8],
+    long_forms: Map<&'a [u8]>,
+    related: &'a [u8],
 }
 
 impl<'a> Index<'a> {
@@ -181,7 +329,11 @@ impl<'a> Index<'a> {
             doc_count: format::u32_at(m, 0).ok_or(short.clone())?,
             term_count: format::u32_at(m, 4).ok_or(short.clone())?,
             word_count: format::u32_at(m, 8).ok_or(short.clone())?,
-            avg_len: [format::f32_at(m, 12).ok_or(short.clone())?, format::f32_at(m, 16).ok_or(short)?],
+            avg_len: [
+                format::f32_at(m, 12).ok_or(short.clone())?,
+                format::f32_at(m, 16).ok_or(short.clone())?,
+                format::f32_at(m, 20).ok_or(short)?,
+            ],
         };
         let fst_map = |tag| -> Result<Map<&'a [u8]>, FormatError> {
             Map::new(r.section(tag)?).map_err(|_| FormatError::Corrupt("term dictionary"))
@@ -193,13 +345,20 @@ impl<'a> Index<'a> {
             post_offsets: r.section(b"POFF")?,
             postings: r.section(b"POST")?,
             doc_lens: r.section(b"DLEN")?,
+            years: r.section(b"YEAR")?,
             text_offsets: r.section(b"TOFF")?,
             text: std::str::from_utf8(r.section(b"TEXT")?).map_err(|_| FormatError::Corrupt("text is not UTF-8"))?,
+            acronyms: fst_map(b"ACRO")?,
+            acronym_forms: r.section(b"ACRL")?,
+            long_forms: fst_map(b"LONG")?,
+            related: r.section(b"RELA")?,
         };
         let docs = meta.doc_count as usize;
         if index.post_offsets.len() != 4 * (meta.term_count as usize + 1)
-            || index.doc_lens.len() != 4 * docs
-            || index.text_offsets.len() != 4 * (2 * docs + 1)
+            || index.doc_lens.len() != 2 * FIELDS * docs
+            || index.years.len() != 2 * docs
+            || index.related.len() != 4 * RELATED * docs
+            || index.text_offsets.len() != 4 * (SLOTS * docs + 1)
             || index.terms.len() != meta.term_count as usize
         {
             return Err(FormatError::Corrupt("section sizes disagree with META"));
@@ -264,9 +423,71 @@ impl<'a> Index<'a> {
         Postings { bytes, pos, left, doc: 0 }
     }
 
+    /// Words within edit distance `distance` of `word` (or of a prefix of them, with
+    /// `prefix`), with their term ordinals and their distance, in byte order. Empty when the
+    /// automaton for the word would be too large.
+    pub fn words_near(&self, word: &str, distance: u32, prefix: bool) -> Vec<(String, TermOrd)> {
+        let Ok(lev) = fst::automaton::Levenshtein::new(word, distance) else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut push = |w: &[u8], ord: u64| out.push((String::from_utf8_lossy(w).into_owned(), ord as TermOrd));
+        if prefix {
+            let mut stream = self.words.search(lev.starts_with()).into_stream();
+            while let Some((w, ord)) = stream.next() {
+                push(w, ord);
+            }
+        } else {
+            let mut stream = self.words.search(lev).into_stream();
+            while let Some((w, ord)) = stream.next() {
+                push(w, ord);
+            }
+        }
+        out
+    }
+
+    /// The long forms (each a list of terms) of an acronym term, most frequent first.
+    pub fn long_forms(&self, acronym: &str) -> Vec<Vec<&'a str>> {
+        let Some(at) = self.acronyms.get(acronym) else { return Vec::new() };
+        let bytes = self.acronym_forms;
+        let mut pos = at as usize;
+        let count = format::varint(bytes, &mut pos).unwrap_or(0);
+        let mut out = Vec::new();
+        for _ in 0..count {
+            let Some(len) = format::varint(bytes, &mut pos) else { break };
+            let Some(form) = bytes.get(pos..pos + len as usize).and_then(|b| std::str::from_utf8(b).ok()) else {
+                break;
+            };
+            pos += len as usize;
+            out.push(form.split(' ').collect());
+        }
+        out
+    }
+
+    /// The acronym term of a long form given as its terms, if the corpus defines one.
+    pub fn acronym_of(&self, long_form: &[&str]) -> Option<TermOrd> {
+        self.long_forms.get(long_form.join(" ")).map(|o| o as TermOrd)
+    }
+
+    /// The papers most similar to `doc`, best first (computed at build time).
+    pub fn related(&self, doc: DocId) -> Vec<DocId> {
+        (0..RELATED)
+            .filter_map(|k| format::u32_index(self.related, doc as usize * RELATED + k))
+            .filter(|&d| d != u32::MAX)
+            .collect()
+    }
+
+    /// A paper's year, if the corpus gives one.
+    pub fn year(&self, doc: DocId) -> Option<u16> {
+        format::u16_index(self.years, doc as usize).filter(|&y| y != 0)
+    }
+
     /// Length in tokens of a field of a paper.
     pub fn field_len(&self, doc: DocId, field: Field) -> u32 {
         format::u16_index(self.doc_lens, doc as usize * FIELDS + field as usize).map_or(0, u32::from)
+    }
+
+    /// One stored string of a paper ("" for an id past the end or an absent field).
+    pub fn slot(&self, doc: DocId, slot: Slot) -> &'a str {
+        self.text(doc as usize * SLOTS + slot as usize)
     }
 
     fn text(&self, slot: usize) -> &'a str {
@@ -280,12 +501,12 @@ impl<'a> Index<'a> {
 
     /// A paper's title ("" for an id past the end).
     pub fn title(&self, doc: DocId) -> &'a str {
-        self.text(doc as usize * 2)
+        self.slot(doc, Slot::Title)
     }
 
     /// A paper's abstract ("" for an id past the end).
     pub fn abstract_text(&self, doc: DocId) -> &'a str {
-        self.text(doc as usize * 2 + 1)
+        self.slot(doc, Slot::Abstract)
     }
 }
 
@@ -320,7 +541,7 @@ mod tests {
     use super::*;
 
     fn paper(title: &str, abstract_text: &str) -> Paper {
-        Paper { title: title.into(), abstract_text: abstract_text.into() }
+        Paper::new(title, abstract_text)
     }
 
     fn fixture() -> Vec<u8> {
@@ -336,9 +557,9 @@ mod tests {
         let bytes = fixture();
         let index = Index::open(&bytes).unwrap();
         let network = index.term("network").unwrap();
-        assert_eq!(index.postings(network).collect::<Vec<_>>(), [Posting { doc: 0, tf: [1, 2] }]);
+        assert_eq!(index.postings(network).collect::<Vec<_>>(), [Posting { doc: 0, tf: [1, 2, 0] }]);
         let linear = index.term("linear").unwrap();
-        assert_eq!(index.postings(linear).collect::<Vec<_>>(), [Posting { doc: 1, tf: [1, 1] }]);
+        assert_eq!(index.postings(linear).collect::<Vec<_>>(), [Posting { doc: 1, tf: [1, 1, 0] }]);
         assert_eq!(index.doc_freq(linear), 1);
         assert_eq!(index.term("absent"), None);
     }
@@ -350,7 +571,7 @@ mod tests {
         assert_eq!(index.doc_count(), 2);
         assert_eq!(index.field_len(0, Field::Title), 3);
         assert_eq!(index.field_len(1, Field::Abstract), 6);
-        assert_eq!(index.meta().avg_len, [2.5, 5.0]);
+        assert_eq!(index.meta().avg_len, [2.5, 5.0, 0.0]);
     }
 
     #[test]
@@ -372,6 +593,61 @@ mod tests {
         let networks = index.words_with_prefix("networks");
         assert_eq!(networks, [("networks".to_string(), index.term("network").unwrap())]);
         assert_eq!(index.words_with_prefix("konig").len(), 1);
+    }
+
+    #[test]
+    fn stores_metadata_fields_and_indexes_authors() {
+        let mut p = paper("Title", "Abstract");
+        p.key = Some("arxiv:1".into());
+        p.authors = vec!["Ada Lovelace".into(), "Alan Turing".into()];
+        p.year = Some(2021);
+        p.url = Some("https://example.org/1".into());
+        let bytes = build(&[p, paper("Other", "Text")]).unwrap();
+        let index = Index::open(&bytes).unwrap();
+        assert_eq!(index.slot(0, Slot::Key), "arxiv:1");
+        assert_eq!(index.slot(0, Slot::Authors), "Ada Lovelace\nAlan Turing");
+        assert_eq!(index.slot(0, Slot::Url), "https://example.org/1");
+        assert_eq!((index.year(0), index.year(1)), (Some(2021), None));
+        let turing = index.term("ture").or(index.term("turing")).unwrap();
+        assert_eq!(index.postings(turing).next().unwrap().tf, [0, 0, 1]);
+    }
+
+    #[test]
+    fn mines_acronyms_both_ways() {
+        let bytes = build(&[
+            paper("On IRM", "The Invariant Risk Minimization (IRM) principle."),
+            paper("Other", "Invariant risk minimization again."),
+        ])
+        .unwrap();
+        let index = Index::open(&bytes).unwrap();
+        assert_eq!(index.long_forms("irm"), [vec!["invari", "risk", "minim"]]);
+        assert_eq!(index.acronym_of(&["invari", "risk", "minim"]), index.term("irm"));
+        assert_eq!(index.acronym_of(&["risk", "minim"]), None);
+    }
+
+    #[test]
+    fn related_papers_share_rare_terms() {
+        let bytes = build(&[
+            paper("Grokking dynamics", "Grokking in transformers with weight decay."),
+            paper("Bandit regret", "Linear bandits and regret bounds."),
+            paper("Delayed generalization", "Grokking and weight decay in transformers."),
+            paper("Contextual bandits", "Regret of contextual linear bandits."),
+        ])
+        .unwrap();
+        let index = Index::open(&bytes).unwrap();
+        assert_eq!(index.related(0)[0], 2);
+        assert_eq!(index.related(1)[0], 3);
+        assert!(!index.related(0).contains(&0));
+    }
+
+    #[test]
+    fn finds_words_within_an_edit_distance() {
+        let bytes = fixture();
+        let index = Index::open(&bytes).unwrap();
+        let near: Vec<String> = index.words_near("netwrks", 1, false).into_iter().map(|(w, _)| w).collect();
+        assert_eq!(near, ["networks"]);
+        let near: Vec<String> = index.words_near("grokin", 1, true).into_iter().map(|(w, _)| w).collect();
+        assert_eq!(near, ["grokking"]);
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //!
 //! - [`corpus`]: parse a corpus file into papers (build time);
 //! - [`analyze`]: text → tokens, the one analyzer shared by indexing and querying;
-//! - [`index`] and [`format`]: build the inverted index and read its versioned bytes;
+//! - [`index`] and [`format`]: build the inverted index and read its versioned bytes, with
+//!   [`acronym`] definitions mined from the corpus and related papers;
 //! - [`query`]: what a person typed → words to look up;
 //! - [`rank`]: BM25F and top-k;
 //! - [`snippet`]: highlighted text segments;
@@ -28,6 +29,7 @@
 //! assert_eq!(results.hits.len(), 3);
 //! ```
 
+pub mod acronym;
 pub mod analyze;
 pub mod corpus;
 pub mod format;

@@ -33,8 +33,9 @@ pub struct Params {
 
 impl Params {
     /// Defaults: the usual k1 and abstract b; titles weighted up and less length-normalized,
-    /// since a title's words are chosen to say what the paper is about.
-    pub const DEFAULT: Params = Params { k1: 1.2, weight: [2.5, 1.0], b: [0.3, 0.75] };
+    /// since a title's words are chosen to say what the paper is about; author names count
+    /// like abstract words, unnormalized (a long author list does not dilute a name).
+    pub const DEFAULT: Params = Params { k1: 1.2, weight: [2.5, 1.0, 1.0], b: [0.3, 0.75, 0.0] };
 }
 
 impl Default for Params {
@@ -91,19 +92,19 @@ mod tests {
         // Title: tf 1, len 2, mean 2 → 2 · 1 / (1 − .5 + .5 · 1) = 2.
         // Abstract: tf 2, len 4, mean 3 → 1 · 2 / (1 − .75 + .75 · 4/3) = 2 / 1.25 = 1.6.
         // tf~ = 3.6; score = ln 2 · 3.6 / (1.2 + 3.6) = ln 2 · 0.75.
-        let params = Params { k1: 1.2, weight: [2.0, 1.0], b: [0.5, 0.75] };
+        let params = Params { k1: 1.2, weight: [2.0, 1.0, 1.0], b: [0.5, 0.75, 0.0] };
         let idf = idf(2, 1);
         assert!((idf - 2f32.ln()).abs() < 1e-6);
-        let score = bm25f(&params, idf, [1, 2], [2, 4], [2.0, 3.0]);
+        let score = bm25f(&params, idf, [1, 2, 0], [2, 4, 3], [2.0, 3.0, 2.0]);
         assert!((score - 2f32.ln() * 0.75).abs() < 1e-6, "{score}");
     }
 
     #[test]
     fn title_occurrence_outweighs_abstract_occurrence() {
         let p = Params::DEFAULT;
-        let avg = [10.0, 150.0];
-        let in_title = bm25f(&p, 1.0, [1, 0], [10, 150], avg);
-        let in_abstract = bm25f(&p, 1.0, [0, 1], [10, 150], avg);
+        let avg = [10.0, 150.0, 3.0];
+        let in_title = bm25f(&p, 1.0, [1, 0, 0], [10, 150, 3], avg);
+        let in_abstract = bm25f(&p, 1.0, [0, 1, 0], [10, 150, 3], avg);
         assert!(in_title > in_abstract);
     }
 

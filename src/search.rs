@@ -1,7 +1,14 @@
-//! Search: the native API that ties the stages together: query → postings → rank → snippets.
+//! Search: the native API that ties the stages together: query → plan → postings → rank →
+//! snippets.
 //!
 //! [`Searcher`] owns an [`Index`] and the [`Analyzer`]; the wasm boundary keeps one for the
 //! embedded index and hands it each query. Everything here is plain Rust, tested natively.
+//!
+//! A query is first *planned*: each word becomes the dictionary terms it matches (its stem;
+//! for the unfinished last word, the words it begins; for a word the dictionary lacks, the
+//! words within a small edit distance), and clauses gain alternatives the corpus defines
+//! (an acronym and its long forms, a compound and its parts). Then each clause scores every
+//! paper by its best alternative, and the scores add up.
 
 use std::collections::HashSet;
 
@@ -9,8 +16,8 @@ use serde::Serialize;
 
 use crate::analyze::{Analyzer, ANALYZER_VERSION};
 use crate::format::{FormatError, FORMAT_VERSION};
-use crate::index::{DocId, Field, Index, TermOrd};
-use crate::query::{self, QueryWord};
+use crate::index::{DocId, Field, Index, Slot, TermOrd};
+use crate::query::{self, Clause, Phrase, Query, QueryWord};
 use crate::rank::{self, Params};
 use crate::snippet::{self, Segment};
 
@@ -31,6 +38,29 @@ pub const PREFIX_WEIGHT: f32 = 0.8;
 /// one-letter prefix costs no more than a long one.
 pub const MAX_PREFIX_TERMS: usize = 40;
 
+/// Weight of a match within one edit of a word the dictionary lacks (`grokkign` → `grokking`).
+pub const TYPO_WEIGHT: f32 = 0.7;
+
+/// Most dictionary words a misspelled word expands to (the most frequent are kept).
+pub const MAX_TYPO_TERMS: usize = 8;
+
+/// Weight of an acronym's long form matched for the acronym, or the other way round.
+pub const ACRONYM_WEIGHT: f32 = 0.9;
+
+/// Most candidate papers whose text is read to check a quoted phrase; bounds the work of a
+/// phrase of common words on a large corpus.
+pub const MAX_PHRASE_CHECKS: usize = 5000;
+
+/// Edits allowed when matching a word the dictionary lacks: none for short words, where one
+/// edit reaches too many others.
+pub fn typo_distance(word: &str) -> u32 {
+    match word.chars().count() {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
 /// What a search asks for besides the query text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchOptions {
@@ -48,12 +78,21 @@ impl Default for SearchOptions {
 #[serde(rename_all = "camelCase")]
 pub struct Hit {
     pub id: DocId,
+    /// The corpus's own id, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     pub title: String,
     pub score: f32,
     /// The whole title, with the matched words marked.
     pub title_segments: Vec<Segment>,
     /// The part of the abstract with the most matched words, marked.
     pub snippet: Vec<Segment>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// What a search returns.
@@ -66,6 +105,10 @@ pub struct SearchResults {
     pub total: usize,
     /// Whether the query had more words than are looked up (see [`query::MAX_WORDS`]).
     pub truncated: bool,
+    /// The query with each word the corpus lacks replaced by its nearest corpus word, when
+    /// there is such a word ("did you mean").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 /// A paper as `paper(id)` returns it.
@@ -73,9 +116,31 @@ pub struct SearchResults {
 #[serde(rename_all = "camelCase")]
 pub struct PaperRecord {
     pub id: DocId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     pub title: String,
     #[serde(rename = "abstract")]
     pub abstract_text: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+}
+
+/// A related paper, as `related(id)` returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelatedPaper {
+    pub id: DocId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<u16>,
 }
 
 /// Numbers about the embedded index.
@@ -96,11 +161,28 @@ pub struct Searcher<'a> {
     params: Params,
 }
 
-/// A term a query word matches, with the weight of that match.
-struct Expansion {
+/// A dictionary term a query word matches, with the weight of that match.
+#[derive(Debug, Clone)]
+struct TermMatch {
     ord: TermOrd,
     term: String,
     weight: f32,
+}
+
+/// One alternative of a clause: words that must all match, with their term matches.
+#[derive(Debug, Clone)]
+struct AltPlan {
+    words: Vec<Vec<TermMatch>>,
+    weight: f32,
+    /// For a quoted phrase, the stems that must appear adjacent and in order.
+    phrase: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+struct ClausePlan {
+    alternatives: Vec<AltPlan>,
+    field: Option<Field>,
+    required: bool,
 }
 
 impl Searcher<'static> {
@@ -141,96 +223,387 @@ impl<'a> Searcher<'a> {
     /// ```
     pub fn search(&self, text: &str, options: &SearchOptions) -> SearchResults {
         let query = query::parse(text, &self.analyzer);
+        let (plan, suggestion) = self.plan(&query, text);
         let n = self.index.doc_count() as usize;
-        let mut total_scores = vec![0f32; n];
+        let mut total = vec![0f32; n];
+        let mut ok = vec![true; n];
+        let mut clause_scores = vec![0f32; n];
+        let mut alt_scores = vec![0f32; n];
         let mut word_scores = vec![0f32; n];
         let mut matched_terms = HashSet::new();
 
-        for word in &query.words {
-            let expansions = self.expand(word);
-            if expansions.is_empty() {
-                continue;
+        for clause in &plan {
+            clause_scores.iter_mut().for_each(|s| *s = 0.0);
+            for alt in &clause.alternatives {
+                alt_scores.iter_mut().for_each(|s| *s = 0.0);
+                let mut complete = vec![true; n];
+                for (k, word) in alt.words.iter().enumerate() {
+                    word_scores.iter_mut().for_each(|s| *s = 0.0);
+                    for m in word {
+                        self.score_term(m, clause.field, &mut word_scores);
+                        matched_terms.insert(m.term.clone());
+                    }
+                    for d in 0..n {
+                        if word_scores[d] > 0.0 {
+                            alt_scores[d] += word_scores[d];
+                        } else {
+                            complete[d] = false;
+                        }
+                    }
+                    let _ = k;
+                }
+                for d in 0..n {
+                    if complete[d] && alt_scores[d] > 0.0 {
+                        if let Some(phrase) = &alt.phrase {
+                            if !self.has_phrase(d as DocId, phrase, clause.field) {
+                                continue;
+                            }
+                        }
+                        clause_scores[d] = clause_scores[d].max(alt.weight * alt_scores[d]);
+                    }
+                }
             }
-            word_scores.iter_mut().for_each(|s| *s = 0.0);
-            for e in &expansions {
-                self.score_term(e, &mut word_scores);
-                matched_terms.insert(e.term.clone());
-            }
-            // A word counts once per paper, by its best match (`tang` matching both `tangent`
-            // and `tangle` in one paper is still one word matched).
-            for (total, s) in total_scores.iter_mut().zip(&word_scores) {
-                *total += s;
+            for d in 0..n {
+                if clause.required && clause_scores[d] <= 0.0 {
+                    ok[d] = false;
+                }
+                total[d] += clause_scores[d];
             }
         }
 
-        let scored: Vec<(DocId, f32)> =
-            total_scores.iter().enumerate().filter(|(_, &s)| s > 0.0).map(|(d, &s)| (d as DocId, s)).collect();
-        let total = scored.len();
+        let filtering_only = plan.is_empty();
+        let mut scored: Vec<(DocId, f32)> = Vec::new();
+        for d in 0..n {
+            let doc = d as DocId;
+            if !ok[d] || (!filtering_only && total[d] <= 0.0) {
+                continue;
+            }
+            if let Some(years) = &query.years {
+                if !self.index.year(doc).is_some_and(|y| years.contains(&y)) {
+                    continue;
+                }
+            } else if filtering_only {
+                continue;
+            }
+            scored.push((doc, total[d]));
+        }
+        if !query.excluded.is_empty() {
+            scored.retain(|&(doc, _)| !query.excluded.iter().any(|p| self.contains(doc, p)));
+        }
+        let count = scored.len();
         let limit = options.limit.min(MAX_LIMIT);
         let hits =
             rank::top_k(scored, limit).into_iter().map(|(doc, score)| self.hit(doc, score, &matched_terms)).collect();
-        SearchResults { hits, total, truncated: query.truncated }
+        SearchResults { hits, total: count, truncated: query.truncated, suggestion }
     }
 
-    /// The terms a query word matches: its own stem, and for an unfinished word the terms of
-    /// the dictionary words it begins.
-    fn expand(&self, word: &QueryWord) -> Vec<Expansion> {
-        let mut out = Vec::new();
-        if let Some(ord) = self.index.term(&word.term) {
-            out.push(Expansion { ord, term: word.term.clone(), weight: 1.0 });
-        }
-        if word.prefix {
-            let mut found: Vec<(TermOrd, String)> = Vec::new();
-            for (w, ord) in self.index.words_with_prefix(&word.word) {
-                if !found.iter().any(|(o, _)| *o == ord) && !out.iter().any(|e| e.ord == ord) {
-                    found.push((ord, self.analyzer.stem(&w)));
+    /// Turns the parsed query into term matches, adding the alternatives the corpus defines,
+    /// and the "did you mean" text when a word matched only through typo tolerance.
+    fn plan(&self, query: &Query, text: &str) -> (Vec<ClausePlan>, Option<String>) {
+        let mut corrections: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        let mut plans = Vec::new();
+        let clauses = self.with_corpus_alternatives(&query.clauses);
+        for (clause, extra) in &clauses {
+            let mut alternatives = Vec::new();
+            for phrase in &clause.alternatives {
+                let mut words = Vec::new();
+                for w in &phrase.words {
+                    let (matches, correction) = self.expand(w);
+                    if let Some(c) = correction {
+                        corrections.push((w.span.clone(), c));
+                    }
+                    words.push(matches);
+                }
+                let phrase_terms = phrase.quoted.then(|| phrase.words.iter().map(|w| w.term.clone()).collect());
+                alternatives.push(AltPlan { words, weight: 1.0, phrase: phrase_terms });
+            }
+            for long in extra {
+                let words: Vec<Vec<TermMatch>> = long
+                    .iter()
+                    .filter_map(|t| self.index.term(t).map(|ord| vec![TermMatch { ord, term: t.clone(), weight: 1.0 }]))
+                    .collect();
+                if words.len() == long.len() {
+                    alternatives.push(AltPlan { words, weight: ACRONYM_WEIGHT, phrase: None });
                 }
             }
-            if found.len() > MAX_PREFIX_TERMS {
-                found.sort_by_key(|(ord, term)| (std::cmp::Reverse(self.index.doc_freq(*ord)), term.clone()));
-                found.truncate(MAX_PREFIX_TERMS);
+            // A clause none of whose alternatives can match anything cannot score.
+            alternatives.retain(|a| a.words.iter().all(|w| !w.is_empty()));
+            if alternatives.is_empty() && !clause.required {
+                continue;
             }
-            out.extend(found.into_iter().map(|(ord, term)| Expansion { ord, term, weight: PREFIX_WEIGHT }));
+            plans.push(ClausePlan { alternatives, field: clause.field, required: clause.required });
+        }
+        let suggestion = (!corrections.is_empty()).then(|| {
+            let mut out = text.to_string();
+            corrections.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+            for (span, word) in corrections {
+                out.replace_range(span, &word);
+            }
+            out
+        });
+        (plans, suggestion)
+    }
+
+    /// The clauses with the alternatives the corpus defines: a run of words that is an
+    /// acronym's long form becomes one clause that the acronym also fills; an acronym gains its
+    /// long forms; two words that the corpus also writes as one (`fine tuning`, `finetuning`)
+    /// become one clause that the joined word also fills. Extra alternatives are lists of terms.
+    fn with_corpus_alternatives(&self, clauses: &[Clause]) -> Vec<(Clause, Vec<Vec<String>>)> {
+        let mut out: Vec<(Clause, Vec<Vec<String>>)> = Vec::new();
+        let mut i = 0;
+        while i < clauses.len() {
+            // The longest run of plain words, from here, that is a long form.
+            let run: Vec<&QueryWord> = clauses[i..].iter().map_while(|c| c.single_word()).take(8).collect();
+            let mut merged = false;
+            for len in (2..=run.len()).rev() {
+                let terms: Vec<&str> = run[..len].iter().map(|w| w.term.as_str()).collect();
+                if let Some(acronym) = self.acronym_term(&terms) {
+                    let words: Vec<QueryWord> = run[..len].iter().map(|w| (*w).clone()).collect();
+                    let clause =
+                        Clause { alternatives: vec![Phrase { words, quoted: false }], field: None, required: false };
+                    out.push((clause, vec![vec![acronym]]));
+                    i += len;
+                    merged = true;
+                    break;
+                }
+            }
+            if merged {
+                continue;
+            }
+            if run.len() >= 2 && !run[1].prefix {
+                let joined = format!("{}{}", run[0].word, run[1].word);
+                if let Some(ord) = self.index.words().get(&joined) {
+                    let term = self.analyzer.stem(&joined);
+                    if self.index.term(&term) == Some(ord as TermOrd) {
+                        let words = vec![run[0].clone(), run[1].clone()];
+                        let clause = Clause {
+                            alternatives: vec![Phrase { words, quoted: false }],
+                            field: None,
+                            required: false,
+                        };
+                        out.push((clause, vec![vec![term]]));
+                        i += 2;
+                        continue;
+                    }
+                }
+            }
+            let clause = clauses[i].clone();
+            let extra = match clause.single_word() {
+                Some(w) => self
+                    .index
+                    .long_forms(&w.term)
+                    .into_iter()
+                    .map(|f| f.into_iter().map(String::from).collect())
+                    .collect(),
+                None => Vec::new(),
+            };
+            out.push((clause, extra));
+            i += 1;
         }
         out
     }
 
+    /// The acronym term whose long form is `terms` (stop words left out, as when mined).
+    fn acronym_term(&self, terms: &[&str]) -> Option<String> {
+        let ord = self.index.acronym_of(terms)?;
+        let mut stream = fst::IntoStreamer::into_stream(self.index.terms());
+        while let Some((term, o)) = fst::Streamer::next(&mut stream) {
+            if o as TermOrd == ord {
+                return Some(String::from_utf8_lossy(term).into_owned());
+            }
+        }
+        None
+    }
+
+    /// The terms a query word matches: its own stem; for an unfinished word, the terms of the
+    /// dictionary words it begins; for a word the dictionary lacks, those of the nearest words
+    /// (and that nearest word, as a correction to suggest).
+    fn expand(&self, word: &QueryWord) -> (Vec<TermMatch>, Option<String>) {
+        let mut out = Vec::new();
+        if let Some(ord) = self.index.term(&word.term) {
+            out.push(TermMatch { ord, term: word.term.clone(), weight: 1.0 });
+        }
+        if word.prefix {
+            let found = self.index.words_with_prefix(&word.word);
+            out.extend(self.best_terms(found, &out, MAX_PREFIX_TERMS, PREFIX_WEIGHT));
+        }
+        if !out.is_empty() {
+            return (out, None);
+        }
+        let distance = typo_distance(&word.word);
+        if distance == 0 {
+            return (out, None);
+        }
+        let mut near = self.index.words_near(&word.word, 1, word.prefix);
+        if near.is_empty() && distance > 1 {
+            near = self.index.words_near(&word.word, 2, word.prefix);
+        }
+        let correction = near
+            .iter()
+            .max_by(|a, b| self.index.doc_freq(a.1).cmp(&self.index.doc_freq(b.1)).then(b.0.cmp(&a.0)))
+            .map(|(w, _)| w.clone());
+        out.extend(self.best_terms(near, &[], MAX_TYPO_TERMS, TYPO_WEIGHT));
+        (out, correction)
+    }
+
+    /// The distinct terms of `found` words not already in `have`, the `max` most frequent.
+    fn best_terms(&self, found: Vec<(String, TermOrd)>, have: &[TermMatch], max: usize, weight: f32) -> Vec<TermMatch> {
+        let mut terms: Vec<(TermOrd, String)> = Vec::new();
+        for (w, ord) in found {
+            if !terms.iter().any(|(o, _)| *o == ord) && !have.iter().any(|m| m.ord == ord) {
+                terms.push((ord, self.analyzer.stem(&w)));
+            }
+        }
+        if terms.len() > max {
+            terms.sort_by_key(|(ord, term)| (std::cmp::Reverse(self.index.doc_freq(*ord)), term.clone()));
+            terms.truncate(max);
+        }
+        terms.into_iter().map(|(ord, term)| TermMatch { ord, term, weight }).collect()
+    }
+
     /// Raises `scores[doc]` to this term's score in each paper that has it, if higher.
-    fn score_term(&self, e: &Expansion, scores: &mut [f32]) {
+    fn score_term(&self, m: &TermMatch, field: Option<Field>, scores: &mut [f32]) {
         let meta = self.index.meta();
-        let idf = rank::idf(meta.doc_count, self.index.doc_freq(e.ord));
-        for p in self.index.postings(e.ord) {
-            let len = [self.index.field_len(p.doc, Field::Title), self.index.field_len(p.doc, Field::Abstract)];
-            let s = e.weight * rank::bm25f(&self.params, idf, p.tf, len, meta.avg_len);
+        let idf = rank::idf(meta.doc_count, self.index.doc_freq(m.ord));
+        for p in self.index.postings(m.ord) {
+            let mut tf = p.tf;
+            if let Some(f) = field {
+                for (i, t) in tf.iter_mut().enumerate() {
+                    if i != f as usize {
+                        *t = 0;
+                    }
+                }
+                if tf[f as usize] == 0 {
+                    continue;
+                }
+            }
+            let len = Field::ALL.map(|f| self.index.field_len(p.doc, f));
+            let s = m.weight * rank::bm25f(&self.params, idf, tf, len, meta.avg_len);
             if let Some(slot) = scores.get_mut(p.doc as usize) {
                 *slot = slot.max(s);
             }
         }
     }
 
+    /// The texts of a paper's fields (only `field`, when given).
+    fn field_texts(&self, doc: DocId, field: Option<Field>) -> Vec<&'a str> {
+        let slot = |f: Field| match f {
+            Field::Title => Slot::Title,
+            Field::Abstract => Slot::Abstract,
+            Field::Authors => Slot::Authors,
+        };
+        match field {
+            Some(f) => vec![self.index.slot(doc, slot(f))],
+            None => Field::ALL.iter().map(|&f| self.index.slot(doc, slot(f))).collect(),
+        }
+    }
+
+    /// Whether the stems of `phrase` appear adjacent and in order in one field of the paper.
+    fn has_phrase(&self, doc: DocId, phrase: &[String], field: Option<Field>) -> bool {
+        self.field_texts(doc, field).into_iter().any(|text| {
+            let terms: Vec<String> =
+                self.analyzer.tokens(text).into_iter().filter(|t| !t.joined).map(|t| t.term).collect();
+            terms.windows(phrase.len()).any(|w| w == phrase)
+        })
+    }
+
+    /// Whether the paper contains an excluded word or phrase.
+    fn contains(&self, doc: DocId, phrase: &Phrase) -> bool {
+        let terms: Vec<String> = phrase.words.iter().map(|w| w.term.clone()).collect();
+        if terms.len() == 1 {
+            let Some(ord) = self.index.term(&terms[0]) else { return false };
+            return self.index.postings(ord).any(|p| p.doc == doc);
+        }
+        self.has_phrase(doc, &terms, None)
+    }
+
     fn hit(&self, doc: DocId, score: f32, matched: &HashSet<String>) -> Hit {
         let title = self.index.title(doc);
         let abstract_text = self.index.abstract_text(doc);
-        let title_tokens = self.analyzer.tokens(title);
-        let title_hits: Vec<bool> = title_tokens.iter().map(|t| matched.contains(&t.term)).collect();
-        let abstract_tokens = self.analyzer.tokens(abstract_text);
-        let abstract_hits: Vec<bool> = abstract_tokens.iter().map(|t| matched.contains(&t.term)).collect();
         Hit {
             id: doc,
+            key: self.key(doc),
             title: title.to_string(),
             score,
-            title_segments: snippet::highlight(title, &title_tokens, &title_hits),
-            snippet: snippet::snippet(abstract_text, &abstract_tokens, &abstract_hits, snippet::SNIPPET_TOKENS),
+            title_segments: self.mark(title, matched, None),
+            snippet: self.mark(abstract_text, matched, Some(snippet::SNIPPET_TOKENS)),
+            authors: self.list(doc, Slot::Authors),
+            year: self.index.year(doc),
+            url: self.optional(doc, Slot::Url),
         }
+    }
+
+    /// `text` as segments with the tokens of matched terms marked (and the parts of a matched
+    /// joined compound): the whole text, or the best window of `window` tokens.
+    fn mark(&self, text: &str, matched: &HashSet<String>, window: Option<usize>) -> Vec<Segment> {
+        let all = self.analyzer.tokens(text);
+        let mut tokens = Vec::with_capacity(all.len());
+        let mut hits: Vec<bool> = Vec::with_capacity(all.len());
+        for t in all {
+            let hit = matched.contains(&t.term);
+            if t.joined {
+                if hit {
+                    for (prev, h) in tokens.iter().zip(hits.iter_mut()).rev() {
+                        let prev: &crate::analyze::Token = prev;
+                        if prev.span.start < t.span.start {
+                            break;
+                        }
+                        *h = true;
+                    }
+                }
+                continue;
+            }
+            tokens.push(t);
+            hits.push(hit);
+        }
+        match window {
+            Some(w) => snippet::snippet(text, &tokens, &hits, w),
+            None => snippet::highlight(text, &tokens, &hits),
+        }
+    }
+
+    fn optional(&self, doc: DocId, slot: Slot) -> Option<String> {
+        Some(self.index.slot(doc, slot)).filter(|s| !s.is_empty()).map(String::from)
+    }
+
+    fn key(&self, doc: DocId) -> Option<String> {
+        self.optional(doc, Slot::Key)
+    }
+
+    fn list(&self, doc: DocId, slot: Slot) -> Vec<String> {
+        self.index.slot(doc, slot).split('\n').filter(|s| !s.is_empty()).map(String::from).collect()
     }
 
     /// The paper with this id, if there is one.
     pub fn paper(&self, id: DocId) -> Option<PaperRecord> {
         (id < self.index.doc_count()).then(|| PaperRecord {
             id,
+            key: self.key(id),
             title: self.index.title(id).to_string(),
             abstract_text: self.index.abstract_text(id).to_string(),
+            authors: self.list(id, Slot::Authors),
+            year: self.index.year(id),
+            url: self.optional(id, Slot::Url),
+            categories: self.list(id, Slot::Categories),
         })
+    }
+
+    /// The papers most similar to paper `id`, best first, at most `limit`.
+    pub fn related(&self, id: DocId, limit: usize) -> Vec<RelatedPaper> {
+        if id >= self.index.doc_count() {
+            return Vec::new();
+        }
+        self.index
+            .related(id)
+            .into_iter()
+            .take(limit)
+            .map(|d| RelatedPaper {
+                id: d,
+                key: self.key(d),
+                title: self.index.title(d).to_string(),
+                year: self.index.year(d),
+            })
+            .collect()
     }
 
     pub fn stats(&self) -> Stats {
@@ -252,7 +625,7 @@ mod tests {
     use crate::index;
 
     fn paper(title: &str, abstract_text: &str) -> Paper {
-        Paper { title: title.into(), abstract_text: abstract_text.into() }
+        Paper::new(title, abstract_text)
     }
 
     fn ids(searcher: &Searcher, q: &str) -> Vec<DocId> {

@@ -20,6 +20,8 @@ export interface Segment { text: string; hit: boolean; }
 export interface Hit {
   /** The paper's 0-based position in the corpus. */
   id: number;
+  /** The corpus's own id (JSON corpora). */
+  key?: string;
   title: string;
   /** BM25F score: larger is better; only comparable within one search. */
   score: number;
@@ -27,6 +29,10 @@ export interface Hit {
   titleSegments: Segment[];
   /** The part of the abstract with the most matched words. */
   snippet: Segment[];
+  authors?: string[];
+  year?: number;
+  /** The paper's page, as the corpus gives it: check the scheme before making it a link. */
+  url?: string;
 }
 
 /** What `search` returns. */
@@ -37,6 +43,8 @@ export interface SearchResults {
   total: number;
   /** Whether the query had more words than are looked up. */
   truncated: boolean;
+  /** "Did you mean": the query with misspelled words replaced by the corpus's nearest words. */
+  suggestion?: string;
 }
 
 export interface SearchOptions {
@@ -45,7 +53,19 @@ export interface SearchOptions {
 }
 
 /** A paper, whole. */
-export interface Paper { id: number; title: string; abstract: string; }
+export interface Paper {
+  id: number;
+  key?: string;
+  title: string;
+  abstract: string;
+  authors?: string[];
+  year?: number;
+  url?: string;
+  categories?: string[];
+}
+
+/** A paper similar to another, as `related` returns it. */
+export interface RelatedPaper { id: number; key?: string; title: string; year?: number; }
 
 /**
  * Searches the papers: hits best first, with highlighted title and snippet segments.
@@ -106,14 +126,31 @@ pub fn search(query: JsValue, options: Option<JsValue>) -> Result<JsValue, JsErr
 /// The paper with this id, or `undefined` when there is none.
 #[wasm_bindgen(unchecked_return_type = "Paper | undefined")]
 pub fn paper(#[wasm_bindgen(unchecked_param_type = "number")] id: JsValue) -> Result<JsValue, JsError> {
-    let record = id
-        .as_f64()
-        .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= f64::from(u32::MAX))
-        .and_then(|f| searcher().ok()?.paper(f as u32));
+    let record = doc_id(&id).and_then(|id| searcher().ok()?.paper(id));
     match record {
         Some(r) => to_js(&r),
         None => Ok(JsValue::UNDEFINED),
     }
+}
+
+/// The papers most similar to paper `id` (computed at build time), best first; an empty
+/// array for an unknown id. `limit` defaults to 5.
+#[wasm_bindgen(unchecked_return_type = "RelatedPaper[]")]
+pub fn related(
+    #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number | undefined")] limit: JsValue,
+) -> Result<JsValue, JsError> {
+    let limit = limit.as_f64().filter(|l| l.is_finite() && *l >= 0.0).map_or(5, |l| l as usize);
+    let found = match doc_id(&id) {
+        Some(id) => searcher()?.related(id, limit),
+        None => Vec::new(),
+    };
+    to_js(&found)
+}
+
+/// A paper number from JavaScript: a non-negative whole number.
+fn doc_id(id: &JsValue) -> Option<u32> {
+    id.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= f64::from(u32::MAX)).map(|f| f as u32)
 }
 
 /// Paper count, term count and the index's format and analyzer versions.

@@ -55,6 +55,11 @@ fn top_results_match_the_committed_golden_file() {
         "neural tang",
         "generaliz",
         "the of and",
+        "\"posterior sampling\"",
+        "regret -linear",
+        "grokkign",
+        "title:graphs",
+        "finetuning",
     ];
     let mut out = String::new();
     for q in queries {

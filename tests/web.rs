@@ -153,3 +153,25 @@ fn stats_reports_the_embedded_index() {
     assert_eq!(get(&s, "formatVersion").as_f64(), Some(f64::from(paper_search::format::FORMAT_VERSION)));
     assert_eq!(get(&s, "analyzerVersion").as_f64(), Some(f64::from(paper_search::analyze::ANALYZER_VERSION)));
 }
+
+#[wasm_bindgen_test]
+fn related_returns_other_papers_and_tolerates_bad_ids() {
+    let related = wasm::related(JsValue::from_f64(0.0), JsValue::from_f64(3.0)).unwrap().dyn_into::<Array>().unwrap();
+    assert_eq!(related.length(), 3);
+    for r in related.iter() {
+        assert_ne!(get(&r, "id").as_f64(), Some(0.0));
+        assert!(get(&r, "title").is_string());
+    }
+    for bad in [JsValue::from_f64(-1.0), JsValue::from_f64(1e12), JsValue::from_str("x"), JsValue::UNDEFINED] {
+        let none = wasm::related(bad, JsValue::UNDEFINED).unwrap().dyn_into::<Array>().unwrap();
+        assert_eq!(none.length(), 0);
+    }
+}
+
+#[wasm_bindgen_test]
+fn misspelled_query_carries_a_suggestion() {
+    let results = search("grokkign ");
+    assert_eq!(get(&results, "suggestion").as_string().as_deref(), Some("grokking "));
+    assert!(hits(&results).length() > 0, "typo tolerance still finds the papers");
+    assert!(get(&search("grokking "), "suggestion").is_undefined());
+}
