@@ -59,6 +59,10 @@ impl std::error::Error for CorpusError {}
 /// Lines of page chrome at the top of a saved page, dropped before the first title.
 const CHROME_PREFIX: &str = "Get trending papers in your email inbox";
 
+/// Longest line a corpus may have: far more than any title or abstract (or one JSON record),
+/// so a longer one means lost line breaks or a file that is not a corpus.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
 /// Button text the page glues in front of the first title.
 const SUBSCRIBE: &str = "Subscribe";
 
@@ -99,6 +103,17 @@ pub fn parse(path: &str, bytes: &[u8]) -> Result<Vec<Paper>, CorpusError> {
         err(line, format!("invalid UTF-8 at byte {column} of the line; re-save the file as UTF-8"))
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some((i, line)) = text.lines().enumerate().find(|(_, l)| l.len() > MAX_LINE_BYTES) {
+        return Err(err(
+            i + 1,
+            format!(
+                "line of {} bytes, longer than the {} MiB a paper may take; check that line breaks were not lost \
+                 (one paper per line in JSON Lines, title and abstract on lines of their own in text)",
+                line.len(),
+                MAX_LINE_BYTES >> 20
+            ),
+        ));
+    }
     if text.trim_start().starts_with('{') {
         return parse_json_lines(path, text);
     }
@@ -353,6 +368,14 @@ mod tests {
         assert_eq!((e.line, e.message.as_str()), (2, "duplicate id \"1\" (first on line 1); ids must be unique"));
         let e = parse_str("{\"id\": \"1\", \"abstract\": \"A\"}").unwrap_err();
         assert!(e.message.contains("has no title"), "{e}");
+    }
+
+    #[test]
+    fn a_line_longer_than_a_paper_is_an_error() {
+        let long = format!("T1\nA1\nT2\n{}\n", "x".repeat(MAX_LINE_BYTES + 1));
+        let e = parse_str(&long).unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.message.contains("longer than the 1 MiB"), "{e}");
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! - [`rank`]: BM25F and top-k;
 //! - [`snippet`]: highlighted text segments;
 //! - [`search`]: the native API tying them together;
+//! - [`eval`] (native only): relevance metrics and judged queries, for the harness;
 //! - `wasm` (wasm32 only): the JavaScript API, the one file that touches wasm-bindgen.
 //!
 //! # Example
@@ -32,6 +33,8 @@
 pub mod acronym;
 pub mod analyze;
 pub mod corpus;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod eval;
 pub mod format;
 pub mod index;
 pub mod query;

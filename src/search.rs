@@ -47,6 +47,19 @@ pub const MAX_TYPO_TERMS: usize = 8;
 /// Weight of an acronym's long form matched for the acronym, or the other way round.
 pub const ACRONYM_WEIGHT: f32 = 0.9;
 
+/// Pseudo-relevance feedback: how many of the best first-pass results lend their terms.
+pub const FEEDBACK_DOCS: usize = 5;
+
+/// Pseudo-relevance feedback: how many terms are added to the query.
+pub const FEEDBACK_TERMS: usize = 15;
+
+/// Pseudo-relevance feedback: weight of the strongest added term, relative to a typed word.
+pub const FEEDBACK_WEIGHT: f32 = 0.15;
+
+/// Pseudo-relevance feedback runs only for queries with at least this many optional clauses
+/// (questions and descriptions, not the few words of a search while typing).
+pub const FEEDBACK_MIN_CLAUSES: usize = 4;
+
 /// Most candidate papers whose text is read to check a quoted phrase; bounds the work of a
 /// phrase of common words on a large corpus.
 pub const MAX_PHRASE_CHECKS: usize = 5000;
@@ -154,11 +167,31 @@ pub struct Stats {
     pub analyzer_version: u32,
 }
 
+/// The relevance features beyond BM25F, each of which can be switched off (to measure what
+/// it brings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Features {
+    /// Words the dictionary lacks match the nearest words within an edit distance.
+    pub typos: bool,
+    /// Acronyms match their long forms and long forms their acronyms.
+    pub acronyms: bool,
+    /// Two query words match the corpus's word for them joined (`fine tuning` → `finetuning`).
+    pub compounds: bool,
+    /// Long queries are expanded with terms of their best results.
+    pub feedback: bool,
+}
+
+impl Features {
+    pub const ALL: Features = Features { typos: true, acronyms: true, compounds: true, feedback: true };
+    pub const NONE: Features = Features { typos: false, acronyms: false, compounds: false, feedback: false };
+}
+
 /// Searches one index.
 pub struct Searcher<'a> {
     index: Index<'a>,
     analyzer: Analyzer,
     params: Params,
+    features: Features,
 }
 
 /// A dictionary term a query word matches, with the weight of that match.
@@ -174,6 +207,9 @@ struct TermMatch {
 struct AltPlan {
     words: Vec<Vec<TermMatch>>,
     weight: f32,
+    /// Whether a paper must match every word to score (quoted phrases, long forms); otherwise
+    /// each matched word adds its score, as for separate words.
+    all_words: bool,
     /// For a quoted phrase, the stems that must appear adjacent and in order.
     phrase: Option<Vec<String>>,
 }
@@ -198,12 +234,18 @@ impl Searcher<'static> {
 
 impl<'a> Searcher<'a> {
     pub fn new(index: Index<'a>) -> Self {
-        Searcher { index, analyzer: Analyzer::new(), params: Params::DEFAULT }
+        Searcher { index, analyzer: Analyzer::new(), params: Params::DEFAULT, features: Features::ALL }
     }
 
     /// The same searcher with other ranking parameters (for tuning and tests).
     pub fn with_params(mut self, params: Params) -> Self {
         self.params = params;
+        self
+    }
+
+    /// The same searcher with some relevance features switched off (for measuring them).
+    pub fn with_features(mut self, features: Features) -> Self {
+        self.features = features;
         self
     }
 
@@ -223,25 +265,48 @@ impl<'a> Searcher<'a> {
     /// ```
     pub fn search(&self, text: &str, options: &SearchOptions) -> SearchResults {
         let query = query::parse(text, &self.analyzer);
-        let (plan, suggestion) = self.plan(&query, text);
+        let (mut plan, suggestion) = self.plan(&query, text);
+        let matched_terms: HashSet<String> = plan
+            .iter()
+            .flat_map(|c| &c.alternatives)
+            .flat_map(|a| &a.words)
+            .flatten()
+            .map(|m| m.term.clone())
+            .collect();
+        let mut scored = self.score(&plan, &query);
+        if self.features.feedback && plan.iter().filter(|c| !c.required).count() >= FEEDBACK_MIN_CLAUSES {
+            let extra = self.feedback(&scored, &matched_terms);
+            if !extra.is_empty() {
+                plan.extend(extra);
+                scored = self.score(&plan, &query);
+            }
+        }
+        let count = scored.len();
+        let limit = options.limit.min(MAX_LIMIT);
+        let hits =
+            rank::top_k(scored, limit).into_iter().map(|(doc, score)| self.hit(doc, score, &matched_terms)).collect();
+        SearchResults { hits, total: count, truncated: query.truncated, suggestion }
+    }
+
+    /// Every paper that satisfies the query, with its score (in id order).
+    fn score(&self, plan: &[ClausePlan], query: &Query) -> Vec<(DocId, f32)> {
         let n = self.index.doc_count() as usize;
         let mut total = vec![0f32; n];
         let mut ok = vec![true; n];
         let mut clause_scores = vec![0f32; n];
         let mut alt_scores = vec![0f32; n];
         let mut word_scores = vec![0f32; n];
-        let mut matched_terms = HashSet::new();
+        let mut complete = vec![true; n];
 
-        for clause in &plan {
-            clause_scores.iter_mut().for_each(|s| *s = 0.0);
+        for clause in plan {
+            clause_scores.fill(0.0);
             for alt in &clause.alternatives {
-                alt_scores.iter_mut().for_each(|s| *s = 0.0);
-                let mut complete = vec![true; n];
-                for (k, word) in alt.words.iter().enumerate() {
-                    word_scores.iter_mut().for_each(|s| *s = 0.0);
+                alt_scores.fill(0.0);
+                complete.fill(true);
+                for word in &alt.words {
+                    word_scores.fill(0.0);
                     for m in word {
                         self.score_term(m, clause.field, &mut word_scores);
-                        matched_terms.insert(m.term.clone());
                     }
                     for d in 0..n {
                         if word_scores[d] > 0.0 {
@@ -250,12 +315,13 @@ impl<'a> Searcher<'a> {
                             complete[d] = false;
                         }
                     }
-                    let _ = k;
                 }
+                let mut checks = 0;
                 for d in 0..n {
-                    if complete[d] && alt_scores[d] > 0.0 {
+                    if (complete[d] || !alt.all_words) && alt_scores[d] > 0.0 {
                         if let Some(phrase) = &alt.phrase {
-                            if !self.has_phrase(d as DocId, phrase, clause.field) {
+                            checks += 1;
+                            if checks > MAX_PHRASE_CHECKS || !self.has_phrase(d as DocId, phrase, clause.field) {
                                 continue;
                             }
                         }
@@ -290,11 +356,55 @@ impl<'a> Searcher<'a> {
         if !query.excluded.is_empty() {
             scored.retain(|&(doc, _)| !query.excluded.iter().any(|p| self.contains(doc, p)));
         }
-        let count = scored.len();
-        let limit = options.limit.min(MAX_LIMIT);
-        let hits =
-            rank::top_k(scored, limit).into_iter().map(|(doc, score)| self.hit(doc, score, &matched_terms)).collect();
-        SearchResults { hits, total: count, truncated: query.truncated, suggestion }
+        scored
+    }
+
+    /// Pseudo-relevance feedback (RM3-style): the terms that weigh most in the best
+    /// [`FEEDBACK_DOCS`] results, weighted by those results' scores and the terms' rarity,
+    /// as extra optional clauses. Finds papers that say the same thing in other words.
+    fn feedback(&self, scored: &[(DocId, f32)], have: &HashSet<String>) -> Vec<ClausePlan> {
+        let top = rank::top_k(scored.to_vec(), FEEDBACK_DOCS);
+        let sum: f32 = top.iter().map(|(_, s)| s).sum();
+        if sum <= 0.0 {
+            return Vec::new();
+        }
+        let n = self.index.doc_count();
+        let mut weights: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
+        for &(doc, score) in &top {
+            let text = format!("{} {}", self.index.title(doc), self.index.abstract_text(doc));
+            let tokens: Vec<_> = self.analyzer.tokens(&text).into_iter().filter(|t| !t.joined).collect();
+            let len = tokens.len().max(1) as f32;
+            for t in tokens {
+                if crate::analyze::is_stop_word(&t.word) || t.term.chars().count() < 3 || have.contains(&t.term) {
+                    continue;
+                }
+                *weights.entry(t.term).or_default() += score / sum / len;
+            }
+        }
+        let mut terms: Vec<(String, TermOrd, f32)> = weights
+            .into_iter()
+            .filter_map(|(term, w)| {
+                let ord = self.index.term(&term)?;
+                let df = self.index.doc_freq(ord);
+                (df >= 2).then(|| (term, ord, w * rank::idf(n, df)))
+            })
+            .collect();
+        terms.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+        terms.truncate(FEEDBACK_TERMS);
+        let max = terms.first().map_or(1.0, |t| t.2);
+        terms
+            .into_iter()
+            .map(|(term, ord, w)| ClausePlan {
+                alternatives: vec![AltPlan {
+                    words: vec![vec![TermMatch { ord, term, weight: FEEDBACK_WEIGHT * w / max }]],
+                    weight: 1.0,
+                    all_words: true,
+                    phrase: None,
+                }],
+                field: None,
+                required: false,
+            })
+            .collect()
     }
 
     /// Turns the parsed query into term matches, adding the alternatives the corpus defines,
@@ -315,19 +425,28 @@ impl<'a> Searcher<'a> {
                     words.push(matches);
                 }
                 let phrase_terms = phrase.quoted.then(|| phrase.words.iter().map(|w| w.term.clone()).collect());
-                alternatives.push(AltPlan { words, weight: 1.0, phrase: phrase_terms });
+                alternatives.push(AltPlan { words, weight: 1.0, all_words: phrase.quoted, phrase: phrase_terms });
             }
-            for long in extra {
+            for long in extra.iter().filter(|_| self.features.acronyms) {
                 let words: Vec<Vec<TermMatch>> = long
                     .iter()
                     .filter_map(|t| self.index.term(t).map(|ord| vec![TermMatch { ord, term: t.clone(), weight: 1.0 }]))
                     .collect();
                 if words.len() == long.len() {
-                    alternatives.push(AltPlan { words, weight: ACRONYM_WEIGHT, phrase: None });
+                    // Averaged over its words, a long form fills one word's place, as the
+                    // acronym it stands for would.
+                    let weight = ACRONYM_WEIGHT / words.len() as f32;
+                    alternatives.push(AltPlan { words, weight, all_words: true, phrase: None });
                 }
             }
-            // A clause none of whose alternatives can match anything cannot score.
-            alternatives.retain(|a| a.words.iter().all(|w| !w.is_empty()));
+            // An alternative that needs a word nothing matches cannot score.
+            alternatives.retain(|a| {
+                if a.all_words {
+                    a.words.iter().all(|w| !w.is_empty())
+                } else {
+                    a.words.iter().any(|w| !w.is_empty())
+                }
+            });
             if alternatives.is_empty() && !clause.required {
                 continue;
             }
@@ -355,7 +474,8 @@ impl<'a> Searcher<'a> {
             // The longest run of plain words, from here, that is a long form.
             let run: Vec<&QueryWord> = clauses[i..].iter().map_while(|c| c.single_word()).take(8).collect();
             let mut merged = false;
-            for len in (2..=run.len()).rev() {
+            let longest = if self.features.acronyms { run.len() } else { 1 };
+            for len in (2..=longest).rev() {
                 let terms: Vec<&str> = run[..len].iter().map(|w| w.term.as_str()).collect();
                 if let Some(acronym) = self.acronym_term(&terms) {
                     let words: Vec<QueryWord> = run[..len].iter().map(|w| (*w).clone()).collect();
@@ -370,7 +490,7 @@ impl<'a> Searcher<'a> {
             if merged {
                 continue;
             }
-            if run.len() >= 2 && !run[1].prefix {
+            if self.features.compounds && run.len() >= 2 && !run[1].prefix {
                 let joined = format!("{}{}", run[0].word, run[1].word);
                 if let Some(ord) = self.index.words().get(&joined) {
                     let term = self.analyzer.stem(&joined);
@@ -431,7 +551,7 @@ impl<'a> Searcher<'a> {
             return (out, None);
         }
         let distance = typo_distance(&word.word);
-        if distance == 0 {
+        if distance == 0 || !self.features.typos {
             return (out, None);
         }
         let mut near = self.index.words_near(&word.word, 1, word.prefix);
