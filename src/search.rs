@@ -66,13 +66,23 @@ pub const MAX_PHRASE_CHECKS: usize = 5000;
 
 /// Edits allowed when matching a word the dictionary lacks: none for short words, where one
 /// edit reaches too many others.
+/// Words longer than [`MAX_TYPO_CHARS`] get none: their automata are costly to build, and a
+/// long word the corpus lacks is rarely a misspelling of one it has.
 pub fn typo_distance(word: &str) -> u32 {
     match word.chars().count() {
         0..=3 => 0,
         4..=7 => 1,
-        _ => 2,
+        8..=MAX_TYPO_CHARS => 2,
+        _ => 0,
     }
 }
+
+/// Longest word, in chars, that typo tolerance tries to correct.
+pub const MAX_TYPO_CHARS: usize = 16;
+
+/// Most words of one query that typo tolerance tries to correct (the first ones), so that a
+/// query of many unknown words costs no more than a few automata.
+pub const MAX_TYPO_WORDS: usize = 4;
 
 /// What a search asks for besides the query text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -411,6 +421,7 @@ impl<'a> Searcher<'a> {
     /// and the "did you mean" text when a word matched only through typo tolerance.
     fn plan(&self, query: &Query, text: &str) -> (Vec<ClausePlan>, Option<String>) {
         let mut corrections: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        let mut typo_budget = MAX_TYPO_WORDS;
         let mut plans = Vec::new();
         let clauses = self.with_corpus_alternatives(&query.clauses);
         for (clause, extra) in &clauses {
@@ -418,7 +429,7 @@ impl<'a> Searcher<'a> {
             for phrase in &clause.alternatives {
                 let mut words = Vec::new();
                 for w in &phrase.words {
-                    let (matches, correction) = self.expand(w);
+                    let (matches, correction) = self.expand(w, &mut typo_budget);
                     if let Some(c) = correction {
                         corrections.push((w.span.clone(), c));
                     }
@@ -453,10 +464,16 @@ impl<'a> Searcher<'a> {
             plans.push(ClausePlan { alternatives, field: clause.field, required: clause.required });
         }
         let suggestion = (!corrections.is_empty()).then(|| {
+            // From the end, so earlier spans stay valid; a span overlapping one already
+            // replaced (a compound and its part) is left as typed.
             let mut out = text.to_string();
             corrections.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+            let mut limit = out.len();
             for (span, word) in corrections {
-                out.replace_range(span, &word);
+                if span.end <= limit {
+                    limit = span.start;
+                    out.replace_range(span, &word);
+                }
             }
             out
         });
@@ -538,7 +555,7 @@ impl<'a> Searcher<'a> {
     /// The terms a query word matches: its own stem; for an unfinished word, the terms of the
     /// dictionary words it begins; for a word the dictionary lacks, those of the nearest words
     /// (and that nearest word, as a correction to suggest).
-    fn expand(&self, word: &QueryWord) -> (Vec<TermMatch>, Option<String>) {
+    fn expand(&self, word: &QueryWord, typo_budget: &mut usize) -> (Vec<TermMatch>, Option<String>) {
         let mut out = Vec::new();
         if let Some(ord) = self.index.term(&word.term) {
             out.push(TermMatch { ord, term: word.term.clone(), weight: 1.0 });
@@ -551,9 +568,10 @@ impl<'a> Searcher<'a> {
             return (out, None);
         }
         let distance = typo_distance(&word.word);
-        if distance == 0 || !self.features.typos {
+        if distance == 0 || !self.features.typos || *typo_budget == 0 {
             return (out, None);
         }
+        *typo_budget -= 1;
         let mut near = self.index.words_near(&word.word, 1, word.prefix);
         if near.is_empty() && distance > 1 {
             near = self.index.words_near(&word.word, 2, word.prefix);

@@ -30,8 +30,8 @@ pub fn highlight(text: &str, tokens: &[Token], hits: &[bool]) -> Vec<Segment> {
 }
 
 /// The window of at most `max_tokens` tokens of `text` that holds the most distinct matched
-/// terms (then the most matches; then the earliest), as segments, with an ellipsis where text
-/// is left out. With no match, the start of the text.
+/// terms (then the most matches; then the earliest), as segments, with an ellipsis segment
+/// where text is left out. With no match, the start of the text.
 pub fn snippet(text: &str, tokens: &[Token], hits: &[bool], max_tokens: usize) -> Vec<Segment> {
     let n = tokens.len();
     let w = max_tokens.max(1).min(n.max(1));
@@ -80,15 +80,14 @@ pub fn snippet(text: &str, tokens: &[Token], hits: &[bool], max_tokens: usize) -
     let end = start + w;
     let from = if start == 0 { 0 } else { tokens[start].span.start };
     let to = if end == n { text.len() } else { tokens[end - 1].span.end };
+    // The ellipses are segments of their own, so every other segment is verbatim text.
     let mut out = Vec::new();
     if start > 0 {
         out.push(Segment { text: ELLIPSIS.to_string(), hit: false });
     }
-    for seg in segments(text, tokens, hits, start..end, from, to) {
-        push(&mut out, &seg.text, seg.hit);
-    }
+    out.extend(segments(text, tokens, hits, start..end, from, to));
     if end < n {
-        push(&mut out, ELLIPSIS, false);
+        out.push(Segment { text: ELLIPSIS.to_string(), hit: false });
     }
     out
 }
@@ -163,6 +162,17 @@ mod tests {
         let text = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho";
         assert_eq!(run(text, &["kappa", "lambda"], 5), "…eta theta iota [kappa] [lambda]…");
         assert_eq!(run(text, &["alpha"], 4), "[alpha] beta gamma delta…");
+    }
+
+    #[test]
+    fn ellipses_are_segments_of_their_own() {
+        let text = "alpha beta gamma delta epsilon zeta";
+        let tokens = Analyzer::new().tokens(text);
+        let hits: Vec<bool> = tokens.iter().map(|t| t.term == "gamma").collect();
+        let segs = snippet(text, &tokens, &hits, 2);
+        assert_eq!(segs.first().map(|s| s.text.as_str()), Some(ELLIPSIS));
+        assert_eq!(segs.last().map(|s| s.text.as_str()), Some(ELLIPSIS));
+        assert!(segs.iter().all(|s| s.text == ELLIPSIS || text.contains(&s.text)));
     }
 
     #[test]
