@@ -224,6 +224,14 @@ struct AltPlan {
     phrase: Option<Vec<String>>,
 }
 
+/// A scored query, before hits are built.
+struct Ranked {
+    scored: Vec<(DocId, f32)>,
+    matched_terms: HashSet<String>,
+    truncated: bool,
+    suggestion: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 struct ClausePlan {
     alternatives: Vec<AltPlan>,
@@ -274,6 +282,24 @@ impl<'a> Searcher<'a> {
     /// assert!(results.hits[0].title.to_lowercase().contains("grokking"));
     /// ```
     pub fn search(&self, text: &str, options: &SearchOptions) -> SearchResults {
+        let ranked = self.ranked(text);
+        let count = ranked.scored.len();
+        let limit = options.limit.min(MAX_LIMIT);
+        let hits = rank::top_k(ranked.scored, limit)
+            .into_iter()
+            .map(|(doc, score)| self.hit(doc, score, &ranked.matched_terms))
+            .collect();
+        SearchResults { hits, total: count, truncated: ranked.truncated, suggestion: ranked.suggestion }
+    }
+
+    /// The ids and scores of the best `limit` papers for `text`, best first, without building
+    /// hits (for evaluation and benchmarks, where snippets are not shown).
+    pub fn rank(&self, text: &str, limit: usize) -> Vec<(DocId, f32)> {
+        rank::top_k(self.ranked(text).scored, limit)
+    }
+
+    /// Parses, plans and scores a query: every matching paper with its score.
+    fn ranked(&self, text: &str) -> Ranked {
         let query = query::parse(text, &self.analyzer);
         let (mut plan, suggestion) = self.plan(&query, text);
         let matched_terms: HashSet<String> = plan
@@ -291,11 +317,7 @@ impl<'a> Searcher<'a> {
                 scored = self.score(&plan, &query);
             }
         }
-        let count = scored.len();
-        let limit = options.limit.min(MAX_LIMIT);
-        let hits =
-            rank::top_k(scored, limit).into_iter().map(|(doc, score)| self.hit(doc, score, &matched_terms)).collect();
-        SearchResults { hits, total: count, truncated: query.truncated, suggestion }
+        Ranked { scored, matched_terms, truncated: query.truncated, suggestion }
     }
 
     /// Every paper that satisfies the query, with its score (in id order).
