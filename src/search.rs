@@ -224,10 +224,32 @@ struct AltPlan {
     phrase: Option<Vec<String>>,
 }
 
+/// The terms a query matched, for marking them in hits.
+struct Matched {
+    terms: HashSet<String>,
+    /// The first one, two and three chars of each term: a word that starts with none of them
+    /// cannot stem to a matched term (stems keep a word's start), so it is not stemmed.
+    starts: HashSet<String>,
+}
+
+impl Matched {
+    fn new(terms: HashSet<String>) -> Self {
+        let starts = terms.iter().map(|t| t.chars().take(MATCH_PREFIX_CHARS).collect()).collect();
+        Matched { terms, starts }
+    }
+
+    fn could_match(&self, word: &str) -> bool {
+        word.char_indices().take(MATCH_PREFIX_CHARS).any(|(i, c)| self.starts.contains(&word[..i + c.len_utf8()]))
+    }
+}
+
+/// How many leading chars of a word are compared with matched terms before stemming it.
+const MATCH_PREFIX_CHARS: usize = 3;
+
 /// A scored query, before hits are built.
 struct Ranked {
     scored: Vec<(DocId, f32)>,
-    matched_terms: HashSet<String>,
+    matched_terms: Matched,
     truncated: bool,
     suggestion: Option<String>,
 }
@@ -317,7 +339,7 @@ impl<'a> Searcher<'a> {
                 scored = self.score(&plan, &query);
             }
         }
-        Ranked { scored, matched_terms, truncated: query.truncated, suggestion }
+        Ranked { scored, matched_terms: Matched::new(matched_terms), truncated: query.truncated, suggestion }
     }
 
     /// Every paper that satisfies the query, with its score (in id order).
@@ -677,7 +699,7 @@ impl<'a> Searcher<'a> {
         self.has_phrase(doc, &terms, None)
     }
 
-    fn hit(&self, doc: DocId, score: f32, matched: &HashSet<String>) -> Hit {
+    fn hit(&self, doc: DocId, score: f32, matched: &Matched) -> Hit {
         let title = self.index.title(doc);
         let abstract_text = self.index.abstract_text(doc);
         Hit {
@@ -695,17 +717,19 @@ impl<'a> Searcher<'a> {
 
     /// `text` as segments with the tokens of matched terms marked (and the parts of a matched
     /// joined compound): the whole text, or the best window of `window` tokens.
-    fn mark(&self, text: &str, matched: &HashSet<String>, window: Option<usize>) -> Vec<Segment> {
-        let all = self.analyzer.tokens(text);
-        let mut tokens = Vec::with_capacity(all.len());
+    fn mark(&self, text: &str, matched: &Matched, window: Option<usize>) -> Vec<Segment> {
+        let all = crate::analyze::words(text);
+        let mut tokens: Vec<crate::analyze::Token> = Vec::with_capacity(all.len());
         let mut hits: Vec<bool> = Vec::with_capacity(all.len());
-        for t in all {
-            let hit = matched.contains(&t.term);
-            if t.joined {
+        for w in all {
+            // Stemming is the costly step: only words that share a start with a matched
+            // term can stem to it.
+            let term = if matched.could_match(&w.text) { self.analyzer.stem(&w.text) } else { String::new() };
+            let hit = matched.terms.contains(&term);
+            if w.joined {
                 if hit {
                     for (prev, h) in tokens.iter().zip(hits.iter_mut()).rev() {
-                        let prev: &crate::analyze::Token = prev;
-                        if prev.span.start < t.span.start {
+                        if prev.span.start < w.span.start {
                             break;
                         }
                         *h = true;
@@ -713,7 +737,7 @@ impl<'a> Searcher<'a> {
                 }
                 continue;
             }
-            tokens.push(t);
+            tokens.push(crate::analyze::Token { word: w.text, term, span: w.span, joined: false });
             hits.push(hit);
         }
         match window {

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# A malformed corpus must stop the build with `path:line: problem; what to do` and leave the
+# previous good build untouched. For each corpus in tests/fixtures/malformed/ (and a 10 MB
+# single line made here), runs `PAPERS=corpus OUT=dir ./build.sh` over a good build in dir.
+#
+#   tests/build-errors.sh DIR   DIR holds a good build (made first if missing)
+#
+# Builds use their own target dir so that the default build's artifacts are not invalidated.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=${1:?usage: tests/build-errors.sh DIR}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target/other-corpora}
+if [ ! -f "$out/paper_search_bg.wasm" ]; then
+  OUT="$out" PAPERS=tests/fixtures/hostile.jsonl ./build.sh > /dev/null
+fi
+checksum() { (cd "$out" && sha256sum -- * | sha256sum); }
+before=$(checksum)
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+{ echo "A title"; head -c $((10 * 1024 * 1024)) /dev/zero | tr '\0' 'x'; echo; } > "$tmp/ten-megabyte-line.txt"
+
+# corpus, then the line its error must name
+cases=(
+  tests/fixtures/malformed/empty.txt 1
+  tests/fixtures/malformed/blank.txt 1
+  tests/fixtures/malformed/odd-lines.txt 4
+  tests/fixtures/malformed/invalid-utf8.txt 2
+  tests/fixtures/malformed/truncated.jsonl 2
+  tests/fixtures/malformed/bad-json.jsonl 2
+  tests/fixtures/malformed/missing-title.jsonl 2
+  tests/fixtures/malformed/duplicate-ids.jsonl 3
+  "$tmp/ten-megabyte-line.txt" 2
+)
+passed=0
+failed=0
+for ((i = 0; i < ${#cases[@]}; i += 2)); do
+  corpus=${cases[i]}
+  line=${cases[i + 1]}
+  name=$(basename "$corpus")
+  if OUT="$out" PAPERS="$corpus" ./build.sh > "$tmp/log" 2>&1; then
+    echo "not ok - $name: the build succeeded"
+    failed=$((failed + 1))
+  elif ! grep -qE "error: [^ ]*$name:$line: [^;]+; " "$tmp/log"; then
+    echo "not ok - $name: no '$name:$line: problem; fix' message; the build printed:"
+    tail -5 "$tmp/log"
+    failed=$((failed + 1))
+  elif grep -q "panicked" "$tmp/log"; then
+    echo "not ok - $name: the build panicked"
+    failed=$((failed + 1))
+  elif [ "$(checksum)" != "$before" ]; then
+    echo "not ok - $name: the previous build in $out changed"
+    failed=$((failed + 1))
+  else
+    echo "ok - $name: $(grep -oE "$name:$line: .*" "$tmp/log" | head -1 | cut -c1-110)"
+    passed=$((passed + 1))
+  fi
+done
+echo "malformed corpora: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
