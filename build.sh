@@ -6,6 +6,8 @@
 #   ./build.sh test       set up what is missing, then run every test (native, wasm in
 #                         Chromium and Firefox, wasm-pack, end-to-end page tests)
 #   ./build.sh setup      only install what is missing
+#   ./build.sh bench      benchmark beside MiniSearch, FlexSearch, Lunr and Orama on both
+#                         corpora (bench/, several minutes); the report also goes to bench/results.md
 #
 # PAPERS=path/to/corpus ./build.sh   embeds another corpus (default: data/papers.txt).
 # PORT=8000 ./build.sh serve         chooses the port.
@@ -104,6 +106,18 @@ test_e2e() {
   node --test --test-concurrency=1 tests/e2e/
 }
 
+# The benchmark (bench/). Its npm packages (the peer engines) are installed here on first use,
+# not by setup.sh, so that the tests never pay for them. Arguments go to bench/run.mjs
+# (--quick, --corpus NAME, --memory-queries N, --memory-seconds S).
+bench() {
+  if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
+    say "installing the benchmark's npm packages (bench/package-lock.json)" >&2
+    npm ci --prefix bench --no-audit --no-fund --loglevel=error >&2
+  fi
+  say "benchmark: progress on stderr, the report on stdout and in bench/results.md" >&2
+  node bench/run.mjs "$@"
+}
+
 cmd=${1:-build}
 case "$cmd" in
   build)
@@ -125,6 +139,11 @@ case "$cmd" in
     (unset PAPERS; build)
     test_wasm
     test_e2e
+    ;;
+  bench)
+    scripts/setup.sh >&2
+    shift
+    bench "$@"
     ;;
   -h | --help | help) usage ;;
   *)
