@@ -4,7 +4,8 @@
 // measures are of the page's own path to its first results.
 //   load-to-first-result  a fresh browser context (empty cache) opens <engine>/?q=QUERY; the time
 //                         is performance.now() (from navigation start) when the page first says
-//                         it is ready, its first results rendered; median of `runs`
+//                         it is ready, its first results rendered; median of `loadRuns`, taken
+//                         round-robin over the engines
 //   files                 what the first of those loads requested (for the bytes)
 //   latency               the harness of harness.mjs run inside the loaded page
 import { copyFileSync } from 'node:fs';
@@ -112,11 +113,15 @@ export async function chromiumRuns({ site, engines, queries, loadQuery, loadRuns
   const browser = await launch();
   const out = { chromium: browser.version(), engines: {} };
   try {
+    // Load runs go round-robin over the engines, so that a busy moment of the machine falls on
+    // all of them alike.
+    const runs = Object.fromEntries(engines.map((id) => [id, []]));
+    for (let i = 0; i < loadRuns; i++) {
+      for (const id of engines) runs[id].push(await firstResult(browser, url, id, loadQuery, i === 0));
+    }
     for (const id of engines) {
-      const runs = [];
-      for (let i = 0; i < loadRuns; i++) runs.push(await firstResult(browser, url, id, loadQuery, i === 0));
-      const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
-      const load = { ms: percentile(ms, 50), runs: ms, hits: runs[0].hits, files: runs[0].files.sort() };
+      const ms = runs[id].map((r) => r.ms).sort((a, b) => a - b);
+      const load = { ms: percentile(ms, 50), runs: ms, hits: runs[id][0].hits, files: runs[id][0].files.sort() };
       log(`  Chromium ${id}: first results after ${load.ms.toFixed(0)} ms (median of ${loadRuns}); timing queries`);
       out.engines[id] = { load, latency: await latency(browser, url, id, queries) };
     }

@@ -154,11 +154,41 @@ function memoryLine(r) {
   const m = r.memory?.['paper-search'];
   if (!m) return 'The memory run was skipped.';
   const points = m.checkpoints.map((c) => `${c.queries.toLocaleString('en')}: ${mb(c.wasm)}`).join(', ');
-  const limit = m.done < m.count ? ` (of ${m.count.toLocaleString('en')}: the time limit stopped it)` : '';
+  const limit = m.done < m.count ? `, of ${m.count.toLocaleString('en')} (the time limit stopped it)` : '';
   return (
-    `paper-search wasm linear memory after start ${mb(r.node['paper-search'].wasmAfterLoad)}; during ${m.done.toLocaleString('en')} queries${limit} ` +
-    `(${m.seconds.toFixed(0)} s, ${us((m.seconds * 1e6) / m.done)} a query on average, the corpora running in parallel): ${points}.`
+    `paper-search wasm linear memory after start ${mb(r.node['paper-search'].wasmAfterLoad)}; during ${m.done.toLocaleString('en')} queries${limit}, ` +
+    `in ${m.seconds.toFixed(0)} s (${us((m.seconds * 1e6) / m.done)} a query on average, the corpora running in parallel): ${points}.`
   );
+}
+
+// Both corpora side by side: paper-search, the best peer of each row, and their ratio.
+export function summaryTable(results) {
+  const measures = [
+    ['query latency p50, Node', (r, id) => r.node[id]?.latency.p50, us],
+    ['query latency p95, Node', (r, id) => r.node[id]?.latency.p95, us],
+    ['query latency p50, Chromium', (r, id) => r.chromium?.engines[id]?.latency.p50, us],
+    ['query latency p95, Chromium', (r, id) => r.chromium?.engines[id]?.latency.p95, us],
+    ['page load → first results, Chromium', (r, id) => r.chromium?.engines[id]?.load.ms, ms],
+    ['page download, brotli', (r, id) => r.bytes[id]?.total.brotli, kb],
+    ['memory after start, Node', (r, id) => memoryAfterStart(r, id), mb],
+    ['build cold / warm', (r, id) => (id === 'paper-search' ? [r.build.coldSeconds, r.build.warmSeconds] : null), null],
+  ];
+  const head = results.map((r) => `${r.corpus}: paper-search | ${r.corpus}: best peer | paper-search ÷ best`).join(' | ');
+  const lines = [`| measure | ${head} |`, `|---|${results.map(() => '---:|---|---:').join('|')}|`];
+  for (const [label, get, fmt] of measures) {
+    const cells = results.map((r) => {
+      const ps = get(r, 'paper-search');
+      if (!fmt) return `${ps.map((x) => (x == null ? '—' : s(x))).join(' / ')} | | `;
+      const peers = PEERS.filter((id) => get(r, id) != null);
+      const best = peers.reduce((a, b) => (get(r, b) < get(r, a) ? b : a));
+      return `${fmt(ps)} | ${NAMES[best]} ${fmt(get(r, best))} | ${ratio(ps / get(r, best))}`;
+    });
+    lines.push(`| ${label} | ${cells.join(' | ')} |`);
+    if (label === 'page download, brotli') {
+      lines.push(`| floor: the corpus text alone, brotli | ${results.map((r) => `${kb(r.floor.brotli)} | | `).join(' | ')} |`);
+    }
+  }
+  return lines.join('\n');
 }
 
 export function corpusSection(r) {
@@ -206,7 +236,7 @@ export function methodSection(meta, setups) {
     `- Latency: one warm-up pass, then each query timed in round-robin rounds, at least ${SETTINGS.MIN_REPS} and up to ${SETTINGS.MAX_REPS} samples (until it has used ${SETTINGS.BUDGET_MS} ms); ` +
       `a sample times a batch of consecutive calls lasting at least ${SETTINGS.BATCH_MS} ms (one call when slower). A query's latency is the median of its samples; p50/p95 are over the queries of the mix. ` +
       'Every engine is asked for 10 hits; paper-search\'s include highlighted title and snippet segments, the peers return ids. Node: one process per engine. Chromium: the same harness inside each engine\'s page, cross-origin isolated (5 µs clock).',
-    '- Page load: headless Chromium, a fresh context (empty cache, service workers blocked) per run, served from 127.0.0.1 without compression or throttling, so it measures parsing, compiling and index loading, not the network; the time is from navigation start to the page marking itself ready with the results of `?q=` rendered; median of the runs.',
+    '- Page load: headless Chromium, a fresh context (empty cache, service workers blocked) per run, served from 127.0.0.1 without compression or throttling, so it measures parsing, compiling and index loading, not the network; the time is from navigation start to the page marking itself ready with the results of `?q=` rendered; median of the runs, taken round-robin over the engines. Other work on the machine shows in this measure most.',
     '- Bytes: the files the page requested during its first load (until the network was idle), gzip level 9 and brotli; the floor is the corpus text alone compressed the same way. paper-search\'s page is `www/` as built; each peer page is a minimal page (the same CSS) with its engine and page code bundled and minified by esbuild, its serialized index and a JSON file of titles and abstracts.',
     '- Memory: Node with `--expose-gc`, heap measured after two forced collections.',
     '',

@@ -6,7 +6,7 @@
 //     --quick             no cold build, 10,000 queries for the memory run (for iterating)
 //     --corpus NAME       only this corpus (repeatable; default: both)
 //     --memory-queries N  searches in the memory run (default 100,000)
-//     --memory-seconds S  time limit of the memory run, per corpus (default 90; 0: none)
+//     --memory-seconds S  time limit of the memory run, per corpus (default 60; 0: none)
 // The cold build (from an empty target folder) is measured on the default corpus only: the
 // dependencies it compiles are the same for every corpus.
 //   BENCH_REV=<commit>    measure that commit instead of the working tree
@@ -23,7 +23,7 @@ import { buildPeerSites, compressedSizes, pageBytes, BROTLI_Q11_MAX_BYTES } from
 import { loadBuilt, setup as paperSearchSetup } from './engines/paper-search.mjs';
 import { chromiumRuns } from './browser.mjs';
 import { queryFile } from './make-queries.mjs';
-import { ENGINES, NAMES, corpusSection, methodSection } from './report.mjs';
+import { ENGINES, NAMES, corpusSection, methodSection, summaryTable } from './report.mjs';
 
 const started = performance.now();
 const argv = process.argv.slice(2);
@@ -31,9 +31,9 @@ const flag = (name) => argv.includes(name);
 const values = (name) => argv.flatMap((a, i) => (a === name ? [argv[i + 1]] : []));
 const quick = flag('--quick');
 const memoryQueries = Number(values('--memory-queries')[0] ?? (quick ? 10000 : 100000));
-const memorySeconds = Number(values('--memory-seconds')[0] ?? 90) || Infinity;
+const memorySeconds = Number(values('--memory-seconds')[0] ?? 60) || Infinity;
 const rev = process.env.BENCH_REV || null;
-const LOAD_RUNS = { default: 5, scifact: 3 };
+const LOAD_RUNS = { default: 9, scifact: 5 };
 
 const log = (msg) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}\n`);
 
@@ -195,6 +195,10 @@ const report = [
   `${meta.machine}. Produced by \`./build.sh bench\`${quick ? ' --quick' : ''}.`,
   '',
   ...notes.map((n) => `- ${n}`),
+  '',
+  '## Summary',
+  '',
+  summaryTable(results),
   '',
   ...results.map(corpusSection),
   methodSection(meta, setups),
