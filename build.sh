@@ -8,8 +8,14 @@
 #   ./build.sh setup      only install what is missing
 #   ./build.sh bench      benchmark beside MiniSearch, FlexSearch, Lunr and Orama on both
 #                         corpora (bench/, several minutes); the report also goes to bench/results.md
+#   ./build.sh single     build, then write dist/paper-search.html (one file that searches
+#                         when opened from disk: script, styles and wasm inlined) and
+#                         dist/paper-search-standalone.js (the element as one classic script)
+#   ./build.sh package    build, then write dist/npm/: the element and the wasm module as an
+#                         npm package (package.json exports, TypeScript types)
 #
 # PAPERS=path/to/corpus ./build.sh   embeds another corpus (default: data/papers.txt).
+# OUT=dir ./build.sh                 writes the built module to dir (default: www/pkg).
 # PORT=8000 ./build.sh serve         chooses the port.
 set -euo pipefail
 
@@ -18,7 +24,7 @@ cd "$root"
 export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
   exit 2
 }
 
@@ -47,26 +53,30 @@ resolve_papers() {
   fi
 }
 
-# Builds the release wasm and its JavaScript glue into www/pkg. The new files are written to a
-# temporary folder and moved into place only when every step succeeded, so a failed build
-# leaves the previous good one untouched.
+# Builds the release wasm and its JavaScript glue into $OUT (default www/pkg). The new files are
+# written to a temporary folder and moved into place only when every step succeeded, so a
+# failed build leaves the previous good one untouched.
 build() {
+  local out="${OUT:-www/pkg}"
   check_wasm_bindgen
   resolve_papers
   say "building the wasm module${PAPERS:+ for $PAPERS}"
   cargo build --release --lib --target wasm32-unknown-unknown
-  local tmp="www/.pkg.tmp"
+  local tmp
+  tmp="$(dirname "$out")/.$(basename "$out").tmp"
   rm -rf "$tmp"
   mkdir -p "$tmp"
   wasm-bindgen --target web --out-dir "$tmp" target/wasm32-unknown-unknown/release/paper_search.wasm
   wasm-opt -Oz --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-multivalue \
     "$tmp/paper_search_bg.wasm" -o "$tmp/paper_search_bg.wasm"
-  rm -rf www/pkg.old
-  [ -d www/pkg ] && mv www/pkg www/pkg.old
-  mv "$tmp" www/pkg
-  rm -rf www/pkg.old
-  node scripts/sizes.mjs www/pkg/paper_search_bg.wasm www/pkg/paper_search.js www/index.html www/app.js www/style.css
+  node scripts/stamp.mjs "$tmp" www
+  rm -rf "$out.old"
+  if [ -d "$out" ]; then mv "$out" "$out.old"; fi
+  mv "$tmp" "$out"
+  rm -rf "$out.old"
+  node scripts/sizes.mjs "$out/paper_search_bg.wasm" "$out/paper_search.js" www/paper-search.js \
+    www/paper-search.css www/index.html www/app.js www/style.css
 }
 
 serve() {
@@ -139,6 +149,17 @@ case "$cmd" in
     (unset PAPERS; build)
     test_wasm
     test_e2e
+    ;;
+  single)
+    scripts/setup.sh --build
+    build
+    node scripts/single.mjs "${OUT:-www/pkg}" dist
+    node scripts/sizes.mjs dist/paper-search.html dist/paper-search-standalone.js
+    ;;
+  package)
+    scripts/setup.sh --build
+    build
+    node scripts/package.mjs "${OUT:-www/pkg}" dist/npm
     ;;
   bench)
     scripts/setup.sh >&2

@@ -1,6 +1,6 @@
 // Shared set-up for the end-to-end tests: a static server for www/ on 127.0.0.1 and a headless
 // Chromium (Debian's, driven through playwright-core), one fresh page per test.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -9,6 +9,7 @@ import { startServer } from '../../scripts/serve.mjs';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WWW = join(ROOT, 'www');
 export const SHOTS = join(ROOT, 'test-results', 'screenshots');
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -24,10 +25,13 @@ export async function launch() {
 }
 
 // Serves `dir` (www/ by default) and opens a browser; returns what a test needs and a `close`.
-export async function open({ dir = WWW, headers } = {}) {
+// Service workers are blocked unless asked for: a worker would answer requests from its cache,
+// out of reach of page.route().
+export async function open({ dir = WWW, headers, serviceWorkers = 'block', ...contextOptions } = {}) {
   const { server, url } = await startServer(dir, 0, { headers });
   const browser = await launch();
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers, ...contextOptions });
+  context.setDefaultTimeout(5000); // a missing element fails the test quickly
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
@@ -35,17 +39,59 @@ export async function open({ dir = WWW, headers } = {}) {
     server, url, browser, context, page, errors,
     async close() {
       await browser.close();
+      if (!server.listening) return;
+      server.closeAllConnections();
       await new Promise((done) => server.close(done));
     },
   };
 }
 
-// Waits until the page has loaded the wasm and rendered its first state.
-export async function ready(page) {
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+// A new page in `context` that records its errors, at `url`, once the element is ready.
+export async function fresh(context, url) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(5000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(url);
+  await ready(page);
+  return { page, errors };
 }
 
-export async function screenshot(page, name) {
+// Waits until the element has loaded the wasm and rendered its first state.
+export async function ready(page) {
+  await page.waitForSelector('paper-search:state(ready)', { state: 'attached', timeout: 15000 });
+}
+
+// Answers `url` in this page with `body` (a test page that lives only in the test).
+export async function serveText(page, url, body, { contentType = 'text/html; charset=utf-8', headers = {} } = {}) {
+  await page.route(url, (route) => route.fulfill({ status: 200, contentType, headers, body }));
+}
+
+export function fixture(name) {
+  return readFileSync(join(FIXTURES, name), 'utf8');
+}
+
+// The README's embedding snippet: the first ```html block after the widget heading.
+export function readmeSnippet() {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Put search on your page'));
+  const m = /```html\n([\s\S]*?)```/.exec(section);
+  if (!m) throw new Error('README.md has no ```html snippet under "## Put search on your page"');
+  return m[1];
+}
+
+// Locators inside the element (CSS locators pierce open shadow roots).
+export const ui = (page) => ({
+  input: page.locator('paper-search input[role=combobox]'),
+  status: page.locator('paper-search [role=status]'),
+  options: page.locator('paper-search [role=listbox] [role=option][part=result]'),
+  recent: page.locator('paper-search [role=listbox] [role=option][part=recent]'),
+  titles: page.locator('paper-search [role=listbox] [role=option] .title'),
+  paper: page.locator('paper-search article.paper'),
+  error: page.locator('paper-search .error'),
+});
+
+export async function screenshot(page, name, options = {}) {
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false, ...options });
 }

@@ -1,0 +1,34 @@
+// Types of paper-search.js: the <paper-search> element and the loader of the wasm module.
+import type * as Api from './pkg/paper_search.js';
+
+/** The wasm module's API once initialized: search, paper, stats (and related, when built in). */
+export type PaperSearchApi = typeof Api;
+
+/** Loads and initializes the wasm module beside this file, once; later calls share it. */
+export function load(): Promise<PaperSearchApi>;
+
+/**
+ * `<paper-search>`: a search box with results, a paper view and recent searches, rendered in a
+ * shadow root. Attributes: `placeholder`, `limit` (results shown, default 10), `query` (the
+ * initial query; a `?q=` in the page URL wins). Fires `paper-search-error` (bubbles, composed,
+ * `detail.message`) when the wasm module cannot load. Custom states: `:state(loading)`,
+ * `:state(ready)`, `:state(error)`.
+ */
+export class PaperSearchElement extends HTMLElement {
+  static readonly observedAttributes: string[];
+  /** The query in the box; setting it runs the search. */
+  query: string;
+  /** The number of results shown, from the `limit` attribute. */
+  readonly limit: number;
+  /** Focuses the search box and selects its text. */
+  focus(options?: FocusOptions): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'paper-search': PaperSearchElement;
+  }
+  interface HTMLElementEventMap {
+    'paper-search-error': CustomEvent<{ message: string }>;
+  }
+}

@@ -1,0 +1,46 @@
+// The service worker of the hosted page: after the first visit the page, the element, its
+// styles and the wasm module come from a cache, so search works with no network.
+//
+// Cache first, in a cache named after the build: `./build.sh` writes pkg/build-id.js with a
+// hash of the files below. A new deployment changes that file, the browser sees the worker's
+// imported script change, installs the new worker, which fetches the new files into a new
+// cache, takes over and deletes the old cache. Files of one build are never mixed with another's.
+importScripts('pkg/build-id.js'); // self.PAPER_SEARCH_BUILD
+
+const CACHE = `paper-search-${self.PAPER_SEARCH_BUILD}`;
+const SHELL = [
+  './', 'style.css', 'app.js', 'paper-search.js', 'paper-search.css',
+  'pkg/paper_search.js', 'pkg/paper_search_bg.wasm',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await cache.addAll(SHELL.map((path) => new Request(path, { cache: 'reload' })));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith('paper-search-') && name !== CACHE) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') return;
+  const scope = new URL(self.registration.scope);
+  const url = new URL(request.url);
+  if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
+  const path = url.pathname.slice(scope.pathname.length);
+  const key = request.mode === 'navigate' && (path === '' || path === 'index.html') ? './' : path;
+  if (!SHELL.includes(key)) return;
+  event.respondWith((async () => {
+    const cached = await caches.match(new URL(key, scope).href, { cacheName: CACHE });
+    return cached ?? fetch(request);
+  })());
+});
