@@ -118,14 +118,15 @@ test_e2e() {
 
 # The benchmark (bench/). Its npm packages (the peer engines) are installed here on first use,
 # not by setup.sh, so that the tests never pay for them. Arguments go to bench/run.mjs
-# (--quick, --corpus NAME, --memory-queries N, --memory-seconds S).
+# (--quick, --corpus NAME, --memory-queries N, --memory-seconds S); exec, so that an edit of
+# this file during the run cannot break its end.
 bench() {
   if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
     say "installing the benchmark's npm packages (bench/package-lock.json)" >&2
     npm ci --prefix bench --no-audit --no-fund --loglevel=error >&2
   fi
   say "benchmark: progress on stderr, the report on stdout and in bench/results.md" >&2
-  node bench/run.mjs "$@"
+  exec node bench/run.mjs "$@"
 }
 
 cmd=${1:-build}
