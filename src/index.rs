@@ -423,22 +423,30 @@ impl<'a> Index<'a> {
         Postings { bytes, pos, left, doc: 0 }
     }
 
-    /// Words within edit distance `distance` of `word` (or of a prefix of them, with
-    /// `prefix`), with their term ordinals and their distance, in byte order. Empty when the
-    /// automaton for the word would be too large.
-    pub fn words_near(&self, word: &str, distance: u32, prefix: bool) -> Vec<(String, TermOrd)> {
-        let Ok(lev) = fst::automaton::Levenshtein::new(word, distance) else { return Vec::new() };
+    /// Words within `distance` edits of `word` (or of a prefix of them, with `prefix`), among
+    /// the words that start with the same letter, with their term ordinals and distances, in
+    /// byte order. An edit inserts, deletes or changes a letter, or swaps two neighbouring
+    /// letters (`grokkign` is one edit from `grokking`).
+    ///
+    /// Keeping the first letter (as search engines' fuzzy matching usually does) bounds the
+    /// work to one slice of the dictionary, scanned with no automaton to build.
+    pub fn words_near(&self, word: &str, distance: u32, prefix: bool) -> Vec<(String, TermOrd, u32)> {
+        let target: Vec<char> = word.chars().collect();
+        let Some(first) = target.first() else { return Vec::new() };
+        let mut buf = [0u8; 4];
+        let automaton = fst::automaton::Str::new(first.encode_utf8(&mut buf)).starts_with();
+        let mut stream = self.words.search(automaton).into_stream();
         let mut out = Vec::new();
-        let mut push = |w: &[u8], ord: u64| out.push((String::from_utf8_lossy(w).into_owned(), ord as TermOrd));
-        if prefix {
-            let mut stream = self.words.search(lev.starts_with()).into_stream();
-            while let Some((w, ord)) = stream.next() {
-                push(w, ord);
+        let mut candidate: Vec<char> = Vec::new();
+        while let Some((w, ord)) = stream.next() {
+            let Ok(w) = std::str::from_utf8(w) else { continue };
+            candidate.clear();
+            candidate.extend(w.chars());
+            if !prefix && candidate.len().abs_diff(target.len()) > distance as usize {
+                continue;
             }
-        } else {
-            let mut stream = self.words.search(lev).into_stream();
-            while let Some((w, ord)) = stream.next() {
-                push(w, ord);
+            if let Some(d) = edit_distance(&target, &candidate, distance, prefix) {
+                out.push((w.to_string(), ord as TermOrd, d));
             }
         }
         out
@@ -508,6 +516,35 @@ impl<'a> Index<'a> {
     pub fn abstract_text(&self, doc: DocId) -> &'a str {
         self.slot(doc, Slot::Abstract)
     }
+}
+
+/// The optimal-string-alignment distance between `a` and `b` (or, with `prefix_of_b`, the
+/// least distance between `a` and a prefix of `b`), if it is at most `max`.
+fn edit_distance(a: &[char], b: &[char], max: u32, prefix_of_b: bool) -> Option<u32> {
+    let m = b.len();
+    let mut before: Vec<u32> = vec![0; m + 1];
+    let mut prev: Vec<u32> = (0..=m as u32).collect();
+    let mut cur: Vec<u32> = vec![0; m + 1];
+    for i in 1..=a.len() {
+        cur[0] = i as u32;
+        let mut row_min = cur[0];
+        for j in 1..=m {
+            let cost = u32::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = if prefix_of_b { prev.iter().copied().min().unwrap_or(0) } else { prev[m] };
+    (d <= max).then_some(d)
 }
 
 /// Iterator over one term's postings, decoding as it goes.
@@ -644,10 +681,29 @@ mod tests {
     fn finds_words_within_an_edit_distance() {
         let bytes = fixture();
         let index = Index::open(&bytes).unwrap();
-        let near: Vec<String> = index.words_near("netwrks", 1, false).into_iter().map(|(w, _)| w).collect();
-        assert_eq!(near, ["networks"]);
-        let near: Vec<String> = index.words_near("grokin", 1, true).into_iter().map(|(w, _)| w).collect();
-        assert_eq!(near, ["grokking"]);
+        let near = |w: &str, d: u32, prefix: bool| -> Vec<(String, u32)> {
+            index.words_near(w, d, prefix).into_iter().map(|(w, _, d)| (w, d)).collect()
+        };
+        assert_eq!(near("netwrks", 1, false), [("networks".to_string(), 1)]);
+        assert_eq!(near("grokin", 1, true), [("grokking".to_string(), 1)]);
+        assert_eq!(near("nteworks", 1, false), [("networks".to_string(), 1)], "a swap is one edit");
+        assert!(near("etworks", 1, false).is_empty(), "the first letter is kept");
+    }
+
+    #[test]
+    fn edit_distance_counts_the_classic_edits() {
+        let d = |a: &str, b: &str| {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            edit_distance(&a, &b, 9, false)
+        };
+        assert_eq!(d("kitten", "sitting"), Some(3));
+        assert_eq!(d("grokkign", "grokking"), Some(1));
+        assert_eq!(d("", "abc"), Some(3));
+        assert_eq!(d("same", "same"), Some(0));
+        let a: Vec<char> = "reinforcment".chars().collect();
+        let b: Vec<char> = "reinforcement".chars().collect();
+        assert_eq!(edit_distance(&a, &b, 1, false), Some(1));
+        assert_eq!(edit_distance(&a, &"zzz".chars().collect::<Vec<_>>(), 1, false), None);
     }
 
     #[test]

@@ -616,10 +616,11 @@ impl<'a> Searcher<'a> {
             return (out, None);
         }
         *typo_budget -= 1;
-        let mut near = self.index.words_near(&word.word, 1, word.prefix);
-        if near.is_empty() && distance > 1 {
-            near = self.index.words_near(&word.word, 2, word.prefix);
-        }
+        // The nearest words only: one edit away if there are any, else two.
+        let found = self.index.words_near(&word.word, distance, word.prefix);
+        let nearest = found.iter().map(|f| f.2).min();
+        let near: Vec<(String, TermOrd)> =
+            found.into_iter().filter(|f| Some(f.2) == nearest).map(|(w, ord, _)| (w, ord)).collect();
         let correction = near
             .iter()
             .max_by(|a, b| self.index.doc_freq(a.1).cmp(&self.index.doc_freq(b.1)).then(b.0.cmp(&a.0)))
@@ -630,17 +631,18 @@ impl<'a> Searcher<'a> {
 
     /// The distinct terms of `found` words not already in `have`, the `max` most frequent.
     fn best_terms(&self, found: Vec<(String, TermOrd)>, have: &[TermMatch], max: usize, weight: f32) -> Vec<TermMatch> {
-        let mut terms: Vec<(TermOrd, String)> = Vec::new();
+        let mut words: Vec<(String, TermOrd)> = Vec::new();
         for (w, ord) in found {
-            if !terms.iter().any(|(o, _)| *o == ord) && !have.iter().any(|m| m.ord == ord) {
-                terms.push((ord, self.analyzer.stem(&w)));
+            if !words.iter().any(|(_, o)| *o == ord) && !have.iter().any(|m| m.ord == ord) {
+                words.push((w, ord));
             }
         }
-        if terms.len() > max {
-            terms.sort_by_key(|(ord, term)| (std::cmp::Reverse(self.index.doc_freq(*ord)), term.clone()));
-            terms.truncate(max);
+        if words.len() > max {
+            words.sort_by_cached_key(|(w, ord)| (std::cmp::Reverse(self.index.doc_freq(*ord)), w.clone()));
+            words.truncate(max);
         }
-        terms.into_iter().map(|(ord, term)| TermMatch { ord, term, weight }).collect()
+        // Stemmed only once the list is cut: a short prefix begins thousands of words.
+        words.into_iter().map(|(w, ord)| TermMatch { ord, term: self.analyzer.stem(&w), weight }).collect()
     }
 
     /// Raises `scores[doc]` to this term's score in each paper that has it, if higher.
