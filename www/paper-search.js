@@ -25,8 +25,11 @@ export function load() {
   loading ??= (async () => {
     const config = globalThis[CONFIG];
     if (typeof config?.load === 'function') return config.load();
+    // The wasm is fetched while the glue loads, not after it: one round trip fewer.
+    const wasm = fetch(new URL('./pkg/paper_search_bg.wasm', import.meta.url));
+    wasm.catch(() => {}); // a failure is reported by the init below
     const api = await import('./pkg/paper_search.js');
-    await api.default();
+    await api.default({ module_or_path: wasm });
     return api;
   })().catch((err) => {
     loading = undefined; // a later call may retry
@@ -220,8 +223,8 @@ export class PaperSearchElement extends Base {
       this.#fail(err);
       return;
     }
-    this.#setState('ready');
     this.#route({ fromHistory: false });
+    this.#setState('ready');
   }
 
   #fail(err) {
@@ -242,21 +245,26 @@ export class PaperSearchElement extends Base {
 
   #setState(state) {
     const states = this.#internals?.states;
-    if (!states) return;
-    for (const s of ['loading', 'ready', 'error']) states.delete(s);
-    states.add(state);
+    try {
+      for (const s of ['loading', 'ready', 'error']) states?.delete(s);
+      states?.add(state);
+    } catch {
+      // browsers before custom states took plain names: the states are a convenience
+    }
   }
 
   // ---- the shadow DOM, built once ----
 
   #build(shadow) {
     const config = globalThis[CONFIG];
+    let stylesheet = null;
     if (typeof config?.css === 'string') {
       const sheet = new CSSStyleSheet();
       sheet.replaceSync(config.css);
       shadow.adoptedStyleSheets = [sheet];
     } else {
-      shadow.append(h('link', { rel: 'stylesheet', href: new URL('./paper-search.css', import.meta.url).href }));
+      stylesheet = h('link', { rel: 'stylesheet', href: new URL('./paper-search.css', import.meta.url).href });
+      shadow.append(stylesheet);
     }
 
     const input = h('input', {
@@ -284,6 +292,14 @@ export class PaperSearchElement extends Base {
     const body = h('div', { class: 'body', part: 'body' }, error, hint, recentHead, none, suggest, listbox, more, paper);
     const root = h('div', { class: 'root', part: 'container' }, form, status, body);
     shadow.append(root);
+    if (stylesheet) {
+      // Unstyled, the element would flash a bare input: it appears with its styles (or without
+      // them, if they cannot load).
+      root.hidden = true;
+      const show = () => { root.hidden = false; };
+      stylesheet.addEventListener('load', show);
+      stylesheet.addEventListener('error', show);
+    }
 
     const ui = { input, clear, status, error, hint, recentHead, suggest, listbox, more, none, paper, root };
 
@@ -424,7 +440,7 @@ export class PaperSearchElement extends Base {
 
   // With a blank query: recent searches while the box has the focus, else the hint.
   #refreshRecent(force = false) {
-    if (!this.#api || this.#view === 'paper' || this.#view === 'error') return;
+    if (!this.#api || this.#paperOpen !== null || this.#view === 'error') return;
     if (this.#ui.input.value.trim() !== '') return;
     const focused = this.shadowRoot.activeElement === this.#ui.input;
     const list = focused && !this.#recentHidden ? recent.list() : [];
@@ -505,7 +521,10 @@ export class PaperSearchElement extends Base {
     const id = paperIdFromHash(location.hash);
     if (id !== null) {
       this.#ui.clear.hidden = this.#ui.input.value === '';
-      if (this.#paperOpen !== id) this.#renderPaper(id);
+      if (this.#paperOpen !== id) {
+        if (!fromHistory) this.#run(); // a link straight to a paper: the search behind it is ready too
+        this.#renderPaper(id);
+      }
       return;
     }
     const wasOpen = this.#paperOpen !== null;
@@ -545,7 +564,7 @@ export class PaperSearchElement extends Base {
   }
 
   #renderPaper(id) {
-    const { paper, status } = this.#ui;
+    const { paper } = this.#ui;
     this.#paperOpen = id;
     paper.dataset.id = String(id);
     this.#options([], -1);
@@ -555,7 +574,6 @@ export class PaperSearchElement extends Base {
     if (!record) {
       paper.replaceChildren(back, h('h2', { tabindex: '-1' }, 'Paper not found'),
         h('p', {}, `There is no paper ${id} in this index.`));
-      status.textContent = 'Paper not found';
       this.#show('paper');
       return;
     }
@@ -582,10 +600,10 @@ export class PaperSearchElement extends Base {
     const related = this.#related(id);
     if (related.length) {
       parts.push(h('h3', {}, 'Related papers'), h('ul', { class: 'related', part: 'related' },
-        ...related.map((r) => h('li', {}, titleInto(h('a', { href: `#paper-${r.id}`, 'data-paper': r.id }), r)))));
+        ...related.map((r) => h('li', {}, titleInto(h('a', { href: `#paper-${r.id}`, 'data-paper': r.id }), r),
+          ...(Number.isFinite(r.year) ? [h('span', { class: 'year' }, ` (${r.year})`)] : [])))));
     }
     paper.replaceChildren(...parts);
-    status.textContent = `Paper ${id + 1} of ${this.#papers}`;
     this.#show('paper');
   }
 

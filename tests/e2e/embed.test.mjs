@@ -13,8 +13,9 @@ before(async () => { env = await open(); });
 after(async () => { await env?.close(); });
 
 // A page that exists only in the test, at the served origin (so it loads www/'s files).
-async function bare(html, { name = 'bare.html', headers, context = env.context, query = '' } = {}) {
+async function bare(html, { name = 'bare.html', headers, context = env.context, query = '', init } = {}) {
   const page = await context.newPage();
+  if (init) await page.addInitScript(init);
   page.setDefaultTimeout(5000);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
@@ -125,10 +126,12 @@ test('the page and the element work under a strict Content-Security-Policy', asy
 test('if a policy blocks the wasm, the element says so', async () => {
   const { page } = await bare(`<!doctype html><meta charset="utf-8">
 <p id="heard"></p>
-${readmeSnippet()}`, { headers: { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'" } });
-  await page.evaluate(() => addEventListener('paper-search-error', (e) => {
-    document.getElementById('heard').textContent = e.detail.message;
-  }));
+${readmeSnippet()}`, {
+    headers: { 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'" },
+    init: () => addEventListener('paper-search-error', (e) => {
+      document.getElementById('heard').textContent = e.detail.message;
+    }),
+  });
   await page.waitForSelector('paper-search:state(error)', { state: 'attached' });
   const { error, input } = ui(page);
   assert.ok(await error.isVisible());

@@ -93,6 +93,18 @@ test('a paper lists its related papers, and each opens', async () => {
   await page.close();
 });
 
+test('a paper opened from a link goes back to an empty search, on the same page', async () => {
+  const { page } = await fresh('#paper-23');
+  const { paper } = ui(page);
+  await paper.getByRole('button', { name: /back to results/i }).click();
+  // the empty search: its hint, or the recent searches since the box now has the focus
+  await page.locator('paper-search :is(.hint, .recent-head):visible').first().waitFor();
+  assert.equal(await paper.isVisible(), false);
+  assert.equal(new URL(page.url()).hash, '');
+  assert.equal(new URL(page.url()).pathname, '/', 'the page did not go back to where the reader came from');
+  await page.close();
+});
+
 test('a paper id the index does not have says so', async () => {
   const { page, errors } = await fresh('#paper-99999');
   assert.match(await ui(page).paper.textContent(), /no paper 99999/);
@@ -118,6 +130,7 @@ test('a paper shows the authors, year and link the corpus has', async () => {
   assert.equal(await meta.locator('.key').textContent(), 'arXiv:2101.00001');
   assert.equal(await meta.locator('a.url').getAttribute('href'), 'https://example.org/papers/0');
   assert.equal(await meta.locator('a.url').getAttribute('rel'), 'noopener noreferrer');
+  assert.equal(await ui(page).paper.locator('.related li').first().textContent(), 'A paper whose link is javascript (1999)');
   await screenshot(page, 'paper-fields');
   await page.close();
 });
