@@ -88,6 +88,8 @@ export function buildSingle({ pkg = join(WWW, 'pkg'), www = WWW } = {}) {
     if (!pattern.test(html)) throw new Error(`single.mjs: index.html has no ${pattern}`);
     html = html.replace(pattern, () => replacement);
   };
+  replace(/<link rel="icon" href="favicon.svg">/,
+    `<link rel="icon" href="data:image/svg+xml,${encodeURIComponent(readFileSync(join(www, 'favicon.svg'), 'utf8').trim())}">`);
   replace(/<link rel="stylesheet" href="style.css">/, `<style>\n${inlineSafe(read(www, 'style.css'), 'style')}</style>`);
   // The service worker and its page script are for the hosted page, not for a file.
   replace(/[ \t]*<script type="module" src="app.js"><\/script>\n/, '');

@@ -569,7 +569,8 @@ export class PaperSearchElement extends Base {
     paper.dataset.id = String(id);
     this.#options([], -1);
     const record = this.#api.paper(id);
-    const back = h('button', { type: 'button', class: 'back link', part: 'back' }, '← Back to results');
+    const back = h('button', { type: 'button', class: 'back link', part: 'back' },
+      this.#ui.input.value.trim() ? '← Back to results' : '← Back to search');
     back.addEventListener('click', () => this.#closePaper());
     if (!record) {
       paper.replaceChildren(back, h('h2', { tabindex: '-1' }, 'Paper not found'),

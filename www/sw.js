@@ -9,7 +9,7 @@ importScripts('pkg/build-id.js'); // self.PAPER_SEARCH_BUILD
 
 const CACHE = `paper-search-${self.PAPER_SEARCH_BUILD}`;
 const SHELL = [
-  './', 'style.css', 'app.js', 'paper-search.js', 'paper-search.css',
+  './', 'style.css', 'favicon.svg', 'app.js', 'paper-search.js', 'paper-search.css',
   'pkg/paper_search.js', 'pkg/paper_search_bg.wasm',
 ];
 

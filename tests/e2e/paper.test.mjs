@@ -96,7 +96,7 @@ test('a paper lists its related papers, and each opens', async () => {
 test('a paper opened from a link goes back to an empty search, on the same page', async () => {
   const { page } = await fresh('#paper-23');
   const { paper } = ui(page);
-  await paper.getByRole('button', { name: /back to results/i }).click();
+  await paper.getByRole('button', { name: /back to search/i }).click();
   // the empty search: its hint, or the recent searches since the box now has the focus
   await page.locator('paper-search :is(.hint, .recent-head):visible').first().waitFor();
   assert.equal(await paper.isVisible(), false);
