@@ -216,10 +216,7 @@ export function corpusSection(r) {
     '',
     kindsTable(r),
     '',
-    slowest(r),
-    '',
-    failures(r),
-    '',
+    ...[slowest(r), failures(r)].filter(Boolean).flatMap((line) => [line, '']),
     `### ${r.title}: targets`,
     '',
     targetsTable(r),
@@ -244,5 +241,23 @@ export function methodSection(meta, setups) {
     '|---|---|',
     ...Object.entries(setups).map(([id, setup]) => `| ${NAMES[id]} ${meta.engineVersions[id] ?? meta.source.commit} | ${setup} |`),
     '',
+  ].join('\n');
+}
+
+// The whole report, from what run.mjs measured (also kept in bench/work/results.json).
+export function render({ meta, results, notes, setups, quick }) {
+  return [
+    `# paper-search benchmark, ${meta.date}`,
+    '',
+    `${meta.machine}. Produced by \`./build.sh bench${quick ? ' --quick' : ''}\`.`,
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+    '## Summary',
+    '',
+    summaryTable(results),
+    '',
+    ...results.map(corpusSection),
+    methodSection(meta, setups),
   ].join('\n');
 }

@@ -10,6 +10,7 @@
 // The cold build (from an empty target folder) is measured on the default corpus only: the
 // dependencies it compiles are the same for every corpus.
 //   BENCH_REV=<commit>    measure that commit instead of the working tree
+//   node bench/run.mjs --report   only write the report again from bench/work/results.json
 //
 // Progress goes to stderr; the report (markdown) to stdout and to bench/results.md.
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,10 +24,16 @@ import { buildPeerSites, compressedSizes, pageBytes, BROTLI_Q11_MAX_BYTES } from
 import { loadBuilt, setup as paperSearchSetup } from './engines/paper-search.mjs';
 import { chromiumRuns } from './browser.mjs';
 import { queryFile } from './make-queries.mjs';
-import { ENGINES, NAMES, corpusSection, methodSection, summaryTable } from './report.mjs';
+import { ENGINES, NAMES, render } from './report.mjs';
 
 const started = performance.now();
 const argv = process.argv.slice(2);
+if (argv.includes('--report')) {
+  const report = render(JSON.parse(readFileSync(join(WORK, 'results.json'), 'utf8')));
+  writeFileSync(join(BENCH, 'results.md'), report);
+  process.stdout.write(report);
+  process.exit(0);
+}
 const flag = (name) => argv.includes(name);
 const values = (name) => argv.flatMap((a, i) => (a === name ? [argv[i + 1]] : []));
 const quick = flag('--quick');
@@ -159,6 +166,27 @@ async function benchCorpus(corpus, tree) {
   };
 }
 
+// One run at a time: a second one would re-lay the snapshot and the sites under the first.
+const LOCK = join(ensureDir(WORK), 'run.lock');
+try {
+  writeFileSync(LOCK, String(process.pid), { flag: 'wx' });
+} catch {
+  const owner = Number(readFileSync(LOCK, 'utf8'));
+  let alive = false;
+  try {
+    process.kill(owner, 0);
+    alive = owner !== process.pid;
+  } catch {}
+  if (alive) {
+    console.error(`bench: another run (process ${owner}) is using bench/work/; wait for it to finish`);
+    process.exit(1);
+  }
+  writeFileSync(LOCK, String(process.pid));
+}
+process.on('exit', () => {
+  if (existsSync(LOCK) && readFileSync(LOCK, 'utf8') === String(process.pid)) rmSync(LOCK);
+});
+
 const source = describeSource(rev);
 const tree = join(WORK, 'tree');
 log(`snapshot of ${rev ? `commit ${source.commit}` : `the working tree (${source.commit}${source.dirty ? ' + changes' : ''})`}`);
@@ -189,21 +217,8 @@ const meta = {
 const setups = { 'paper-search': paperSearchSetup };
 for (const id of ENGINES.slice(1)) setups[id] = results[0]?.peersBuild[id].setup;
 
-const report = [
-  `# paper-search benchmark, ${meta.date}`,
-  '',
-  `${meta.machine}. Produced by \`./build.sh bench\`${quick ? ' --quick' : ''}.`,
-  '',
-  ...notes.map((n) => `- ${n}`),
-  '',
-  '## Summary',
-  '',
-  summaryTable(results),
-  '',
-  ...results.map(corpusSection),
-  methodSection(meta, setups),
-].join('\n');
+const report = render({ meta, results, notes, setups, quick });
 writeFileSync(join(BENCH, 'results.md'), report);
-writeFileSync(join(WORK, 'results.json'), JSON.stringify({ meta, results }, null, 1));
+writeFileSync(join(WORK, 'results.json'), JSON.stringify({ meta, results, notes, setups, quick }, null, 1));
 process.stdout.write(report);
 log(`done in ${(meta.seconds / 60).toFixed(1)} min; bench/results.md written`);
