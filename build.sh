@@ -13,6 +13,10 @@
 #                         dist/paper-search-standalone.js (the element as one classic script)
 #   ./build.sh package    build, then write dist/npm/: the element and the wasm module as an
 #                         npm package (package.json exports, TypeScript types)
+#   ./build.sh eval       relevance tables: the open judged set and BEIR SciFact, per query
+#                         kind and per feature (args: default | scifact [test|train] | tune)
+#   ./build.sh fuzz       the long fuzz run of the query path (PROPTEST_CASES, default 20,000)
+#   ./build.sh soak       100,000 random queries through the wasm in Chromium (SOAK_QUERIES)
 #
 # PAPERS=path/to/corpus ./build.sh   embeds another corpus (default: data/papers.txt).
 # OUT=dir ./build.sh                 writes the built module to dir (default: www/pkg).
@@ -66,7 +70,7 @@ build() {
   tmp="$(dirname "$out")/.$(basename "$out").tmp"
   rm -rf "$tmp"
   mkdir -p "$tmp"
-  wasm-bindgen --target web --out-dir "$tmp" target/wasm32-unknown-unknown/release/paper_search.wasm
+  wasm-bindgen --target web --out-dir "$tmp" "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/paper_search.wasm"
   wasm-opt -Oz --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-multivalue \
     "$tmp/paper_search_bg.wasm" -o "$tmp/paper_search_bg.wasm"
@@ -111,9 +115,17 @@ test_wasm() {
   env -u PAPERS CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome
 }
 
+# Malformed corpora must stop the build and keep the last good one; the hostile corpus they
+# are built over is then searched in the page by tests/e2e/hostile.test.mjs.
+test_corpora() {
+  say "malformed corpora stop the build with path:line (tests/build-errors.sh)"
+  rm -rf target/hostile-pkg
+  tests/build-errors.sh target/hostile-pkg
+}
+
 test_e2e() {
   say "end-to-end tests of the page in headless Chromium"
-  node --test --test-concurrency=1 tests/e2e/
+  HOSTILE_PKG=target/hostile-pkg node --test --test-concurrency=1 tests/e2e/
 }
 
 # The benchmark (bench/). Its npm packages (the peer engines) are installed here on first use,
@@ -149,7 +161,21 @@ case "$cmd" in
     test_native
     (unset PAPERS; build)
     test_wasm
+    test_corpora
     test_e2e
+    ;;
+  eval)
+    scripts/setup.sh --build
+    cargo run --release --example eval -- "${@:2}"
+    ;;
+  fuzz)
+    say "fuzzing the query path: ${PROPTEST_CASES:=20000} cases of each strategy"
+    PROPTEST_CASES=$PROPTEST_CASES cargo test --release --test fuzz
+    ;;
+  soak)
+    scripts/setup.sh
+    build
+    SOAK_QUERIES=${SOAK_QUERIES:-100000} node --test tests/e2e/soak.test.mjs
     ;;
   single)
     scripts/setup.sh --build

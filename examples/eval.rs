@@ -11,189 +11,202 @@
 //! SciFact is read from `../shared/scifact/` beside the repository, or from `$SCIFACT`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+// The harness reads files and the BEIR corpus: native only. On wasm32 (where `cargo test`
+// also builds examples) it is an empty program.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
 
-use paper_search::corpus::{self, Paper};
-use paper_search::eval::{self, Judged, Scores};
-use paper_search::index::{self, Index};
-use paper_search::rank::Params;
-use paper_search::search::{Features, SearchOptions, Searcher};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    harness::main();
 }
 
-fn scifact_dir() -> PathBuf {
-    std::env::var_os("SCIFACT").map_or_else(|| root().join("../shared/scifact"), PathBuf::from)
-}
+#[cfg(not(target_arch = "wasm32"))]
+mod harness {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+    use std::time::Instant;
 
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+    use paper_search::corpus::{self, Paper};
+    use paper_search::eval::{self, Judged, Scores};
+    use paper_search::index::{self, Index};
+    use paper_search::rank::Params;
+    use paper_search::search::{Features, SearchOptions, Searcher};
 
-/// A corpus indexed in memory, with the key each paper is judged by.
-struct Indexed {
-    bytes: Vec<u8>,
-    keys: Vec<String>,
-}
-
-impl Indexed {
-    fn new(papers: &[Paper]) -> Self {
-        let bytes = index::build(papers).expect("index builds");
-        let keys = papers.iter().enumerate().map(|(d, p)| p.key.clone().unwrap_or_else(|| d.to_string())).collect();
-        Indexed { bytes, keys }
+    fn root() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
     }
 
-    fn searcher(&self, params: Params, features: Features) -> Searcher<'_> {
-        Searcher::new(Index::open(&self.bytes).expect("index opens")).with_params(params).with_features(features)
+    fn scifact_dir() -> PathBuf {
+        std::env::var_os("SCIFACT").map_or_else(|| root().join("../shared/scifact"), PathBuf::from)
     }
 
-    /// Ranks every judged query and returns the scores per kind.
-    fn run(&self, judged: &[Judged], params: Params, features: Features) -> BTreeMap<String, Scores> {
-        let searcher = self.searcher(params, features);
-        eval::evaluate(judged, |q| {
-            searcher
-                .search(q, &SearchOptions { limit: 100 })
-                .hits
+    fn read(path: &Path) -> String {
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// A corpus indexed in memory, with the key each paper is judged by.
+    struct Indexed {
+        bytes: Vec<u8>,
+        keys: Vec<String>,
+    }
+
+    impl Indexed {
+        fn new(papers: &[Paper]) -> Self {
+            let bytes = index::build(papers).expect("index builds");
+            let keys = papers.iter().enumerate().map(|(d, p)| p.key.clone().unwrap_or_else(|| d.to_string())).collect();
+            Indexed { bytes, keys }
+        }
+
+        fn searcher(&self, params: Params, features: Features) -> Searcher<'_> {
+            Searcher::new(Index::open(&self.bytes).expect("index opens")).with_params(params).with_features(features)
+        }
+
+        /// Ranks every judged query and returns the scores per kind.
+        fn run(&self, judged: &[Judged], params: Params, features: Features) -> BTreeMap<String, Scores> {
+            let searcher = self.searcher(params, features);
+            eval::evaluate(judged, |q| {
+                searcher
+                    .search(q, &SearchOptions { limit: 100 })
+                    .hits
+                    .iter()
+                    .map(|h| self.keys[h.id as usize].clone())
+                    .collect()
+            })
+        }
+    }
+
+    /// The relevance features one at a time on top of plain BM25F, then all of them.
+    fn ablation(sets: &[(&str, &Indexed, &[Judged])]) {
+        let variants: [(&str, Features); 6] = [
+            ("BM25F alone (no features)", Features::NONE),
+            ("+ typo tolerance", Features { typos: true, ..Features::NONE }),
+            ("+ acronyms", Features { acronyms: true, ..Features::NONE }),
+            ("+ joined compounds", Features { compounds: true, ..Features::NONE }),
+            ("+ pseudo-relevance feedback", Features { feedback: true, ..Features::NONE }),
+            ("all features", Features::ALL),
+        ];
+        println!("\nnDCG@10 by feature\n");
+        let names: Vec<&str> = sets.iter().map(|s| s.0).collect();
+        println!("| features | {} |", names.join(" | "));
+        println!("|---|{}", "---:|".repeat(sets.len()));
+        for (name, features) in variants {
+            let cells: Vec<String> = sets
                 .iter()
-                .map(|h| self.keys[h.id as usize].clone())
-                .collect()
-        })
+                .map(|(_, ix, j)| format!("{:.3}", ix.run(j, Params::DEFAULT, features)["all"].ndcg10))
+                .collect();
+            println!("| {name} | {} |", cells.join(" | "));
+        }
     }
-}
 
-/// The relevance features one at a time on top of plain BM25F, then all of them.
-fn ablation(sets: &[(&str, &Indexed, &[Judged])]) {
-    let variants: [(&str, Features); 6] = [
-        ("BM25F alone (no features)", Features::NONE),
-        ("+ typo tolerance", Features { typos: true, ..Features::NONE }),
-        ("+ acronyms", Features { acronyms: true, ..Features::NONE }),
-        ("+ joined compounds", Features { compounds: true, ..Features::NONE }),
-        ("+ pseudo-relevance feedback", Features { feedback: true, ..Features::NONE }),
-        ("all features", Features::ALL),
-    ];
-    println!("\nnDCG@10 by feature\n");
-    let names: Vec<&str> = sets.iter().map(|s| s.0).collect();
-    println!("| features | {} |", names.join(" | "));
-    println!("|---|{}", "---:|".repeat(sets.len()));
-    for (name, features) in variants {
-        let cells: Vec<String> = sets
-            .iter()
-            .map(|(_, ix, j)| format!("{:.3}", ix.run(j, Params::DEFAULT, features)["all"].ndcg10))
-            .collect();
-        println!("| {name} | {} |", cells.join(" | "));
+    fn print(title: &str, scores: &BTreeMap<String, Scores>) {
+        println!("\n{title}\n");
+        println!("| kind | queries | nDCG@10 | MRR@10 | Recall@100 |");
+        println!("|---|---:|---:|---:|---:|");
+        let mut rows: Vec<(&String, &Scores)> = scores.iter().filter(|(k, _)| *k != "all").collect();
+        rows.extend(scores.get_key_value("all"));
+        for (kind, s) in rows {
+            println!("| {kind} | {} | {:.3} | {:.3} | {:.3} |", s.queries, s.ndcg10, s.mrr10, s.recall100);
+        }
     }
-}
 
-fn print(title: &str, scores: &BTreeMap<String, Scores>) {
-    println!("\n{title}\n");
-    println!("| kind | queries | nDCG@10 | MRR@10 | Recall@100 |");
-    println!("|---|---:|---:|---:|---:|");
-    let mut rows: Vec<(&String, &Scores)> = scores.iter().filter(|(k, _)| *k != "all").collect();
-    rows.extend(scores.get_key_value("all"));
-    for (kind, s) in rows {
-        println!("| {kind} | {} | {:.3} | {:.3} | {:.3} |", s.queries, s.ndcg10, s.mrr10, s.recall100);
+    fn default_set() -> (Vec<Paper>, Vec<Judged>) {
+        let papers = corpus::load(&root().join("data/papers.txt")).expect("default corpus");
+        let judged = eval::read_judged_tsv(&read(&root().join("tests/relevance/default.tsv"))).expect("judged set");
+        (papers, judged)
     }
-}
 
-fn default_set() -> (Vec<Paper>, Vec<Judged>) {
-    let papers = corpus::load(&root().join("data/papers.txt")).expect("default corpus");
-    let judged = eval::read_judged_tsv(&read(&root().join("tests/relevance/default.tsv"))).expect("judged set");
-    (papers, judged)
-}
+    fn scifact(split: &str) -> (Vec<Paper>, Vec<Judged>) {
+        let dir = scifact_dir();
+        let papers = corpus::load(&dir.join("corpus.jsonl")).expect("SciFact corpus");
+        let judged =
+            eval::read_beir(&read(&dir.join("queries.jsonl")), &read(&dir.join(format!("qrels/{split}.tsv"))), split)
+                .expect("SciFact queries");
+        (papers, judged)
+    }
 
-fn scifact(split: &str) -> (Vec<Paper>, Vec<Judged>) {
-    let dir = scifact_dir();
-    let papers = corpus::load(&dir.join("corpus.jsonl")).expect("SciFact corpus");
-    let judged =
-        eval::read_beir(&read(&dir.join("queries.jsonl")), &read(&dir.join(format!("qrels/{split}.tsv"))), split)
-            .expect("SciFact queries");
-    (papers, judged)
-}
-
-fn tune() {
-    let (papers, judged) = scifact("train");
-    let indexed = Indexed::new(&papers);
-    let mut best = (0.0, Params::DEFAULT);
-    for k1 in [0.9, 1.2, 1.5] {
-        for b_abs in [0.5, 0.75, 0.9] {
-            for w_title in [1.5, 2.5, 4.0] {
-                for b_title in [0.0, 0.3] {
-                    let p = Params { k1, weight: [w_title, 1.0, 1.0], b: [b_title, b_abs, 0.0] };
-                    let s = indexed.run(&judged, p, Features::ALL)["all"];
-                    if s.ndcg10 > best.0 {
-                        best = (s.ndcg10, p);
-                        println!("train nDCG@10 {:.4} with {p:?}", s.ndcg10);
+    fn tune() {
+        let (papers, judged) = scifact("train");
+        let indexed = Indexed::new(&papers);
+        let mut best = (0.0, Params::DEFAULT);
+        for k1 in [0.9, 1.2, 1.5] {
+            for b_abs in [0.5, 0.75, 0.9] {
+                for w_title in [1.5, 2.5, 4.0] {
+                    for b_title in [0.0, 0.3] {
+                        let p = Params { k1, weight: [w_title, 1.0, 1.0], b: [b_title, b_abs, 0.0] };
+                        let s = indexed.run(&judged, p, Features::ALL)["all"];
+                        if s.ndcg10 > best.0 {
+                            best = (s.ndcg10, p);
+                            println!("train nDCG@10 {:.4} with {p:?}", s.ndcg10);
+                        }
                     }
                 }
             }
         }
+        println!("\nbest on train: {:.4} with {:?}", best.0, best.1);
     }
-    println!("\nbest on train: {:.4} with {:?}", best.0, best.1);
-}
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let what = args.first().map_or("all", String::as_str);
-    let started = Instant::now();
-    match what {
-        "default" | "all" => {
-            let (papers, judged) = default_set();
-            let default = Indexed::new(&papers);
-            print(
-                "Open judged set on the default corpus (tests/relevance/default.tsv)",
-                &default.run(&judged, Params::DEFAULT, Features::ALL),
-            );
-            if what == "all" {
-                let (sci_papers, sci_judged) = scifact("test");
-                let sci = Indexed::new(&sci_papers);
+    pub fn main() {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let what = args.first().map_or("all", String::as_str);
+        let started = Instant::now();
+        match what {
+            "default" | "all" => {
+                let (papers, judged) = default_set();
+                let default = Indexed::new(&papers);
                 print(
-                    "BEIR SciFact, test split (Lucene BM25: 0.665-0.679 nDCG@10)",
-                    &sci.run(&sci_judged, Params::DEFAULT, Features::ALL),
+                    "Open judged set on the default corpus (tests/relevance/default.tsv)",
+                    &default.run(&judged, Params::DEFAULT, Features::ALL),
                 );
-                ablation(&[("open set", &default, &judged), ("SciFact test", &sci, &sci_judged)]);
+                if what == "all" {
+                    let (sci_papers, sci_judged) = scifact("test");
+                    let sci = Indexed::new(&sci_papers);
+                    print(
+                        "BEIR SciFact, test split (Lucene BM25: 0.665-0.679 nDCG@10)",
+                        &sci.run(&sci_judged, Params::DEFAULT, Features::ALL),
+                    );
+                    ablation(&[("open set", &default, &judged), ("SciFact test", &sci, &sci_judged)]);
+                }
+            }
+            "scifact" => {
+                let split = args.get(1).map_or("test", String::as_str);
+                let (papers, judged) = scifact(split);
+                print(
+                    &format!("BEIR SciFact, {split} split"),
+                    &Indexed::new(&papers).run(&judged, Params::DEFAULT, Features::ALL),
+                );
+            }
+            "tune" => tune(),
+            "timing" => {
+                let (papers, judged) = scifact("train");
+                let indexed = Indexed::new(&papers);
+                for (name, f) in [
+                    ("none", Features::NONE),
+                    ("typos", Features { typos: true, ..Features::NONE }),
+                    ("acronyms", Features { acronyms: true, ..Features::NONE }),
+                    ("compounds", Features { compounds: true, ..Features::NONE }),
+                    ("feedback", Features { feedback: true, ..Features::NONE }),
+                    ("all", Features::ALL),
+                ] {
+                    let searcher = indexed.searcher(Params::DEFAULT, f);
+                    let t = Instant::now();
+                    for j in &judged {
+                        searcher.search(&j.query, &SearchOptions { limit: 10 });
+                    }
+                    let search = t.elapsed().as_secs_f64() * 1000.0 / judged.len() as f64;
+                    let t = Instant::now();
+                    for j in &judged {
+                        searcher.rank(&j.query, 10);
+                    }
+                    let rank = t.elapsed().as_secs_f64() * 1000.0 / judged.len() as f64;
+                    println!("{name}: {search:.2} ms per search with 10 hits, {rank:.2} ms ranking alone");
+                }
+            }
+            other => {
+                eprintln!("eval: unknown set {other:?}; use default, scifact [test|train] or tune");
+                std::process::exit(2);
             }
         }
-        "scifact" => {
-            let split = args.get(1).map_or("test", String::as_str);
-            let (papers, judged) = scifact(split);
-            print(
-                &format!("BEIR SciFact, {split} split"),
-                &Indexed::new(&papers).run(&judged, Params::DEFAULT, Features::ALL),
-            );
-        }
-        "tune" => tune(),
-        "timing" => {
-            let (papers, judged) = scifact("train");
-            let indexed = Indexed::new(&papers);
-            for (name, f) in [
-                ("none", Features::NONE),
-                ("typos", Features { typos: true, ..Features::NONE }),
-                ("acronyms", Features { acronyms: true, ..Features::NONE }),
-                ("compounds", Features { compounds: true, ..Features::NONE }),
-                ("feedback", Features { feedback: true, ..Features::NONE }),
-                ("all", Features::ALL),
-            ] {
-                let searcher = indexed.searcher(Params::DEFAULT, f);
-                let t = Instant::now();
-                for j in &judged {
-                    searcher.search(&j.query, &SearchOptions { limit: 10 });
-                }
-                let search = t.elapsed().as_secs_f64() * 1000.0 / judged.len() as f64;
-                let t = Instant::now();
-                for j in &judged {
-                    searcher.rank(&j.query, 10);
-                }
-                let rank = t.elapsed().as_secs_f64() * 1000.0 / judged.len() as f64;
-                println!("{name}: {search:.2} ms per search with 10 hits, {rank:.2} ms ranking alone");
-            }
-        }
-        other => {
-            eprintln!("eval: unknown set {other:?}; use default, scifact [test|train] or tune");
-            std::process::exit(2);
-        }
+        eprintln!("\n({:.1} s)", started.elapsed().as_secs_f64());
     }
-    eprintln!("\n({:.1} s)", started.elapsed().as_secs_f64());
 }
