@@ -38,7 +38,7 @@ pub const PREFIX_WEIGHT: f32 = 0.8;
 /// one-letter prefix costs no more than a long one.
 pub const MAX_PREFIX_TERMS: usize = 40;
 
-/// Weight of a match within one edit of a word the dictionary lacks (`grokkign` → `grokking`).
+/// Weight of a match a few edits from a word the dictionary lacks (`grokkign` → `grokking`).
 pub const TYPO_WEIGHT: f32 = 0.7;
 
 /// Most dictionary words a misspelled word expands to (the most frequent are kept).
@@ -65,9 +65,8 @@ pub const FEEDBACK_MIN_CLAUSES: usize = 4;
 pub const MAX_PHRASE_CHECKS: usize = 5000;
 
 /// Edits allowed when matching a word the dictionary lacks: none for short words, where one
-/// edit reaches too many others.
-/// Words longer than [`MAX_TYPO_CHARS`] get none: their automata are costly to build, and a
-/// long word the corpus lacks is rarely a misspelling of one it has.
+/// edit reaches too many others, and none past [`MAX_TYPO_CHARS`]: a long word the corpus
+/// lacks is rarely a misspelling of one it has, and its distances cost the most to compute.
 pub fn typo_distance(word: &str) -> u32 {
     match word.chars().count() {
         0..=3 => 0,
@@ -81,7 +80,7 @@ pub fn typo_distance(word: &str) -> u32 {
 pub const MAX_TYPO_CHARS: usize = 16;
 
 /// Most words of one query that typo tolerance tries to correct (the first ones), so that a
-/// query of many unknown words costs no more than a few automata.
+/// query of many unknown words costs no more than a few dictionary scans.
 pub const MAX_TYPO_WORDS: usize = 4;
 
 /// What a search asks for besides the query text.
