@@ -416,7 +416,9 @@ export class PaperSearchElement extends Base {
     const { hits, total } = results;
     status.textContent = `${total} ${total === 1 ? 'result' : 'results'} in ${formatMs(ms)} ms`;
     status.dataset.ms = ms.toFixed(3);
-    more.textContent = total > hits.length ? `Showing the best ${hits.length} of ${total}.` : '';
+    // A query longer than the engine looks at is cut, and the person is told so.
+    const cut = results.truncated ? ' Only the first words of this long query were searched.' : '';
+    more.textContent = ((total > hits.length ? `Showing the best ${hits.length} of ${total}.` : '') + cut).trim();
     this.#options(hits.map((hit) => ({ option: { kind: 'hit', id: hit.id }, node: this.#hitNode(hit) })), hits.length ? 0 : -1);
     if (total === 0) none.textContent = `No papers match “${query.trim()}”.`;
     const suggestion = typeof results.suggestion === 'string' ? results.suggestion.trim() : '';

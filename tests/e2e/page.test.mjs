@@ -114,6 +114,20 @@ test('punctuation-only queries find nothing and raise no error', async () => {
   await page.close();
 });
 
+test('a query longer than the engine reads still searches and says it was cut', async () => {
+  const { page, errors } = await fresh();
+  const words = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
+  await ui(page).input.fill(`grokking ${words}`);
+  await ui(page).options.first().waitFor();
+  const more = page.locator('paper-search [part=more]');
+  assert.match(await more.textContent(), /Only the first words of this long query were searched/);
+  assert.ok(await more.isVisible());
+  await ui(page).input.fill('grokking');
+  assert.doesNotMatch(await more.textContent(), /Only the first words/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('if the wasm cannot load, the page says so instead of showing an empty box', async () => {
   const page = await env.context.newPage();
   await page.route('**/paper_search_bg.wasm', (route) => route.abort());
