@@ -109,27 +109,44 @@ impl Analyzer {
 /// words, with LaTeX command names left out, and after each hyphenated compound its parts
 /// joined into one word.
 pub fn words(text: &str) -> Vec<Word> {
-    let plain: Vec<(String, Range<usize>)> =
-        split(text).into_iter().filter(|(w, span)| !is_latex_command(text, w, span)).collect();
-    let mut out = Vec::with_capacity(plain.len());
-    let mut run_start = 0;
-    for i in 0..plain.len() {
-        out.push(Word { text: plain[i].0.clone(), span: plain[i].1.clone(), joined: false });
-        let linked = |a: usize| a + 1 < plain.len() && is_hyphen(&text[plain[a].1.end..plain[a + 1].1.start]);
-        if i > 0 && linked(i - 1) {
-            if !linked(i) {
-                let parts = &plain[run_start..=i];
-                if parts.len() <= MAX_COMPOUND_PARTS {
-                    let mut joined: String = parts.iter().map(|(w, _)| w.as_str()).collect();
-                    truncate_to_boundary(&mut joined, MAX_WORD_BYTES);
-                    out.push(Word { text: joined, span: parts[0].1.start..parts[parts.len() - 1].1.end, joined: true });
-                }
-            }
-        } else {
-            run_start = i;
-        }
-    }
+    let mut out = Vec::new();
+    scan(text, |w, span, joined| out.push(Word { text: w.to_string(), span, joined }));
     out
+}
+
+/// Calls `emit(folded word, span, joined)` for each word of `text`, in the order of [`words`],
+/// folding into one reused buffer: the analyzer without an allocation per word, for callers
+/// that keep few of the words (highlighting).
+pub fn scan(text: &str, mut emit: impl FnMut(&str, Range<usize>, bool)) {
+    // The hyphenated run the last words belong to: its parts joined, how many, its span.
+    let mut run = String::new();
+    let mut parts = 0;
+    let mut run_span = 0..0;
+    fn flush_run(run: &mut String, parts: usize, span: Range<usize>, emit: &mut dyn FnMut(&str, Range<usize>, bool)) {
+        if (2..=MAX_COMPOUND_PARTS).contains(&parts) {
+            truncate_to_boundary(run, MAX_WORD_BYTES);
+            emit(run, span, true);
+        }
+        run.clear();
+    }
+    split(text, |w, span| {
+        if is_latex_command(text, w, &span) {
+            return;
+        }
+        let linked = parts > 0 && is_hyphen(&text[run_span.end..span.start]);
+        if !linked {
+            flush_run(&mut run, parts, run_span.clone(), &mut emit);
+            parts = 0;
+            run_span = span.start..span.start;
+        }
+        if parts < MAX_COMPOUND_PARTS {
+            run.push_str(w);
+        }
+        parts += 1;
+        run_span.end = span.end;
+        emit(w, span, false);
+    });
+    flush_run(&mut run, parts, run_span, &mut emit);
 }
 
 /// Whether the text between two words makes them one hyphenated compound.
@@ -169,21 +186,20 @@ fn is_latex_command(text: &str, word: &str, span: &Range<usize>) -> bool {
         && (text[..span.start].ends_with('\\') || text[span.end..].starts_with('{'))
 }
 
-/// Splits and folds `text` into plain words with their byte spans.
-fn split(text: &str) -> Vec<(String, Range<usize>)> {
-    let mut out = Vec::new();
+/// Splits and folds `text` into plain words, calling `emit` with each and its byte span.
+fn split(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
     let mut chars = text.char_indices().peekable();
     let mut word = String::new();
     let mut start = 0;
     let mut end = 0;
 
-    fn flush(out: &mut Vec<(String, Range<usize>)>, word: &mut String, start: usize, end: usize) {
+    let mut flush = |word: &mut String, start: usize, end: usize| {
         if !word.is_empty() {
-            let mut w = std::mem::take(word);
-            truncate_to_boundary(&mut w, MAX_WORD_BYTES);
-            out.push((w, start..end));
+            truncate_to_boundary(word, MAX_WORD_BYTES);
+            emit(word, start..end);
+            word.clear();
         }
-    }
+    };
 
     while let Some((i, c)) = chars.next() {
         if c.is_alphanumeric() {
@@ -223,7 +239,7 @@ fn split(text: &str) -> Vec<(String, Range<usize>)> {
                 // Possessive: `Arjovsky's` is `arjovsky`.
                 Some((_, 's')) if ahead.peek().is_none_or(|&(_, n)| !n.is_alphanumeric()) => {
                     chars.next();
-                    flush(&mut out, &mut word, start, end);
+                    flush(&mut word, start, end);
                     continue;
                 }
                 // Contraction: `don't` is `dont`.
@@ -231,10 +247,9 @@ fn split(text: &str) -> Vec<(String, Range<usize>)> {
                 _ => {}
             }
         }
-        flush(&mut out, &mut word, start, end);
+        flush(&mut word, start, end);
     }
-    flush(&mut out, &mut word, start, end);
-    out
+    flush(&mut word, start, end);
 }
 
 /// Folds one word the same way [`words`] folds text (for callers holding a single word).

@@ -225,20 +225,31 @@ struct AltPlan {
 
 /// The terms a query matched, for marking them in hits.
 struct Matched {
-    terms: HashSet<String>,
+    /// Each matched term with the number that names it in highlight matches.
+    terms: std::collections::HashMap<String, u32>,
     /// The first one, two and three chars of each term: a word that starts with none of them
-    /// cannot stem to a matched term (stems keep a word's start), so it is not stemmed.
-    starts: HashSet<String>,
+    /// cannot stem to a matched term (stems keep a word's start), so it is not stemmed. Few
+    /// and short: a list scanned in order beats hashing here.
+    starts: Vec<String>,
 }
 
 impl Matched {
     fn new(terms: HashSet<String>) -> Self {
-        let starts = terms.iter().map(|t| t.chars().take(MATCH_PREFIX_CHARS).collect()).collect();
+        let mut starts: Vec<String> = terms.iter().map(|t| t.chars().take(MATCH_PREFIX_CHARS).collect()).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let terms = terms.into_iter().enumerate().map(|(i, t)| (t, i as u32)).collect();
         Matched { terms, starts }
     }
 
     fn could_match(&self, word: &str) -> bool {
-        word.char_indices().take(MATCH_PREFIX_CHARS).any(|(i, c)| self.starts.contains(&word[..i + c.len_utf8()]))
+        word.char_indices()
+            .take(MATCH_PREFIX_CHARS)
+            .any(|(i, c)| self.starts.iter().any(|s| s.as_str() == &word[..i + c.len_utf8()]))
+    }
+
+    fn id(&self, term: &str) -> snippet::Match {
+        self.terms.get(term).copied()
     }
 }
 
@@ -719,31 +730,27 @@ impl<'a> Searcher<'a> {
     /// `text` as segments with the tokens of matched terms marked (and the parts of a matched
     /// joined compound): the whole text, or the best window of `window` tokens.
     fn mark(&self, text: &str, matched: &Matched, window: Option<usize>) -> Vec<Segment> {
-        let all = crate::analyze::words(text);
-        let mut tokens: Vec<crate::analyze::Token> = Vec::with_capacity(all.len());
-        let mut hits: Vec<bool> = Vec::with_capacity(all.len());
-        for w in all {
-            // Stemming is the costly step: only words that share a start with a matched
-            // term can stem to it.
-            let term = if matched.could_match(&w.text) { self.analyzer.stem(&w.text) } else { String::new() };
-            let hit = matched.terms.contains(&term);
-            if w.joined {
-                if hit {
-                    for (prev, h) in tokens.iter().zip(hits.iter_mut()).rev() {
-                        if prev.span.start < w.span.start {
-                            break;
-                        }
-                        *h = true;
+        let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut hits: Vec<snippet::Match> = Vec::new();
+        crate::analyze::scan(text, |word, span, joined| {
+            // Stemming is the costly step: only words that share a start with a matched term
+            // can stem to it.
+            let hit = if matched.could_match(word) { matched.id(&self.analyzer.stem(word)) } else { None };
+            if joined {
+                // A matched compound marks its parts, the words just before it.
+                if hit.is_some() {
+                    for (_, h) in spans.iter().zip(hits.iter_mut()).rev().take_while(|(s, _)| s.start >= span.start) {
+                        *h = hit;
                     }
                 }
-                continue;
+                return;
             }
-            tokens.push(crate::analyze::Token { word: w.text, term, span: w.span, joined: false });
+            spans.push(span);
             hits.push(hit);
-        }
+        });
         match window {
-            Some(w) => snippet::snippet(text, &tokens, &hits, w),
-            None => snippet::highlight(text, &tokens, &hits),
+            Some(w) => snippet::snippet(text, &spans, &hits, w),
+            None => snippet::highlight(text, &spans, &hits),
         }
     }
 
@@ -876,6 +883,15 @@ mod tests {
             let marked: Vec<(&str, bool)> = hit.title_segments.iter().map(|g| (g.text.as_str(), g.hit)).collect();
             assert_eq!(marked, [("Linear ", false), ("bandits", true)]);
             assert!(hit.snippet.iter().any(|g| g.hit && g.text == "bandits"));
+        });
+    }
+
+    #[test]
+    fn a_joined_compound_marks_its_parts() {
+        with_searcher(&[paper("Fine-tuning large models", "We study fine-tuning.")], |s| {
+            let hit = &s.search("finetuning ", &SearchOptions::default()).hits[0];
+            let marked: Vec<(&str, bool)> = hit.title_segments.iter().map(|g| (g.text.as_str(), g.hit)).collect();
+            assert_eq!(marked, [("Fine", true), ("-", false), ("tuning", true), (" large models", false)]);
         });
     }
 

@@ -4,9 +4,9 @@
 //! offsets are not JavaScript's UTF-16 indices once a title has `α` or `é`, and segments let
 //! the page build `<mark>` nodes with `textContent` and no index arithmetic.
 
-use serde::Serialize;
+use std::ops::Range;
 
-use crate::analyze::Token;
+use serde::Serialize;
 
 /// Most tokens an abstract snippet shows.
 pub const SNIPPET_TOKENS: usize = 36;
@@ -24,37 +24,47 @@ pub struct Segment {
     pub hit: bool,
 }
 
-/// The whole of `text` as segments, with `hits[i]` telling whether `tokens[i]` matched.
-pub fn highlight(text: &str, tokens: &[Token], hits: &[bool]) -> Vec<Segment> {
-    segments(text, tokens, hits, 0..tokens.len(), 0, text.len())
+/// Which matched term a word of the text is (`Some(id)`: any number naming the term), or
+/// `None`. Words are given by their spans, in text order.
+pub type Match = Option<u32>;
+
+/// The whole of `text` as segments, marking the words at `spans` whose `hits` entry is a match.
+pub fn highlight(text: &str, spans: &[Range<usize>], hits: &[Match]) -> Vec<Segment> {
+    segments(text, spans, hits, 0..spans.len(), 0, text.len())
 }
 
 /// The window of at most `max_tokens` tokens of `text` that holds the most distinct matched
 /// terms (then the most matches; then the earliest), as segments, with an ellipsis segment
 /// where text is left out. With no match, the start of the text.
-pub fn snippet(text: &str, tokens: &[Token], hits: &[bool], max_tokens: usize) -> Vec<Segment> {
-    let n = tokens.len();
+pub fn snippet(text: &str, spans: &[Range<usize>], hits: &[Match], max_tokens: usize) -> Vec<Segment> {
+    let n = spans.len();
     let w = max_tokens.max(1).min(n.max(1));
     if n <= w {
-        return highlight(text, tokens, hits);
+        return highlight(text, spans, hits);
     }
     let mut best = (0, 0, 0); // (distinct terms, matches, start)
-    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut counts: Vec<(u32, usize)> = Vec::new(); // matched term → occurrences in the window
     let (mut distinct, mut matches) = (0, 0);
     for end in 0..n {
-        if hits[end] {
+        if let Some(term) = hits[end] {
             matches += 1;
-            let c = counts.entry(tokens[end].term.as_str()).or_insert(0);
-            *c += 1;
-            if *c == 1 {
-                distinct += 1;
+            match counts.iter_mut().find(|(t, _)| *t == term) {
+                Some((_, c)) => {
+                    *c += 1;
+                    if *c == 1 {
+                        distinct += 1;
+                    }
+                }
+                None => {
+                    counts.push((term, 1));
+                    distinct += 1;
+                }
             }
         }
         if end >= w {
-            let gone = end - w;
-            if hits[gone] {
+            if let Some(term) = hits[end - w] {
                 matches -= 1;
-                if let Some(c) = counts.get_mut(tokens[gone].term.as_str()) {
+                if let Some((_, c)) = counts.iter_mut().find(|(t, _)| *t == term) {
                     *c -= 1;
                     if *c == 0 {
                         distinct -= 1;
@@ -71,43 +81,43 @@ pub fn snippet(text: &str, tokens: &[Token], hits: &[bool], max_tokens: usize) -
     }
     // Show a little context before the first match when that loses no match at the end.
     let mut start = best.2;
-    let first_hit = (start..start + w).find(|&i| hits[i]).unwrap_or(start);
+    let first_hit = (start..start + w).find(|&i| hits[i].is_some()).unwrap_or(start);
     let mut shift = LEAD.saturating_sub(first_hit - start).min(start);
-    while shift > 0 && hits[start + w - shift..start + w].iter().any(|&h| h) {
+    while shift > 0 && hits[start + w - shift..start + w].iter().any(Option::is_some) {
         shift -= 1;
     }
     start -= shift;
     let end = start + w;
-    let from = if start == 0 { 0 } else { tokens[start].span.start };
-    let to = if end == n { text.len() } else { tokens[end - 1].span.end };
+    let from = if start == 0 { 0 } else { spans[start].start };
+    let to = if end == n { text.len() } else { spans[end - 1].end };
     // The ellipses are segments of their own, so every other segment is verbatim text.
     let mut out = Vec::new();
     if start > 0 {
         out.push(Segment { text: ELLIPSIS.to_string(), hit: false });
     }
-    out.extend(segments(text, tokens, hits, start..end, from, to));
+    out.extend(segments(text, spans, hits, start..end, from, to));
     if end < n {
         out.push(Segment { text: ELLIPSIS.to_string(), hit: false });
     }
     out
 }
 
-/// Segments of `text[from..to]`, marking the tokens in `range` whose `hits` flag is set.
+/// Segments of `text[from..to]`, marking the words in `range` that matched.
 fn segments(
     text: &str,
-    tokens: &[Token],
-    hits: &[bool],
-    range: std::ops::Range<usize>,
+    spans: &[Range<usize>],
+    hits: &[Match],
+    range: Range<usize>,
     from: usize,
     to: usize,
 ) -> Vec<Segment> {
     let mut out = Vec::new();
     let mut at = from;
     for i in range {
-        if !hits[i] {
+        if hits[i].is_none() {
             continue;
         }
-        let span = &tokens[i].span;
+        let span = &spans[i];
         push(&mut out, &text[at..span.start], false);
         push(&mut out, &text[span.clone()], true);
         at = span.end;
@@ -136,19 +146,25 @@ mod tests {
         segments.iter().map(|s| if s.hit { format!("[{}]", s.text) } else { s.text.clone() }).collect()
     }
 
-    fn run(text: &str, query_terms: &[&str], max: usize) -> String {
+    /// The spans of `text`'s words and which of `terms` each is.
+    fn matches(text: &str, terms: &[&str]) -> (Vec<Range<usize>>, Vec<Match>) {
         let tokens = Analyzer::new().tokens(text);
-        let hits: Vec<bool> = tokens.iter().map(|t| query_terms.contains(&t.term.as_str())).collect();
-        marked(&snippet(text, &tokens, &hits, max))
+        let spans = tokens.iter().map(|t| t.span.clone()).collect();
+        let hits = tokens.iter().map(|t| terms.iter().position(|q| *q == t.term).map(|i| i as u32)).collect();
+        (spans, hits)
+    }
+
+    fn run(text: &str, query_terms: &[&str], max: usize) -> String {
+        let (spans, hits) = matches(text, query_terms);
+        marked(&snippet(text, &spans, &hits, max))
     }
 
     #[test]
     fn highlights_whole_words_in_non_ascii_text() {
-        let text = "Über die Königsberger Brücken: König's α-Grokking";
-        let tokens = Analyzer::new().tokens(text);
-        let hits: Vec<bool> = tokens.iter().map(|t| t.term == "konig" || t.term == "grokk").collect();
-        let segs = highlight(text, &tokens, &hits);
-        assert_eq!(marked(&segs), "Über die Königsberger Brücken: [König]'s α-[Grokking]");
+        let text = "Über die Königsberger Brücken: König's α Grokking";
+        let (spans, hits) = matches(text, &["konig", "grokk"]);
+        let segs = highlight(text, &spans, &hits);
+        assert_eq!(marked(&segs), "Über die Königsberger Brücken: [König]'s α [Grokking]");
         assert_eq!(segs.iter().map(|s| s.text.as_str()).collect::<String>(), text);
     }
 
@@ -167,9 +183,8 @@ mod tests {
     #[test]
     fn ellipses_are_segments_of_their_own() {
         let text = "alpha beta gamma delta epsilon zeta";
-        let tokens = Analyzer::new().tokens(text);
-        let hits: Vec<bool> = tokens.iter().map(|t| t.term == "gamma").collect();
-        let segs = snippet(text, &tokens, &hits, 2);
+        let (spans, hits) = matches(text, &["gamma"]);
+        let segs = snippet(text, &spans, &hits, 2);
         assert_eq!(segs.first().map(|s| s.text.as_str()), Some(ELLIPSIS));
         assert_eq!(segs.last().map(|s| s.text.as_str()), Some(ELLIPSIS));
         assert!(segs.iter().all(|s| s.text == ELLIPSIS || text.contains(&s.text)));
