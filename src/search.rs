@@ -227,10 +227,11 @@ struct AltPlan {
 struct Matched {
     /// Each matched term with the number that names it in highlight matches.
     terms: std::collections::HashMap<String, u32>,
-    /// The first one, two and three chars of each term: a word that starts with none of them
-    /// cannot stem to a matched term (stems keep a word's start), so it is not stemmed. Few
-    /// and short: a list scanned in order beats hashing here.
+    /// The first one, two and three chars of each term, sorted: a word that starts with none
+    /// of them cannot stem to a matched term (stems keep a word's start), so it is not stemmed.
     starts: Vec<String>,
+    /// The first bytes of `starts`: most words are ruled out by one look-up.
+    first_bytes: [bool; 256],
 }
 
 impl Matched {
@@ -238,14 +239,23 @@ impl Matched {
         let mut starts: Vec<String> = terms.iter().map(|t| t.chars().take(MATCH_PREFIX_CHARS).collect()).collect();
         starts.sort_unstable();
         starts.dedup();
+        let mut first_bytes = [false; 256];
+        for s in &starts {
+            if let Some(&b) = s.as_bytes().first() {
+                first_bytes[usize::from(b)] = true;
+            }
+        }
         let terms = terms.into_iter().enumerate().map(|(i, t)| (t, i as u32)).collect();
-        Matched { terms, starts }
+        Matched { terms, starts, first_bytes }
     }
 
     fn could_match(&self, word: &str) -> bool {
+        if !word.as_bytes().first().is_some_and(|&b| self.first_bytes[usize::from(b)]) {
+            return false;
+        }
         word.char_indices()
             .take(MATCH_PREFIX_CHARS)
-            .any(|(i, c)| self.starts.iter().any(|s| s.as_str() == &word[..i + c.len_utf8()]))
+            .any(|(i, c)| self.starts.binary_search_by(|s| s.as_str().cmp(&word[..i + c.len_utf8()])).is_ok())
     }
 
     fn id(&self, term: &str) -> snippet::Match {
