@@ -179,6 +179,16 @@ const LATEX_COMMANDS: &[&str] =
 
 /// Whether the word at `span` is a LaTeX command name rather than a word.
 fn is_latex_command(text: &str, word: &str, span: &Range<usize>) -> bool {
+    // Every name in the lists is ASCII, 2 to 12 bytes and starts with one of these letters:
+    // most words are ruled out before any comparison.
+    if !(2..=12).contains(&word.len())
+        || !matches!(
+            word.as_bytes()[0],
+            b'b' | b'c' | b'e' | b'f' | b'g' | b'h' | b'l' | b'm' | b'o' | b'p' | b's' | b't' | b'w'
+        )
+    {
+        return false;
+    }
     if LATEX_MARKUP.binary_search(&word).is_ok() {
         return true;
     }
@@ -411,6 +421,13 @@ mod tests {
         assert_eq!(folded("widetilde O(d)"), ["o", "d"]);
         assert_eq!(folded("2.5\\le z, le bar"), ["2", "5", "z", "le", "bar"]);
         assert!(LATEX_MARKUP.windows(2).all(|w| w[0] < w[1]) && LATEX_COMMANDS.windows(2).all(|w| w[0] < w[1]));
+        for name in LATEX_MARKUP.iter().chain(LATEX_COMMANDS) {
+            assert!(
+                is_latex_command("x", name, &(0..0)) || LATEX_COMMANDS.contains(name),
+                "{name} passes the quick check"
+            );
+            assert!(is_latex_command(&format!("{name}{{"), name, &(0..name.len())), "{name}");
+        }
     }
 
     #[test]
