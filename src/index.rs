@@ -471,8 +471,17 @@ impl<'a> Index<'a> {
     }
 
     /// The acronym term of a long form given as its terms, if the corpus defines one.
-    pub fn acronym_of(&self, long_form: &[&str]) -> Option<TermOrd> {
-        self.long_forms.get(long_form.join(" ")).map(|o| o as TermOrd)
+    pub fn acronym_of(&self, long_form: &[&str]) -> Option<String> {
+        let ord = self.long_forms.get(long_form.join(" "))?;
+        // `LONG` gives the acronym's term ordinal; the acronyms (a few hundred keys, unlike the
+        // whole term dictionary) are searched for the term with that ordinal.
+        let mut stream = self.acronyms.stream();
+        while let Some((acronym, _)) = stream.next() {
+            if self.terms.get(acronym) == Some(ord) {
+                return Some(String::from_utf8_lossy(acronym).into_owned());
+            }
+        }
+        None
     }
 
     /// The papers most similar to `doc`, best first (computed at build time).
@@ -658,7 +667,7 @@ mod tests {
         .unwrap();
         let index = Index::open(&bytes).unwrap();
         assert_eq!(index.long_forms("irm"), [vec!["invari", "risk", "minim"]]);
-        assert_eq!(index.acronym_of(&["invari", "risk", "minim"]), index.term("irm"));
+        assert_eq!(index.acronym_of(&["invari", "risk", "minim"]).as_deref(), Some("irm"));
         assert_eq!(index.acronym_of(&["risk", "minim"]), None);
     }
 

@@ -558,7 +558,7 @@ impl<'a> Searcher<'a> {
             let longest = if self.features.acronyms { run.len() } else { 1 };
             for len in (2..=longest).rev() {
                 let terms: Vec<&str> = run[..len].iter().map(|w| w.term.as_str()).collect();
-                if let Some(acronym) = self.acronym_term(&terms) {
+                if let Some(acronym) = self.index.acronym_of(&terms) {
                     let words: Vec<QueryWord> = run[..len].iter().map(|w| (*w).clone()).collect();
                     let clause =
                         Clause { alternatives: vec![Phrase { words, quoted: false }], field: None, required: false };
@@ -602,18 +602,6 @@ impl<'a> Searcher<'a> {
             i += 1;
         }
         out
-    }
-
-    /// The acronym term whose long form is `terms` (stop words left out, as when mined).
-    fn acronym_term(&self, terms: &[&str]) -> Option<String> {
-        let ord = self.index.acronym_of(terms)?;
-        let mut stream = fst::IntoStreamer::into_stream(self.index.terms());
-        while let Some((term, o)) = fst::Streamer::next(&mut stream) {
-            if o as TermOrd == ord {
-                return Some(String::from_utf8_lossy(term).into_owned());
-            }
-        }
-        None
     }
 
     /// The terms a query word matches: its own stem; for an unfinished word, the terms of the
