@@ -77,20 +77,22 @@ mod harness {
     }
 
     /// The relevance features one at a time on top of plain BM25F, then all of them.
+    const VARIANTS: [(&str, Features); 6] = [
+        ("BM25F alone (no features)", Features::NONE),
+        ("+ typo tolerance", Features { typos: true, ..Features::NONE }),
+        ("+ acronyms", Features { acronyms: true, ..Features::NONE }),
+        ("+ joined compounds", Features { compounds: true, ..Features::NONE }),
+        ("+ pseudo-relevance feedback", Features { feedback: true, ..Features::NONE }),
+        ("all features", Features::ALL),
+    ];
+
+    /// nDCG@10 of each of [`VARIANTS`] on each set.
     fn ablation(sets: &[(&str, &Indexed, &[Judged])]) {
-        let variants: [(&str, Features); 6] = [
-            ("BM25F alone (no features)", Features::NONE),
-            ("+ typo tolerance", Features { typos: true, ..Features::NONE }),
-            ("+ acronyms", Features { acronyms: true, ..Features::NONE }),
-            ("+ joined compounds", Features { compounds: true, ..Features::NONE }),
-            ("+ pseudo-relevance feedback", Features { feedback: true, ..Features::NONE }),
-            ("all features", Features::ALL),
-        ];
         println!("\nnDCG@10 by feature\n");
         let names: Vec<&str> = sets.iter().map(|s| s.0).collect();
         println!("| features | {} |", names.join(" | "));
         println!("|---|{}", "---:|".repeat(sets.len()));
-        for (name, features) in variants {
+        for (name, features) in VARIANTS {
             let cells: Vec<String> = sets
                 .iter()
                 .map(|(_, ix, j)| format!("{:.3}", ix.run(j, Params::DEFAULT, features)["all"].ndcg10))
@@ -180,14 +182,7 @@ mod harness {
             "timing" => {
                 let (papers, judged) = scifact("train");
                 let indexed = Indexed::new(&papers);
-                for (name, f) in [
-                    ("none", Features::NONE),
-                    ("typos", Features { typos: true, ..Features::NONE }),
-                    ("acronyms", Features { acronyms: true, ..Features::NONE }),
-                    ("compounds", Features { compounds: true, ..Features::NONE }),
-                    ("feedback", Features { feedback: true, ..Features::NONE }),
-                    ("all", Features::ALL),
-                ] {
+                for (name, f) in VARIANTS {
                     let searcher = indexed.searcher(Params::DEFAULT, f);
                     let t = Instant::now();
                     for j in &judged {

@@ -379,11 +379,6 @@ impl<'a> Index<'a> {
         self.terms.get(term).map(|o| o as TermOrd)
     }
 
-    /// The term dictionary (stems → ordinals), for automaton searches.
-    pub fn terms(&self) -> &Map<&'a [u8]> {
-        &self.terms
-    }
-
     /// The word dictionary (folded words → ordinals of their terms), for prefix and typo
     /// matching.
     pub fn words(&self) -> &Map<&'a [u8]> {

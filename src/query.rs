@@ -199,14 +199,8 @@ pub fn parse(text: &str, analyzer: &Analyzer) -> Query {
             let phrase = Phrase { quoted: quoted && words.len() > 1, words };
             if negated {
                 q.excluded.push(phrase);
-            } else if field.is_some() {
-                push(&mut q.clauses, &mut pending_or, Clause { alternatives: vec![phrase], field, required: true });
             } else {
-                push(
-                    &mut q.clauses,
-                    &mut pending_or,
-                    Clause { alternatives: vec![phrase], field: None, required: true },
-                );
+                push(&mut q.clauses, &mut pending_or, Clause { alternatives: vec![phrase], field, required: true });
             }
             continue;
         }
