@@ -14,7 +14,11 @@
 //! 2. **Fold**: Unicode compatibility decomposition (NFKD), combining marks dropped (so `König`,
 //!    `K\"onig` and `Konig` are all `konig`), lower case, and a few letters that do not
 //!    decompose spelled out (`ß` → `ss`, `æ` → `ae`, `ø` → `o`, ...). The folded form is the
-//!    token's [`Token::word`]; prefix and typo matching work on it.
+//!    token's [`Token::word`]; prefix and typo matching work on it. The decomposition comes
+//!    from a table generated from the `unicode-normalization` crate for the blocks papers use
+//!    (Latin, Greek, Cyrillic, ligatures, full-width forms, letter-like and mathematical
+//!    symbols; see [`FOLD_BLOCKS`]): the crate's own tables cost 48 KB of brotli'd wasm, this
+//!    one about 5 KB. Other characters are only lower-cased.
 //! 3. **Stem** with the Snowball English stemmer: [`Token::term`] is what the inverted index
 //!    stores (`networks` → `network`).
 //!
@@ -25,10 +29,9 @@
 use std::ops::Range;
 
 use rust_stemmers::{Algorithm, Stemmer};
-use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// Version of the analyzer's output, recorded in the index header.
-pub const ANALYZER_VERSION: u32 = 2;
+pub const ANALYZER_VERSION: u32 = 3;
 
 /// Most parts of a hyphenated compound that are also indexed joined (`state-of-the-art` is
 /// four parts; longer chains are rare and would only add noise).
@@ -295,25 +298,35 @@ fn fold_char(c: char, out: &mut String) {
         out.push(c.to_ascii_lowercase());
         return;
     }
-    decompose_compatible(c, |d| {
-        if is_combining_mark(d) {
-            return;
-        }
-        match d {
-            'ß' | 'ẞ' => out.push_str("ss"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            'œ' | 'Œ' => out.push_str("oe"),
-            'ø' | 'Ø' => out.push('o'),
-            'ł' | 'Ł' => out.push('l'),
-            'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
-            'þ' | 'Þ' => out.push_str("th"),
-            'ı' => out.push('i'),
-            // Decomposition can yield non-word characters (`½` → `1⁄2`); keep letters and digits.
-            d if d.is_alphanumeric() => out.extend(d.to_lowercase()),
-            _ => {}
-        }
-    });
+    match FOLD.binary_search_by_key(&u32::from(c), |&(from, _)| from) {
+        Ok(i) => match char::from_u32(FOLD[i].1) {
+            Some(to) => out.push(to),
+            None => out.push_str(FOLD_STRINGS.get((FOLD[i].1 - FOLD_STRING_BASE) as usize).copied().unwrap_or("")),
+        },
+        Err(_) if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+        Err(_) => {}
+    }
 }
+
+/// The Unicode blocks whose characters [`FOLD`] covers (inclusive ranges): the scripts and
+/// symbols paper text is written in. A character outside them is only lower-cased.
+#[cfg_attr(not(test), allow(dead_code))]
+const FOLD_BLOCKS: &[(u32, u32)] = &[
+    (0x0080, 0x02FF),   // Latin-1 Supplement, Latin Extended-A and -B, IPA, modifier letters
+    (0x0300, 0x036F),   // combining diacritical marks
+    (0x0370, 0x03FF),   // Greek
+    (0x0400, 0x052F),   // Cyrillic
+    (0x1D00, 0x1DFF),   // phonetic extensions, combining marks supplement
+    (0x1E00, 0x1FFF),   // Latin Extended Additional, Greek Extended
+    (0x2000, 0x24FF),   // punctuation, super- and subscripts, letter-like symbols, number forms, enclosed
+    (0xFB00, 0xFB4F),   // ligatures (`ﬁ` → `fi`)
+    (0xFF00, 0xFFEF),   // full-width forms
+    (0x1D400, 0x1D7FF), // mathematical letters and digits (`𝐱` → `x`)
+];
+
+// FOLD, FOLD_STRINGS and FOLD_STRING_BASE: generated from `FOLD_BLOCKS` by the test
+// `fold_table_is_current` below.
+include!("fold_table.rs");
 
 /// If `rest` (the text after a backslash) starts with a LaTeX accent command applied to a
 /// letter (`"o`, `'{e}`, `^a`), returns how many chars to skip to reach the letter.
@@ -359,6 +372,117 @@ fn truncate_to_boundary(s: &mut String, max: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What [`FOLD`] stands for: compatibility decomposition, combining marks dropped, the
+    /// letters that do not decompose spelled out, letters and digits kept, lower case.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn reference_fold(c: char) -> String {
+        use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+        let mut out = String::new();
+        decompose_compatible(c, |d| match d {
+            d if is_combining_mark(d) => {}
+            'ß' | 'ẞ' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'ø' | 'Ø' => out.push('o'),
+            'ł' | 'Ł' => out.push('l'),
+            'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+            'þ' | 'Þ' => out.push_str("th"),
+            'ı' => out.push('i'),
+            // Decomposition can yield non-word characters (`½` → `1⁄2`); keep letters and digits.
+            d if d.is_alphanumeric() => out.extend(d.to_lowercase()),
+            _ => {}
+        });
+        out
+    }
+
+    /// What `fold_char` gives a character the table does not list.
+    fn plain_fold(c: char) -> String {
+        if c.is_alphanumeric() {
+            c.to_lowercase().collect()
+        } else {
+            String::new()
+        }
+    }
+
+    fn block_chars() -> impl Iterator<Item = char> {
+        FOLD_BLOCKS.iter().flat_map(|&(first, last)| (first..=last).filter_map(char::from_u32))
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn render_fold_table() -> String {
+        let mut rows = Vec::new();
+        let mut strings: Vec<String> = Vec::new();
+        for c in block_chars() {
+            let folded = reference_fold(c);
+            if folded == plain_fold(c) {
+                continue;
+            }
+            let mut it = folded.chars();
+            let to = match (it.next(), it.next()) {
+                (Some(one), None) => u32::from(one),
+                _ => {
+                    let i = strings.iter().position(|s| *s == folded).unwrap_or_else(|| {
+                        strings.push(folded.clone());
+                        strings.len() - 1
+                    });
+                    0x11_0000 + i as u32
+                }
+            };
+            rows.push(format!("(0x{:X}, 0x{to:X}),", u32::from(c)));
+        }
+        let mut out = String::from(
+            "// @generated by the test `analyze::tests::fold_table_is_current` from the unicode-normalization\n\
+             // crate; to regenerate: UPDATE_FOLD_TABLE=1 cargo test --lib fold_table. Do not edit.\n\n\
+             /// Characters of `FOLD_BLOCKS` whose folded form is not just their lower case, sorted:\n\
+             /// `(char, folded)`, where `folded` is a char, or `FOLD_STRING_BASE + i` for `FOLD_STRINGS[i]`.\n",
+        );
+        out.push_str(&format!("static FOLD: [(u32, u32); {}] = [\n", rows.len()));
+        for chunk in rows.chunks(6) {
+            out.push_str(&format!("    {}\n", chunk.join(" ")));
+        }
+        out.push_str("];\n\n/// Where the indices of `FOLD_STRINGS` start: above every char.\n");
+        out.push_str("const FOLD_STRING_BASE: u32 = 0x11_0000;\n\n/// Folded forms longer than one char.\n");
+        out.push_str(&format!("static FOLD_STRINGS: [&str; {}] = [\n", strings.len()));
+        for chunk in strings.chunks(10) {
+            let quoted: Vec<String> = chunk.iter().map(|s| format!("{s:?},")).collect();
+            out.push_str(&format!("    {}\n", quoted.join(" ")));
+        }
+        out.push_str("];\n");
+        out
+    }
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn fold_table_is_current() {
+        let expected = render_fold_table();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/fold_table.rs");
+        if std::env::var_os("UPDATE_FOLD_TABLE").is_some() {
+            std::fs::write(path, &expected).unwrap();
+        }
+        let found = std::fs::read_to_string(path).unwrap();
+        assert!(
+            found == expected,
+            "src/fold_table.rs is stale; regenerate it with UPDATE_FOLD_TABLE=1 cargo test --lib fold_table"
+        );
+    }
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn table_folds_every_block_char_like_the_decomposition() {
+        for c in block_chars() {
+            let mut out = String::new();
+            fold_char(c, &mut out);
+            assert_eq!(out, reference_fold(c), "U+{:04X} {c}", u32::from(c));
+        }
+    }
+
+    #[test]
+    fn characters_outside_the_blocks_are_only_lower_cased() {
+        assert_eq!(fold("한국어"), "한국어");
+        assert_eq!(fold("ÅNGSTRÖM"), "angstrom");
+        assert_eq!(fold("𝐱ﬁ²"), "xfi2");
+    }
 
     fn terms(text: &str) -> Vec<String> {
         Analyzer::new().tokens(text).into_iter().map(|t| t.term).collect()
