@@ -77,13 +77,17 @@ mod harness {
     }
 
     /// The relevance features one at a time on top of plain BM25F, then all of them.
-    const VARIANTS: [(&str, Features); 6] = [
+    /// Each feature alone on top of BM25F, then all of them, then all but one (what each adds
+    /// to the others).
+    const VARIANTS: [(&str, Features); 8] = [
         ("BM25F alone (no features)", Features::NONE),
         ("+ typo tolerance", Features { typos: true, ..Features::NONE }),
         ("+ acronyms", Features { acronyms: true, ..Features::NONE }),
         ("+ joined compounds", Features { compounds: true, ..Features::NONE }),
-        ("+ pseudo-relevance feedback", Features { feedback: true, ..Features::NONE }),
         ("all features", Features::ALL),
+        ("all but typo tolerance", Features { typos: false, ..Features::ALL }),
+        ("all but acronyms", Features { acronyms: false, ..Features::ALL }),
+        ("all but joined compounds", Features { compounds: false, ..Features::ALL }),
     ];
 
     /// nDCG@10 of each of [`VARIANTS`] on each set.

@@ -181,22 +181,21 @@ const LATEX_COMMANDS: &[&str] =
     &["bar", "cdot", "emph", "frac", "ge", "geq", "hat", "le", "leq", "pm", "sqrt", "text", "tilde", "times"];
 
 /// Whether the word at `span` is a LaTeX command name rather than a word.
+///
+/// This runs on every word of every highlighted abstract, so it compares as little as it can:
+/// the markup names are 6 to 12 bytes and start with `m`, `o`, `t` or `w`; the short commands
+/// are 2 to 5 bytes and only count after a backslash or before a brace. Slice equality checks
+/// the length before any byte.
 fn is_latex_command(text: &str, word: &str, span: &Range<usize>) -> bool {
-    // Every name in the lists is ASCII, 2 to 12 bytes and starts with one of these letters:
-    // most words are ruled out before any comparison.
-    if !(2..=12).contains(&word.len())
-        || !matches!(
-            word.as_bytes()[0],
-            b'b' | b'c' | b'e' | b'f' | b'g' | b'h' | b'l' | b'm' | b'o' | b'p' | b's' | b't' | b'w'
-        )
-    {
-        return false;
+    match word.len() {
+        6..=12 => matches!(word.as_bytes()[0], b'm' | b'o' | b't' | b'w') && LATEX_MARKUP.contains(&word),
+        2..=5 => {
+            let bytes = text.as_bytes();
+            (span.start.checked_sub(1).and_then(|i| bytes.get(i)) == Some(&b'\\') || bytes.get(span.end) == Some(&b'{'))
+                && LATEX_COMMANDS.contains(&word)
+        }
+        _ => false,
     }
-    if LATEX_MARKUP.binary_search(&word).is_ok() {
-        return true;
-    }
-    LATEX_COMMANDS.binary_search(&word).is_ok()
-        && (text[..span.start].ends_with('\\') || text[span.end..].starts_with('{'))
 }
 
 /// Splits and folds `text` into plain words, calling `emit` with each and its byte span.
@@ -293,11 +292,16 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// Appends the folded form of `c` to `out`.
+#[inline(always)]
 fn fold_char(c: char, out: &mut String) {
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
-        return;
+    } else {
+        fold_non_ascii(c, out);
     }
+}
+
+fn fold_non_ascii(c: char, out: &mut String) {
     match FOLD.binary_search_by_key(&u32::from(c), |&(from, _)| from) {
         Ok(i) => match char::from_u32(FOLD[i].1) {
             Some(to) => out.push(to),

@@ -47,19 +47,6 @@ pub const MAX_TYPO_TERMS: usize = 8;
 /// Weight of an acronym's long form matched for the acronym, or the other way round.
 pub const ACRONYM_WEIGHT: f32 = 0.9;
 
-/// Pseudo-relevance feedback: how many of the best first-pass results lend their terms.
-pub const FEEDBACK_DOCS: usize = 5;
-
-/// Pseudo-relevance feedback: how many terms are added to the query.
-pub const FEEDBACK_TERMS: usize = 15;
-
-/// Pseudo-relevance feedback: weight of the strongest added term, relative to a typed word.
-pub const FEEDBACK_WEIGHT: f32 = 0.15;
-
-/// Pseudo-relevance feedback runs only for queries with at least this many optional clauses
-/// (questions and descriptions, not the few words of a search while typing).
-pub const FEEDBACK_MIN_CLAUSES: usize = 4;
-
 /// Most candidate papers whose text is read to check a quoted phrase; bounds the work of a
 /// phrase of common words on a large corpus.
 pub const MAX_PHRASE_CHECKS: usize = 5000;
@@ -186,13 +173,11 @@ pub struct Features {
     pub acronyms: bool,
     /// Two query words match the corpus's word for them joined (`fine tuning` → `finetuning`).
     pub compounds: bool,
-    /// Long queries are expanded with terms of their best results.
-    pub feedback: bool,
 }
 
 impl Features {
-    pub const ALL: Features = Features { typos: true, acronyms: true, compounds: true, feedback: true };
-    pub const NONE: Features = Features { typos: false, acronyms: false, compounds: false, feedback: false };
+    pub const ALL: Features = Features { typos: true, acronyms: true, compounds: true };
+    pub const NONE: Features = Features { typos: false, acronyms: false, compounds: false };
 }
 
 /// Searches one index.
@@ -343,7 +328,7 @@ impl<'a> Searcher<'a> {
     /// Parses, plans and scores a query: every matching paper with its score.
     fn ranked(&self, text: &str) -> Ranked {
         let query = query::parse(text, &self.analyzer);
-        let (mut plan, suggestion) = self.plan(&query, text);
+        let (plan, suggestion) = self.plan(&query, text);
         let matched_terms: HashSet<String> = plan
             .iter()
             .flat_map(|c| &c.alternatives)
@@ -351,14 +336,7 @@ impl<'a> Searcher<'a> {
             .flatten()
             .map(|m| m.term.clone())
             .collect();
-        let mut scored = self.score(&plan, &query);
-        if self.features.feedback && plan.iter().filter(|c| !c.required).count() >= FEEDBACK_MIN_CLAUSES {
-            let extra = self.feedback(&scored, &matched_terms);
-            if !extra.is_empty() {
-                plan.extend(extra);
-                scored = self.score(&plan, &query);
-            }
-        }
+        let scored = self.score(&plan, &query);
         Ranked { scored, matched_terms: Matched::new(matched_terms), truncated: query.truncated, suggestion }
     }
 
@@ -431,54 +409,6 @@ impl<'a> Searcher<'a> {
             scored.retain(|&(doc, _)| !query.excluded.iter().any(|p| self.contains(doc, p)));
         }
         scored
-    }
-
-    /// Pseudo-relevance feedback (RM3-style): the terms that weigh most in the best
-    /// [`FEEDBACK_DOCS`] results, weighted by those results' scores and the terms' rarity,
-    /// as extra optional clauses. Finds papers that say the same thing in other words.
-    fn feedback(&self, scored: &[(DocId, f32)], have: &HashSet<String>) -> Vec<ClausePlan> {
-        let top = rank::top_k(scored.to_vec(), FEEDBACK_DOCS);
-        let sum: f32 = top.iter().map(|(_, s)| s).sum();
-        if sum <= 0.0 {
-            return Vec::new();
-        }
-        let n = self.index.doc_count();
-        let mut weights: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
-        for &(doc, score) in &top {
-            let text = format!("{} {}", self.index.title(doc), self.index.abstract_text(doc));
-            let tokens: Vec<_> = self.analyzer.tokens(&text).into_iter().filter(|t| !t.joined).collect();
-            let len = tokens.len().max(1) as f32;
-            for t in tokens {
-                if crate::analyze::is_stop_word(&t.word) || t.term.chars().count() < 3 || have.contains(&t.term) {
-                    continue;
-                }
-                *weights.entry(t.term).or_default() += score / sum / len;
-            }
-        }
-        let mut terms: Vec<(String, TermOrd, f32)> = weights
-            .into_iter()
-            .filter_map(|(term, w)| {
-                let ord = self.index.term(&term)?;
-                let df = self.index.doc_freq(ord);
-                (df >= 2).then(|| (term, ord, w * rank::idf(n, df)))
-            })
-            .collect();
-        terms.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
-        terms.truncate(FEEDBACK_TERMS);
-        let max = terms.first().map_or(1.0, |t| t.2);
-        terms
-            .into_iter()
-            .map(|(term, ord, w)| ClausePlan {
-                alternatives: vec![AltPlan {
-                    words: vec![vec![TermMatch { ord, term, weight: FEEDBACK_WEIGHT * w / max }]],
-                    weight: 1.0,
-                    all_words: true,
-                    phrase: None,
-                }],
-                field: None,
-                required: false,
-            })
-            .collect()
     }
 
     /// Turns the parsed query into term matches, adding the alternatives the corpus defines,
