@@ -131,6 +131,42 @@ mod harness {
         (papers, judged)
     }
 
+    /// Time per query, native, for each feature set: the benchmark's query mix on the default
+    /// corpus (typing, typos, questions), and SciFact's long claims.
+    fn timing() {
+        let mix: Vec<String> = read(&root().join("bench/queries-default.jsonl"))
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
+                v["q"].as_str().expect("a q field").to_string()
+            })
+            .collect();
+        let (sci_papers, sci_judged) = scifact("train");
+        let claims: Vec<String> = sci_judged.into_iter().map(|j| j.query).collect();
+        let workloads = [
+            ("default corpus, benchmark query mix", Indexed::new(&default_set().0), mix, 50),
+            ("SciFact, train claims", Indexed::new(&sci_papers), claims, 1),
+        ];
+        for (title, indexed, queries, rounds) in &workloads {
+            println!("\n{title}: µs per query, native\n");
+            println!("| features | search, 10 highlighted hits | ranking alone |");
+            println!("|---|---:|---:|");
+            for (name, f) in VARIANTS {
+                let searcher = indexed.searcher(Params::DEFAULT, f);
+                let time = |run: &dyn Fn(&str)| {
+                    let t = Instant::now();
+                    for _ in 0..*rounds {
+                        queries.iter().for_each(|q| run(q));
+                    }
+                    t.elapsed().as_secs_f64() * 1e6 / (rounds * queries.len()) as f64
+                };
+                let search = time(&|q| drop(searcher.search(q, &SearchOptions { limit: 10 })));
+                let rank = time(&|q| drop(searcher.rank(q, 10)));
+                println!("| {name} | {search:.0} | {rank:.0} |");
+            }
+        }
+    }
+
     fn tune() {
         let (papers, judged) = scifact("train");
         let indexed = Indexed::new(&papers);
@@ -183,24 +219,7 @@ mod harness {
                 );
             }
             "tune" => tune(),
-            "timing" => {
-                let (papers, judged) = scifact("train");
-                let indexed = Indexed::new(&papers);
-                for (name, f) in VARIANTS {
-                    let searcher = indexed.searcher(Params::DEFAULT, f);
-                    let t = Instant::now();
-                    for j in &judged {
-                        searcher.search(&j.query, &SearchOptions { limit: 10 });
-                    }
-                    let search = t.elapsed().as_secs_f64() * 1000.0 / judged.len() as f64;
-                    let t = Instant::now();
-                    for j in &judged {
-                        searcher.rank(&j.query, 10);
-                    }
-                    let rank = t.elapsed().as_secs_f64() * 1000.0 / judged.len() as f64;
-                    println!("{name}: {search:.2} ms per search with 10 hits, {rank:.2} ms ranking alone");
-                }
-            }
+            "timing" => timing(),
             other => {
                 eprintln!("eval: unknown set {other:?}; use default, scifact [test|train] or tune");
                 std::process::exit(2);
