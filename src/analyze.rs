@@ -200,7 +200,8 @@ fn is_latex_command(text: &str, word: &str, span: &Range<usize>) -> bool {
 
 /// Splits and folds `text` into plain words, calling `emit` with each and its byte span.
 fn split(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let char_at = |i: usize| text.get(i..).and_then(|rest| rest.chars().next());
     let mut word = String::new();
     let mut start = 0;
     let mut end = 0;
@@ -213,26 +214,41 @@ fn split(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
         }
     };
 
-    while let Some((i, c)) = chars.next() {
+    // `i` is always on a char boundary.
+    let mut i = 0;
+    while i < bytes.len() {
+        // A run of ASCII letters and digits, most of any text, folds in one step.
+        let run = bytes[i..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if run > 0 {
+            if word.is_empty() {
+                start = i;
+            }
+            let from = word.len();
+            word.push_str(&text[i..i + run]);
+            word[from..].make_ascii_lowercase();
+            i += run;
+            end = i;
+            continue;
+        }
+        let Some(c) = char_at(i) else { break };
+        let next = i + c.len_utf8();
         if c.is_alphanumeric() {
             if word.is_empty() {
                 start = i;
             }
             fold_char(c, &mut word);
-            end = i + c.len_utf8();
+            end = next;
+            i = next;
             continue;
         }
         // A LaTeX accent command (`\"o`, `\'{e}`) stands for an accented letter: skip it and
         // keep reading the word.
         if c == '\\' {
-            let rest = &text[i + 1..];
-            if let Some(skip) = latex_accent_len(rest) {
+            if let Some(skip) = latex_accent_len(&text[next..]) {
                 if word.is_empty() {
                     start = i;
                 }
-                for _ in 0..skip {
-                    chars.next();
-                }
+                i = next + text[next..].chars().take(skip).map(char::len_utf8).sum::<usize>();
                 continue;
             }
         }
@@ -241,25 +257,30 @@ fn split(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
             && !word.is_empty()
             && end == i
             && closes_accent_group(&text[..i])
-            && chars.peek().is_some_and(|&(_, next)| next.is_alphanumeric())
+            && char_at(next).is_some_and(char::is_alphanumeric)
         {
+            i = next;
             continue;
         }
         if (c == '\'' || c == '\u{2019}') && !word.is_empty() && end == i {
-            let mut ahead = chars.clone();
+            let mut ahead = text[next..].chars();
             match ahead.next() {
                 // Possessive: `Arjovsky's` is `arjovsky`.
-                Some((_, 's')) if ahead.peek().is_none_or(|&(_, n)| !n.is_alphanumeric()) => {
-                    chars.next();
+                Some('s') if ahead.next().is_none_or(|n| !n.is_alphanumeric()) => {
                     flush(&mut word, start, end);
+                    i = next + 1;
                     continue;
                 }
                 // Contraction: `don't` is `dont`.
-                Some((_, n)) if n.is_alphanumeric() => continue,
+                Some(n) if n.is_alphanumeric() => {
+                    i = next;
+                    continue;
+                }
                 _ => {}
             }
         }
         flush(&mut word, start, end);
+        i = next;
     }
     flush(&mut word, start, end);
 }
@@ -478,6 +499,87 @@ mod tests {
             let mut out = String::new();
             fold_char(c, &mut out);
             assert_eq!(out, reference_fold(c), "U+{:04X} {c}", u32::from(c));
+        }
+    }
+
+    /// `split` as first written, one char at a time: the definition the fast path of ASCII
+    /// runs must agree with.
+    fn split_char_by_char(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
+        let mut chars = text.char_indices().peekable();
+        let mut word = String::new();
+        let mut start = 0;
+        let mut end = 0;
+
+        let mut flush = |word: &mut String, start: usize, end: usize| {
+            if !word.is_empty() {
+                truncate_to_boundary(word, MAX_WORD_BYTES);
+                emit(word, start..end);
+                word.clear();
+            }
+        };
+
+        while let Some((i, c)) = chars.next() {
+            if c.is_alphanumeric() {
+                if word.is_empty() {
+                    start = i;
+                }
+                fold_char(c, &mut word);
+                end = i + c.len_utf8();
+                continue;
+            }
+            // A LaTeX accent command (`\"o`, `\'{e}`) stands for an accented letter: skip it and
+            // keep reading the word.
+            if c == '\\' {
+                let rest = &text[i + 1..];
+                if let Some(skip) = latex_accent_len(rest) {
+                    if word.is_empty() {
+                        start = i;
+                    }
+                    for _ in 0..skip {
+                        chars.next();
+                    }
+                    continue;
+                }
+            }
+            // A brace closing a LaTeX accent group (`\"{o}nig`) does not end the word.
+            if c == '}'
+                && !word.is_empty()
+                && end == i
+                && closes_accent_group(&text[..i])
+                && chars.peek().is_some_and(|&(_, next)| next.is_alphanumeric())
+            {
+                continue;
+            }
+            if (c == '\'' || c == '\u{2019}') && !word.is_empty() && end == i {
+                let mut ahead = chars.clone();
+                match ahead.next() {
+                    // Possessive: `Arjovsky's` is `arjovsky`.
+                    Some((_, 's')) if ahead.peek().is_none_or(|&(_, n)| !n.is_alphanumeric()) => {
+                        chars.next();
+                        flush(&mut word, start, end);
+                        continue;
+                    }
+                    // Contraction: `don't` is `dont`.
+                    Some((_, n)) if n.is_alphanumeric() => continue,
+                    _ => {}
+                }
+            }
+            flush(&mut word, start, end);
+        }
+        flush(&mut word, start, end);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn split_agrees_with_the_char_by_char_definition(
+            text in "([a-zA-Z0-9]{1,6}|[ \\-'’{}\\\\\"^~.=`cvuHs]|[äöüßÆŁı½ﬁ𝐱한\u{301}\u{2019}]){0,40}"
+        ) {
+            let mut fast = Vec::new();
+            split(&text, |w, span| fast.push((w.to_string(), span)));
+            let mut slow = Vec::new();
+            split_char_by_char(&text, |w, span| slow.push((w.to_string(), span)));
+            proptest::prop_assert_eq!(fast, slow);
         }
     }
 

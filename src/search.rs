@@ -210,8 +210,8 @@ struct AltPlan {
 
 /// The terms a query matched, for marking them in hits.
 struct Matched {
-    /// Each matched term with the number that names it in highlight matches.
-    terms: std::collections::HashMap<String, u32>,
+    /// The matched terms, sorted: a term's position names it in highlight matches.
+    terms: Vec<String>,
     /// The first one, two and three chars of each term, sorted: a word that starts with none
     /// of them cannot stem to a matched term (stems keep a word's start), so it is not stemmed.
     starts: Vec<String>,
@@ -230,7 +230,8 @@ impl Matched {
                 first_bytes[usize::from(b)] = true;
             }
         }
-        let terms = terms.into_iter().enumerate().map(|(i, t)| (t, i as u32)).collect();
+        let mut terms: Vec<String> = terms.into_iter().collect();
+        terms.sort_unstable();
         Matched { terms, starts, first_bytes }
     }
 
@@ -244,7 +245,7 @@ impl Matched {
     }
 
     fn id(&self, term: &str) -> snippet::Match {
-        self.terms.get(term).copied()
+        self.terms.binary_search_by(|t| t.as_str().cmp(term)).ok().map(|i| i as u32)
     }
 }
 
