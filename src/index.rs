@@ -379,6 +379,11 @@ impl<'a> Index<'a> {
         self.terms.get(term).map(|o| o as TermOrd)
     }
 
+    /// How many terms the dictionary has: term ordinals are below it.
+    pub fn term_count(&self) -> usize {
+        (self.post_offsets.len() / 4).saturating_sub(1)
+    }
+
     /// The word dictionary (folded words → ordinals of their terms), for prefix and typo
     /// matching.
     pub fn words(&self) -> &Map<&'a [u8]> {

@@ -568,17 +568,31 @@ impl<'a> Searcher<'a> {
         (out, correction)
     }
 
-    /// The distinct terms of `found` words not already in `have`, the `max` most frequent.
+    /// The distinct terms of `found` words (in byte order) not already in `have`, the `max` most
+    /// frequent.
     fn best_terms(&self, found: Vec<(String, TermOrd)>, have: &[TermMatch], max: usize, weight: f32) -> Vec<TermMatch> {
-        let mut words: Vec<(String, TermOrd)> = Vec::new();
-        for (w, ord) in found {
-            if !words.iter().any(|(_, o)| *o == ord) && !have.iter().any(|m| m.ord == ord) {
-                words.push((w, ord));
-            }
+        // One word per term, the first found, and none for a term the word already has: a bit
+        // per term finds repeats without comparing pairs (a short prefix begins thousands of words).
+        let mut seen = vec![0u64; self.index.term_count().div_ceil(64)];
+        let mut first_time = |ord: TermOrd| {
+            let (i, bit) = (ord as usize / 64, 1u64 << (ord % 64));
+            seen.get_mut(i).is_some_and(|w| std::mem::replace(w, *w | bit) & bit == 0)
+        };
+        for m in have {
+            first_time(m.ord);
         }
+        let mut words: Vec<(String, TermOrd)> = found.into_iter().filter(|&(_, ord)| first_time(ord)).collect();
         if words.len() > max {
-            words.sort_by_cached_key(|(w, ord)| (std::cmp::Reverse(self.index.doc_freq(*ord)), w.clone()));
-            words.truncate(max);
+            // The most frequent first, ties in byte order (the order of `words`): sorted as
+            // packed integers, without comparing strings.
+            let mut keys: Vec<u64> = words
+                .iter()
+                .enumerate()
+                .map(|(i, (_, ord))| (u64::from(u32::MAX - self.index.doc_freq(*ord)) << 32) | i as u64)
+                .collect();
+            keys.sort_unstable();
+            let mut slots: Vec<Option<(String, TermOrd)>> = words.into_iter().map(Some).collect();
+            words = keys.iter().take(max).filter_map(|&k| slots.get_mut(k as u32 as usize)?.take()).collect();
         }
         // Stemmed only once the list is cut: a short prefix begins thousands of words.
         words.into_iter().map(|(w, ord)| TermMatch { ord, term: self.analyzer.stem(&w), weight }).collect()
