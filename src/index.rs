@@ -426,27 +426,23 @@ impl<'a> Index<'a> {
     /// Words within `distance` edits of `word` (or of a prefix of them, with `prefix`), among
     /// the words that start with the same letter, with their term ordinals and distances, in
     /// byte order. An edit inserts, deletes or changes a letter, or swaps two neighbouring
-    /// letters (`grokkign` is one edit from `grokking`).
+    /// letters (`grokkign` is one edit from `grokking`). A word longer than [`NEAR_MAX_CHARS`]
+    /// has no near words.
     ///
     /// Keeping the first letter (as search engines' fuzzy matching usually does) bounds the
-    /// work to one slice of the dictionary, scanned with no automaton to build.
+    /// work to one slice of the dictionary; within it, [`Near`] leaves every branch of the
+    /// dictionary in which no word can come within the distance.
     pub fn words_near(&self, word: &str, distance: u32, prefix: bool) -> Vec<(String, TermOrd, u32)> {
         let target: Vec<char> = word.chars().collect();
-        let Some(first) = target.first() else { return Vec::new() };
-        let mut buf = [0u8; 4];
-        let automaton = fst::automaton::Str::new(first.encode_utf8(&mut buf)).starts_with();
-        let mut stream = self.words.search(automaton).into_stream();
+        if target.is_empty() || target.len() > NEAR_MAX_CHARS {
+            return Vec::new();
+        }
+        let near = Near { target: &target, max: distance.min(u32::from(u8::MAX)) as u8, prefix };
+        let mut stream = self.words.search_with_state(&near).into_stream();
         let mut out = Vec::new();
-        let mut candidate: Vec<char> = Vec::new();
-        while let Some((w, ord)) = stream.next() {
-            let Ok(w) = std::str::from_utf8(w) else { continue };
-            candidate.clear();
-            candidate.extend(w.chars());
-            if !prefix && candidate.len().abs_diff(target.len()) > distance as usize {
-                continue;
-            }
-            if let Some(d) = edit_distance(&target, &candidate, distance, prefix) {
-                out.push((w.to_string(), ord as TermOrd, d));
+        while let Some((w, ord, state)) = stream.next() {
+            if let Ok(w) = std::str::from_utf8(w) {
+                out.push((w.to_string(), ord as TermOrd, u32::from(near.distance(&state))));
             }
         }
         out
@@ -529,6 +525,7 @@ impl<'a> Index<'a> {
 
 /// The optimal-string-alignment distance between `a` and `b` (or, with `prefix_of_b`, the
 /// least distance between `a` and a prefix of `b`), if it is at most `max`.
+#[cfg(test)]
 fn edit_distance(a: &[char], b: &[char], max: u32, prefix_of_b: bool) -> Option<u32> {
     let m = b.len();
     let mut before: Vec<u32> = vec![0; m + 1];
@@ -554,6 +551,127 @@ fn edit_distance(a: &[char], b: &[char], max: u32, prefix_of_b: bool) -> Option<
     }
     let d = if prefix_of_b { prev.iter().copied().min().unwrap_or(0) } else { prev[m] };
     (d <= max).then_some(d)
+}
+
+/// Longest word, in chars, that [`Index::words_near`] looks for.
+pub const NEAR_MAX_CHARS: usize = 23;
+
+/// The fst automaton of [`Index::words_near`]: it computes the edit-distance table between
+/// the target and the dictionary word as the walk reads it, one row per char, and tells the
+/// walk to leave a branch once every entry of the row exceeds the distance (no longer word can
+/// come back within it). The rows are arrays, so a state costs no allocation.
+struct Near<'t> {
+    target: &'t [char],
+    max: u8,
+    /// Whether the target may be a prefix of the word (the word being typed).
+    prefix: bool,
+}
+
+#[derive(Clone, Copy)]
+struct NearState {
+    /// `row[i]`: the distance between `target[..i]` and the chars read.
+    row: [u8; NEAR_MAX_CHARS + 1],
+    /// The row one char earlier, for swaps of neighbouring letters.
+    before: [u8; NEAR_MAX_CHARS + 1],
+    /// The last char read, for swaps.
+    last: char,
+    /// How many chars have been read.
+    chars: u8,
+    /// The least distance between the whole target and any prefix of the chars read.
+    best_prefix: u8,
+    /// The bytes of a char not read whole yet.
+    pending: [u8; 4],
+    pending_len: u8,
+    /// The first letter differs: nothing here matches.
+    dead: bool,
+}
+
+impl Near<'_> {
+    fn distance(&self, state: &NearState) -> u8 {
+        if self.prefix {
+            state.best_prefix
+        } else {
+            state.row[self.target.len()]
+        }
+    }
+}
+
+impl fst::Automaton for &Near<'_> {
+    type State = NearState;
+
+    fn start(&self) -> NearState {
+        let mut row = [0u8; NEAR_MAX_CHARS + 1];
+        for (i, r) in row.iter_mut().enumerate() {
+            *r = i.min(usize::from(u8::MAX)) as u8;
+        }
+        let n = self.target.len();
+        NearState {
+            row,
+            before: row,
+            last: '\0',
+            chars: 0,
+            best_prefix: row[n],
+            pending: [0; 4],
+            pending_len: 0,
+            dead: false,
+        }
+    }
+
+    fn is_match(&self, state: &NearState) -> bool {
+        !state.dead && state.chars > 0 && state.pending_len == 0 && self.distance(state) <= self.max
+    }
+
+    fn can_match(&self, state: &NearState) -> bool {
+        let n = self.target.len();
+        !state.dead
+            && ((self.prefix && state.best_prefix <= self.max) || state.row[..=n].iter().any(|&d| d <= self.max))
+    }
+
+    fn accept(&self, state: &NearState, byte: u8) -> NearState {
+        let mut next = *state;
+        if next.dead {
+            return next;
+        }
+        next.pending[usize::from(next.pending_len)] = byte;
+        next.pending_len += 1;
+        let want = match next.pending[0] {
+            0x00..=0x7F => 1,
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        if usize::from(next.pending_len) < want {
+            return next;
+        }
+        let c = std::str::from_utf8(&next.pending[..want]).ok().and_then(|s| s.chars().next());
+        next.pending_len = 0;
+        let Some(c) = c else {
+            next.dead = true;
+            return next;
+        };
+        if next.chars == 0 && self.target.first() != Some(&c) {
+            next.dead = true;
+            return next;
+        }
+        let n = self.target.len();
+        let j = next.chars.saturating_add(1);
+        let mut row = [0u8; NEAR_MAX_CHARS + 1];
+        row[0] = j;
+        for i in 1..=n {
+            let cost = u8::from(self.target[i - 1] != c);
+            let mut d = (state.row[i].saturating_add(1)).min(row[i - 1].saturating_add(1)).min(state.row[i - 1] + cost);
+            if j > 1 && i > 1 && self.target[i - 1] == state.last && self.target[i - 2] == c {
+                d = d.min(state.before[i - 2].saturating_add(1));
+            }
+            row[i] = d;
+        }
+        next.before = state.row;
+        next.row = row;
+        next.last = c;
+        next.chars = j;
+        next.best_prefix = next.best_prefix.min(row[n]);
+        next
+    }
 }
 
 /// Iterator over one term's postings, decoding as it goes.
@@ -697,6 +815,60 @@ mod tests {
         assert_eq!(near("grokin", 1, true), [("grokking".to_string(), 1)]);
         assert_eq!(near("nteworks", 1, false), [("networks".to_string(), 1)], "a swap is one edit");
         assert!(near("etworks", 1, false).is_empty(), "the first letter is kept");
+    }
+
+    /// What `words_near` must return: every dictionary word with the target's first letter,
+    /// each measured by the plain edit-distance table.
+    fn words_near_by_scan(index: &Index, word: &str, distance: u32, prefix: bool) -> Vec<(String, u32)> {
+        let target: Vec<char> = word.chars().collect();
+        let mut out = Vec::new();
+        let mut stream = index.words().stream();
+        while let Some((w, _)) = stream.next() {
+            let w = std::str::from_utf8(w).unwrap();
+            let candidate: Vec<char> = w.chars().collect();
+            if candidate.first() == target.first() {
+                if let Some(d) = edit_distance(&target, &candidate, distance, prefix) {
+                    out.push((w.to_string(), d));
+                }
+            }
+        }
+        out
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn words_near_agrees_with_a_scan_of_the_dictionary(
+            base in proptest::sample::select(&["networks", "grokking", "bandits", "konig", "rewarding", "rewiring", "netting", "lineär", "wrought", "élan"][..]),
+            edit in 0usize..5,
+            at in proptest::prelude::any::<proptest::sample::Index>(),
+            letter in "[a-zäö]",
+            distance in 0u32..3,
+            prefix in proptest::bool::ANY,
+        ) {
+            // A dictionary word with one edit (or none): a swap, a deletion, an insertion or a change.
+            let mut chars: Vec<char> = base.chars().collect();
+            let i = at.index(chars.len());
+            let letter = letter.chars().next().unwrap();
+            match edit {
+                0 if i + 1 < chars.len() => chars.swap(i, i + 1),
+                1 => { chars.remove(i); }
+                2 => chars.insert(i, letter),
+                3 => chars[i] = letter,
+                _ => {}
+            }
+            let word: String = chars.into_iter().collect();
+            let bytes = build(&[
+                paper("Grokking in networks", "Networks grok late; net work, netting, nets and gnats."),
+                paper("Linear bandits", "Bandits with linear rewards and König, Köln, Kröner; lineär élan."),
+                paper("Rewards", "Reward shaping, rewarding rewiring: writers wrote, wrought iron."),
+            ])
+            .unwrap();
+            let index = Index::open(&bytes).unwrap();
+            let found: Vec<(String, u32)> =
+                index.words_near(&word, distance, prefix).into_iter().map(|(w, _, d)| (w, d)).collect();
+            proptest::prop_assert_eq!(found, words_near_by_scan(&index, &word, distance, prefix));
+        }
     }
 
     #[test]
