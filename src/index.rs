@@ -390,15 +390,16 @@ impl<'a> Index<'a> {
         &self.words
     }
 
-    /// Words that start with `prefix`, with their term ordinals, in byte order.
-    pub fn words_with_prefix(&self, prefix: &str) -> Vec<(String, TermOrd)> {
+    /// Calls `f` with each word that starts with `prefix` and its term ordinal, in byte order,
+    /// without copying the words (a one-letter prefix begins thousands).
+    pub fn for_each_word_with_prefix(&self, prefix: &str, mut f: impl FnMut(&str, TermOrd)) {
         let automaton = fst::automaton::Str::new(prefix).starts_with();
         let mut stream = self.words.search(automaton).into_stream();
-        let mut out = Vec::new();
         while let Some((word, ord)) = stream.next() {
-            out.push((String::from_utf8_lossy(word).into_owned(), ord as TermOrd));
+            if let Ok(word) = std::str::from_utf8(word) {
+                f(word, ord as TermOrd);
+            }
         }
-        out
     }
 
     fn postings_bytes(&self, ord: TermOrd) -> &'a [u8] {
@@ -751,12 +752,17 @@ mod tests {
     fn words_map_to_their_stems() {
         let bytes = fixture();
         let index = Index::open(&bytes).unwrap();
-        let found = index.words_with_prefix("grok");
+        let words_with_prefix = |prefix: &str| {
+            let mut found = Vec::new();
+            index.for_each_word_with_prefix(prefix, |w, ord| found.push((w.to_string(), ord)));
+            found
+        };
+        let found = words_with_prefix("grok");
         let (grok, grokk) = (index.term("grok").unwrap(), index.term("grokk").unwrap());
         assert_eq!(found, [("grok".to_string(), grok), ("grokking".to_string(), grokk)]);
-        let networks = index.words_with_prefix("networks");
+        let networks = words_with_prefix("networks");
         assert_eq!(networks, [("networks".to_string(), index.term("network").unwrap())]);
-        assert_eq!(index.words_with_prefix("konig").len(), 1);
+        assert_eq!(words_with_prefix("konig").len(), 1);
     }
 
     #[test]
