@@ -228,6 +228,9 @@ struct Matched {
     starts: Vec<String>,
     /// The first bytes of `starts`: most words are ruled out by one look-up.
     first_bytes: [bool; 256],
+    /// Words of the hits' texts already stemmed for this query, with what they matched: the
+    /// same words come back in hit after hit, and stemming is the costly step.
+    stemmed: std::cell::RefCell<std::collections::HashMap<String, snippet::Match>>,
 }
 
 impl Matched {
@@ -243,7 +246,7 @@ impl Matched {
         }
         let mut terms: Vec<String> = terms.into_iter().collect();
         terms.sort_unstable();
-        Matched { terms, starts, first_bytes }
+        Matched { terms, starts, first_bytes, stemmed: Default::default() }
     }
 
     fn could_match(&self, word: &str) -> bool {
@@ -253,6 +256,20 @@ impl Matched {
         word.char_indices()
             .take(MATCH_PREFIX_CHARS)
             .any(|(i, c)| self.starts.binary_search_by(|s| s.as_str().cmp(&word[..i + c.len_utf8()])).is_ok())
+    }
+
+    /// The matched term a word of a hit's text stems to, if any.
+    fn word(&self, word: &str, analyzer: &Analyzer) -> snippet::Match {
+        // Only words that share a start with a matched term can stem to it.
+        if !self.could_match(word) {
+            return None;
+        }
+        if let Some(&known) = self.stemmed.borrow().get(word) {
+            return known;
+        }
+        let found = self.id(&analyzer.stem(word));
+        self.stemmed.borrow_mut().insert(word.to_string(), found);
+        found
     }
 
     fn id(&self, term: &str) -> snippet::Match {
@@ -721,9 +738,7 @@ impl<'a> Searcher<'a> {
         let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
         let mut hits: Vec<snippet::Match> = Vec::new();
         crate::analyze::scan(text, |word, span, joined| {
-            // Stemming is the costly step: only words that share a start with a matched term
-            // can stem to it.
-            let hit = if matched.could_match(word) { matched.id(&self.analyzer.stem(word)) } else { None };
+            let hit = matched.word(word, &self.analyzer);
             if joined {
                 // A matched compound marks its parts, the words just before it.
                 if hit.is_some() {
