@@ -163,9 +163,7 @@ pub fn build(papers: &[Paper]) -> Result<Vec<u8>, fst::Error> {
         for p in list {
             format::put_varint(&mut post, p.doc - prev);
             prev = p.doc;
-            for tf in p.tf {
-                format::put_varint(&mut post, tf);
-            }
+            put_tfs(&mut post, p.tf);
         }
     }
     format::put_u32(&mut post_offsets, post.len() as u32);
@@ -675,6 +673,35 @@ impl fst::Automaton for &Near<'_> {
     }
 }
 
+/// How a posting's term frequencies pack into one byte, per field (title, abstract,
+/// authors): the largest value the field's bits hold, and their shift. A field at its largest
+/// value is followed by a varint of the rest. Almost every posting is one byte of frequencies:
+/// 0 or 1 in the title, a few in the abstract, 0 in the authors.
+const TF_PACKING: [(u32, u32); FIELDS] = [(3, 6), (15, 0), (3, 4)];
+
+fn put_tfs(out: &mut Vec<u8>, tf: [u32; FIELDS]) {
+    let packed = tf.iter().zip(TF_PACKING).fold(0, |packed, (&t, (max, shift))| packed | (t.min(max) << shift));
+    out.push(packed as u8);
+    for (&t, (max, _)) in tf.iter().zip(TF_PACKING) {
+        if t >= max {
+            format::put_varint(out, t - max);
+        }
+    }
+}
+
+fn read_tfs(bytes: &[u8], pos: &mut usize) -> Option<[u32; FIELDS]> {
+    let packed = u32::from(*bytes.get(*pos)?);
+    *pos += 1;
+    let mut tf = [0; FIELDS];
+    for (t, (max, shift)) in tf.iter_mut().zip(TF_PACKING) {
+        *t = (packed >> shift) & max;
+        if *t == max {
+            *t = max.checked_add(format::varint(bytes, pos)?)?;
+        }
+    }
+    Some(tf)
+}
+
 /// Iterator over one term's postings, decoding as it goes.
 pub struct Postings<'a> {
     bytes: &'a [u8],
@@ -693,10 +720,7 @@ impl Iterator for Postings<'_> {
         self.left -= 1;
         let gap = format::varint(self.bytes, &mut self.pos)?;
         self.doc = self.doc.checked_add(gap)?;
-        let mut tf = [0; FIELDS];
-        for t in &mut tf {
-            *t = format::varint(self.bytes, &mut self.pos)?;
-        }
+        let tf = read_tfs(self.bytes, &mut self.pos)?;
         Some(Posting { doc: self.doc, tf })
     }
 }
@@ -715,6 +739,25 @@ mod tests {
             paper("Linear bandits", "Bandits with linear rewards and König."),
         ])
         .unwrap()
+    }
+
+    #[test]
+    fn term_frequencies_round_trip_below_at_and_past_each_fields_byte() {
+        let values = [0, 1, 2, 3, 4, 14, 15, 16, 200, 70_000, u32::MAX];
+        for title in values {
+            for abstract_tf in values {
+                for authors in values {
+                    let tf = [title, abstract_tf, authors];
+                    let mut out = vec![];
+                    put_tfs(&mut out, tf);
+                    let small = title < 3 && abstract_tf < 15 && authors < 3;
+                    assert_eq!(out.len() == 1, small, "{tf:?} takes one byte only when every field fits");
+                    let mut pos = 0;
+                    assert_eq!(read_tfs(&out, &mut pos), Some(tf));
+                    assert_eq!(pos, out.len());
+                }
+            }
+        }
     }
 
     #[test]
