@@ -868,6 +868,7 @@ mod tests {
 
     /// What `words_near` must return: every dictionary word with the target's first letter,
     /// each measured by the plain edit-distance table.
+    #[cfg(not(target_arch = "wasm32"))]
     fn words_near_by_scan(index: &Index, word: &str, distance: u32, prefix: bool) -> Vec<(String, u32)> {
         let target: Vec<char> = word.chars().collect();
         let mut out = Vec::new();
