@@ -89,15 +89,17 @@ async function latency(browser, base, id, queries) {
         const api = await import(new URL('pkg/paper_search.js', location.href).href);
         const wasm = await api.default();
         window.benchSearch = (q, limit) => api.search(q, { limit });
+        window.benchSearchPlain = (q, limit) => api.search(q, { limit, highlight: false });
         window.benchWasmMemory = () => wasm.memory.buffer.byteLength;
       });
     }
     const result = await page.evaluate(async (queries) => {
       const { measureLatency } = await import(new URL('/harness.mjs', location.href).href);
       const result = measureLatency(window.benchSearch, queries);
+      const plain = window.benchSearchPlain ? measureLatency(window.benchSearchPlain, queries) : null;
       result.wasmMemory = window.benchWasmMemory ? window.benchWasmMemory() : null;
       result.isolated = window.crossOriginIsolated;
-      return result;
+      return { latency: result, plain };
     }, queries);
     if (errors.length) throw new Error(`${id}: ${errors.join('; ')}`);
     return result;
@@ -123,7 +125,8 @@ export async function chromiumRuns({ site, engines, queries, loadQuery, loadRuns
       const ms = runs[id].map((r) => r.ms).sort((a, b) => a - b);
       const load = { ms: percentile(ms, 50), runs: ms, hits: runs[id][0].hits, files: runs[id][0].files.sort() };
       log(`  Chromium ${id}: first results after ${load.ms.toFixed(0)} ms (median of ${loadRuns}); timing queries`);
-      out.engines[id] = { load, latency: await latency(browser, url, id, queries) };
+      const { latency: timed, plain } = await latency(browser, url, id, queries);
+      out.engines[id] = { load, latency: timed, ...(plain ? { latencyPlain: plain } : {}) };
     }
   } finally {
     await browser.close();

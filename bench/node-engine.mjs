@@ -39,6 +39,8 @@ const out = { engine: args.engine, loadMs, heapAfterLoad: heap() - base, wasmAft
 
 if (args.mode === 'latency') {
   out.latency = measureLatency(search, queries);
+  // paper-search marks the matched words of every hit; the peers return ids. Also timed without.
+  if (search.plain) out.latencyPlain = measureLatency(search.plain, queries);
   out.heapAfterLatency = heap() - base;
   out.wasmAfterLatency = wasm();
 } else {

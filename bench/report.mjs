@@ -45,6 +45,11 @@ function mainTable(r) {
     row('query latency p95, Node', by((id) => r.node[id]?.latency.p95), us),
     row('query latency p50, Chromium', by((id) => r.chromium?.engines[id]?.latency.p50), us),
     row('query latency p95, Chromium', by((id) => r.chromium?.engines[id]?.latency.p95), us),
+    ...[['Node', (id) => r.node[id]], ['Chromium', (id) => r.chromium?.engines[id]]].flatMap(([runtime, get]) =>
+      ['p50', 'p95'].map((p) =>
+        row(`query latency ${p}, ${runtime}, hits without highlighting ⁴`, by((id) => (id === 'paper-search' ? get(id)?.latencyPlain?.[p] : get(id)?.latency[p])), us),
+      ),
+    ),
     `| queries answered (at least one hit), Node | ${ENGINES.map((id) => (r.node[id] ? `${r.node[id].latency.answered} of ${r.queries.count}` : '—')).join(' | ')} | | |`,
     row('page load → first results, Chromium', by((id) => r.chromium?.engines[id]?.load.ms), ms),
     row('page download, brotli', by((id) => r.bytes[id]?.total.brotli), kb),
@@ -207,6 +212,7 @@ export function corpusSection(r) {
     '',
     '² `./build.sh` in a snapshot of the repository: cold from an empty target folder (measured on the default corpus only: the dependencies are the same for every corpus); warm after `cargo clean -p paper-search` for the wasm32 release build. Both include wasm-bindgen, wasm-opt and the size printout.',
     '³ What a peer needs instead of a build: index the papers and serialize the index (not comparable with a compile).',
+    '⁴ paper-search called with `{ highlight: false }`: the same hits (ids, titles, scores) without title and snippet segments, which is what the peers return; the peers\' cells repeat their rows above.',
     '',
     `### ${r.title}: page files` + (r.brotliQuality !== 11 ? ` (brotli at quality ${r.brotliQuality} for this corpus: quality 11 takes about 2 s a MB here)` : ''),
     '',
@@ -232,7 +238,7 @@ export function methodSection(meta, setups) {
     `- Versions: ${meta.versions}.`,
     `- Latency: one warm-up pass, then each query timed in round-robin rounds, at least ${SETTINGS.MIN_REPS} and up to ${SETTINGS.MAX_REPS} samples (until it has used ${SETTINGS.BUDGET_MS} ms); ` +
       `a sample times a batch of consecutive calls lasting at least ${SETTINGS.BATCH_MS} ms (one call when slower). A query's latency is the median of its samples; p50/p95 are over the queries of the mix. ` +
-      'Every engine is asked for 10 hits; paper-search\'s include highlighted title and snippet segments, the peers return ids. Node: one process per engine. Chromium: the same harness inside each engine\'s page, cross-origin isolated (5 µs clock).',
+      'Every engine is asked for 10 hits; paper-search\'s include highlighted title and snippet segments, the peers return ids (the rows marked ⁴ time paper-search without the segments). Node: one process per engine. Chromium: the same harness inside each engine\'s page, cross-origin isolated (5 µs clock).',
     '- Page load: headless Chromium, a fresh context (empty cache, service workers blocked) per run, served from 127.0.0.1 without compression or throttling, so it measures parsing, compiling and index loading, not the network; the time is from navigation start to the page marking itself ready with the results of `?q=` rendered; median of the runs, taken round-robin over the engines. Other work on the machine shows in this measure most.',
     '- Bytes: the files the page requested during its first load (until the network was idle), gzip level 9 and brotli; the floor is the corpus text alone compressed the same way. paper-search\'s page is `www/` as built; each peer page is a minimal page (the same CSS) with its engine and page code bundled and minified by esbuild, its serialized index and a JSON file of titles and abstracts.',
     '- Memory: Node with `--expose-gc`, heap measured after two forced collections.',

@@ -67,7 +67,7 @@ mod harness {
             let searcher = self.searcher(params, features);
             eval::evaluate(judged, |q| {
                 searcher
-                    .search(q, &SearchOptions { limit: 100 })
+                    .search(q, &SearchOptions { limit: 100, ..SearchOptions::default() })
                     .hits
                     .iter()
                     .map(|h| self.keys[h.id as usize].clone())
@@ -160,7 +160,8 @@ mod harness {
                     }
                     t.elapsed().as_secs_f64() * 1e6 / (rounds * queries.len()) as f64
                 };
-                let search = time(&|q| drop(searcher.search(q, &SearchOptions { limit: 10 })));
+                let search =
+                    time(&|q| drop(searcher.search(q, &SearchOptions { limit: 10, ..SearchOptions::default() })));
                 let rank = time(&|q| drop(searcher.rank(q, 10)));
                 println!("| {name} | {search:.0} | {rank:.0} |");
             }

@@ -23,7 +23,7 @@
 //! use paper_search::search::{SearchOptions, Searcher};
 //!
 //! let searcher = Searcher::embedded().expect("the embedded index reads");
-//! let results = searcher.search("linear bandits", &SearchOptions { limit: 3 });
+//! let results = searcher.search("linear bandits", &SearchOptions { limit: 3, ..SearchOptions::default() });
 //! for hit in &results.hits {
 //!     println!("{:.2} {}", hit.score, hit.title);
 //! }

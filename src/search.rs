@@ -85,11 +85,15 @@ pub const MAX_TYPO_WORDS: usize = 4;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchOptions {
     pub limit: usize,
+    /// Whether hits carry their title and snippet as highlighted segments. Without, both are
+    /// empty (for callers that render hits their own way), and a search takes a fraction of
+    /// the time: marking the words of every hit is most of a search's work.
+    pub highlight: bool,
 }
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions { limit: DEFAULT_LIMIT }
+        SearchOptions { limit: DEFAULT_LIMIT, highlight: true }
     }
 }
 
@@ -398,7 +402,7 @@ impl<'a> Searcher<'a> {
         let limit = options.limit.min(MAX_LIMIT);
         let hits = rank::top_k(ranked.scored, limit)
             .into_iter()
-            .map(|(doc, score)| self.hit(doc, score, &ranked.matched_terms))
+            .map(|(doc, score)| self.hit(doc, score, options.highlight.then_some(&ranked.matched_terms)))
             .collect();
         SearchResults { hits, total: count, truncated: ranked.truncated, suggestion: ranked.suggestion }
     }
@@ -716,16 +720,18 @@ impl<'a> Searcher<'a> {
         self.has_phrase(doc, &terms, None)
     }
 
-    fn hit(&self, doc: DocId, score: f32, matched: &Matched) -> Hit {
+    /// One hit; its segments are marked with `matched`, or empty without.
+    fn hit(&self, doc: DocId, score: f32, matched: Option<&Matched>) -> Hit {
         let title = self.index.title(doc);
         let abstract_text = self.index.abstract_text(doc);
+        let mark = |text, window| matched.map(|m| self.mark(text, m, window)).unwrap_or_default();
         Hit {
             id: doc,
             key: self.key(doc),
             title: title.to_string(),
             score,
-            title_segments: self.mark(title, matched, None),
-            snippet: self.mark(abstract_text, matched, Some(snippet::SNIPPET_TOKENS)),
+            title_segments: mark(title, None),
+            snippet: mark(abstract_text, Some(snippet::SNIPPET_TOKENS)),
             authors: self.list(doc, Slot::Authors),
             year: self.index.year(doc),
             url: self.optional(doc, Slot::Url),
@@ -873,9 +879,9 @@ mod tests {
     fn limit_and_total_count() {
         let papers: Vec<Paper> = (0..30).map(|i| paper(&format!("Paper {i}"), "common words")).collect();
         with_searcher(&papers, |s| {
-            let r = s.search("common", &SearchOptions { limit: 5 });
+            let r = s.search("common", &SearchOptions { limit: 5, ..SearchOptions::default() });
             assert_eq!((r.hits.len(), r.total), (5, 30));
-            assert!(s.search("common", &SearchOptions { limit: 0 }).hits.is_empty());
+            assert!(s.search("common", &SearchOptions { limit: 0, ..SearchOptions::default() }).hits.is_empty());
         });
     }
 
@@ -886,6 +892,19 @@ mod tests {
             let marked: Vec<(&str, bool)> = hit.title_segments.iter().map(|g| (g.text.as_str(), g.hit)).collect();
             assert_eq!(marked, [("Linear ", false), ("bandits", true)]);
             assert!(hit.snippet.iter().any(|g| g.hit && g.text == "bandits"));
+        });
+    }
+
+    #[test]
+    fn without_highlighting_hits_are_the_same_but_carry_no_segments() {
+        with_searcher(&[paper("Linear bandits", "Regret of linear bandits."), paper("Bandit", "Arms.")], |s| {
+            let plain = s.search("bandit", &SearchOptions { highlight: false, ..SearchOptions::default() });
+            let marked = s.search("bandit", &SearchOptions::default());
+            assert_eq!(plain.hits.len(), 2);
+            assert!(plain.hits.iter().all(|h| h.title_segments.is_empty() && h.snippet.is_empty()));
+            let key = |r: &SearchResults| r.hits.iter().map(|h| (h.id, h.score, h.title.clone())).collect::<Vec<_>>();
+            assert_eq!(key(&plain), key(&marked));
+            assert!(marked.hits.iter().all(|h| !h.title_segments.is_empty()));
         });
     }
 

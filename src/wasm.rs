@@ -50,6 +50,12 @@ export interface SearchResults {
 export interface SearchOptions {
   /** Most hits to return (default 10, at most 1000). */
   limit?: number;
+  /**
+   * Whether hits carry `titleSegments` and `snippet` (default true). With `false` both are
+   * empty (for callers that render hits their own way), and a search takes a fraction of the
+   * time: marking the words of every hit is most of a search's work.
+   */
+  highlight?: boolean;
 }
 
 /** A paper, whole. */
@@ -166,6 +172,11 @@ fn options_from(options: &JsValue) -> SearchOptions {
         let limit = js_sys::Reflect::get(options, &JsValue::from_str("limit")).ok().and_then(|v| v.as_f64());
         if let Some(limit) = limit.filter(|l| l.is_finite() && *l >= 0.0) {
             out.limit = (limit.floor() as usize).min(MAX_LIMIT);
+        }
+        if let Some(highlight) =
+            js_sys::Reflect::get(options, &JsValue::from_str("highlight")).ok().and_then(|v| v.as_bool())
+        {
+            out.highlight = highlight;
         }
     }
     out

@@ -18,7 +18,7 @@ use proptest::prelude::*;
 static SEARCHER: LazyLock<Searcher<'static>> = LazyLock::new(|| Searcher::embedded().unwrap());
 
 fn check(q: &str) -> SearchResults {
-    let r = SEARCHER.search(q, &SearchOptions { limit: 20 });
+    let r = SEARCHER.search(q, &SearchOptions { limit: 20, ..SearchOptions::default() });
     assert!(r.hits.len() <= 20);
     assert!(r.hits.windows(2).all(|w| w[0].score >= w[1].score));
     for hit in &r.hits {

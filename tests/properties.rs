@@ -116,7 +116,7 @@ proptest! {
         terms.dedup();
         let unique: Vec<String> = terms.iter().cloned().collect::<HashSet<_>>().into_iter().collect();
         let expected = brute_force(papers, &unique);
-        let got = searcher.search(&query, &SearchOptions { limit: 1000 });
+        let got = searcher.search(&query, &SearchOptions { limit: 1000, ..SearchOptions::default() });
         prop_assert_eq!(got.total, expected.len());
         for (hit, (doc, score)) in got.hits.iter().zip(&expected) {
             prop_assert!((hit.score - score).abs() <= 1e-4 * score.max(1.0), "{} vs {}", hit.score, score);
@@ -136,7 +136,7 @@ proptest! {
         let p = &papers[doc];
         let words = paper_search::analyze::words(&format!("{} {}", p.title, p.abstract_text));
         let word = &words[pick.index(words.len())].text;
-        let got = searcher.search(&format!("{word} "), &SearchOptions { limit: 1000 });
+        let got = searcher.search(&format!("{word} "), &SearchOptions { limit: 1000, ..SearchOptions::default() });
         prop_assert!(got.hits.iter().any(|h| h.id as usize == doc), "{} does not find paper {}", word, doc);
     }
 

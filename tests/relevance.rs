@@ -21,7 +21,12 @@ fn open_set_ndcg_does_not_regress() {
     assert!(judged.len() >= 40, "the open set has at least 40 queries");
     let searcher = Searcher::embedded().unwrap();
     let scores = eval::evaluate(&judged, |q| {
-        searcher.search(q, &SearchOptions { limit: 100 }).hits.iter().map(|h| h.id.to_string()).collect()
+        searcher
+            .search(q, &SearchOptions { limit: 100, ..SearchOptions::default() })
+            .hits
+            .iter()
+            .map(|h| h.id.to_string())
+            .collect()
     });
     let all = scores["all"];
     assert!(

@@ -10,7 +10,12 @@ fn searcher() -> Searcher<'static> {
 }
 
 fn top_titles(q: &str, n: usize) -> Vec<String> {
-    searcher().search(q, &SearchOptions { limit: n }).hits.into_iter().map(|h| h.title).collect()
+    searcher()
+        .search(q, &SearchOptions { limit: n, ..SearchOptions::default() })
+        .hits
+        .into_iter()
+        .map(|h| h.title)
+        .collect()
 }
 
 #[test]
@@ -84,7 +89,7 @@ fn every_indexed_title_finds_its_own_paper() {
     let s = searcher();
     for id in 0..s.stats().papers {
         let title = s.paper(id).unwrap().title;
-        let hits = s.search(&title, &SearchOptions { limit: 5 }).hits;
+        let hits = s.search(&title, &SearchOptions { limit: 5, ..SearchOptions::default() }).hits;
         assert!(hits.iter().any(|h| h.id == id), "paper {id} ({title}) not in its own title's top 5");
     }
 }

@@ -79,6 +79,21 @@ fn limit_option_is_honoured_and_bad_options_fall_back() {
 }
 
 #[wasm_bindgen_test]
+fn highlight_false_returns_the_same_hits_without_segments() {
+    let opts = Object::new();
+    Reflect::set(&opts, &"highlight".into(), &false.into()).unwrap();
+    let plain = hits(&call_search(&"linear bandits".into(), &opts));
+    let marked = hits(&search("linear bandits"));
+    assert_eq!(plain.length(), marked.length());
+    for (p, m) in plain.iter().zip(marked.iter()) {
+        assert_eq!(get(&p, "id"), get(&m, "id"));
+        assert_eq!(Array::from(&get(&p, "titleSegments")).length(), 0);
+        assert_eq!(Array::from(&get(&p, "snippet")).length(), 0);
+        assert!(Array::from(&get(&m, "titleSegments")).length() > 0);
+    }
+}
+
+#[wasm_bindgen_test]
 fn non_ascii_highlight_segments_rebuild_the_text() {
     // The title with `Kähler`-style accents or Greek letters must come back whole, split only
     // on character boundaries, with the matched word marked.
