@@ -142,7 +142,8 @@ pub fn scan(text: &str, mut emit: impl FnMut(&str, Range<usize>, bool)) {
             parts = 0;
             run_span = span.start..span.start;
         }
-        if parts < MAX_COMPOUND_PARTS {
+        // A word starts a compound only if a hyphen follows it: most words are never copied.
+        if parts < MAX_COMPOUND_PARTS && (parts > 0 || starts_with_hyphen(&text[span.end..])) {
             run.push_str(w);
         }
         parts += 1;
@@ -150,6 +151,11 @@ pub fn scan(text: &str, mut emit: impl FnMut(&str, Range<usize>, bool)) {
         emit(w, span, false);
     });
     flush_run(&mut run, parts, run_span, &mut emit);
+}
+
+/// Whether `rest` starts with a hyphen that could join two words.
+fn starts_with_hyphen(rest: &str) -> bool {
+    rest.starts_with(['-', '\u{2010}', '\u{2011}'])
 }
 
 /// Whether the text between two words makes them one hyphenated compound.
