@@ -173,6 +173,36 @@ pub fn build(papers: &[Paper]) -> Result<Vec<u8>, fst::Error> {
         words_fst.insert(word, u64::from(ords[term.as_str()]))?;
     }
 
+    // The expansions of the short prefixes that begin many words, picked as the query side
+    // would pick them, with one more word in case the prefix is itself a term (which a query
+    // word does not expand to).
+    let term_count = postings.len();
+    let mut pref_fst = MapBuilder::memory();
+    let mut pref_list = Vec::new();
+    let mut prefixes: BTreeMap<&str, usize> = BTreeMap::new();
+    for word in words.keys() {
+        for (end, c) in word.char_indices().take(PREFIX_TABLE_MAX_CHARS) {
+            *prefixes.entry(&word[..end + c.len_utf8()]).or_default() += 1;
+        }
+    }
+    for (prefix, count) in prefixes {
+        if count <= PREFIX_TABLE_MIN_WORDS {
+            continue;
+        }
+        let mut top = TopTerms::new(term_count, &[], max_prefix_terms(prefix.chars().count()) + 1);
+        for (word, term) in words.range(prefix.to_string()..).take_while(|(w, _)| w.starts_with(prefix)) {
+            top.offer(word, ords[term.as_str()], postings[term].len() as u32);
+        }
+        pref_fst.insert(prefix, pref_list.len() as u64)?;
+        let picked = top.finish_in_byte_order();
+        format::put_varint(&mut pref_list, picked.len() as u32);
+        for (word, ord) in picked {
+            format::put_varint(&mut pref_list, ord);
+            format::put_varint(&mut pref_list, word.len() as u32);
+            pref_list.extend_from_slice(word.as_bytes());
+        }
+    }
+
     let mut text = Vec::new();
     let mut text_offsets = Vec::with_capacity(4 * (SLOTS * papers.len() + 1));
     let mut years = Vec::with_capacity(2 * papers.len());
@@ -234,6 +264,8 @@ pub fn build(papers: &[Paper]) -> Result<Vec<u8>, fst::Error> {
     w.section(b"META", meta);
     w.section(b"TERM", terms_fst.into_inner()?);
     w.section(b"WORD", words_fst.into_inner()?);
+    w.section(b"PREF", pref_fst.into_inner()?);
+    w.section(b"PRFL", pref_list);
     w.section(b"POFF", post_offsets);
     w.section(b"POST", post);
     w.section(b"DLEN", doc_lens);
@@ -301,6 +333,8 @@ pub struct Index<'a> {
     meta: Meta,
     terms: Map<&'a [u8]>,
     words: Map<&'a [u8]>,
+    prefix_table: Map<&'a [u8]>,
+    prefix_lists: &'a [u8],
     post_offsets: &'a [u8],
     postings: &'a [u8],
     doc_lens: &'a [u8],
@@ -340,6 +374,8 @@ impl<'a> Index<'a> {
             meta,
             terms: fst_map(b"TERM")?,
             words: fst_map(b"WORD")?,
+            prefix_table: fst_map(b"PREF")?,
+            prefix_lists: r.section(b"PRFL")?,
             post_offsets: r.section(b"POFF")?,
             postings: r.section(b"POST")?,
             doc_lens: r.section(b"DLEN")?,
@@ -386,6 +422,40 @@ impl<'a> Index<'a> {
     /// matching.
     pub fn words(&self) -> &Map<&'a [u8]> {
         &self.words
+    }
+
+    /// The words an unfinished word `prefix` expands to, with their terms: the `max` most
+    /// frequent terms not in `have`, each with its first word, most frequent first. A short
+    /// prefix that begins many words reads the build's pick (when it holds enough words to
+    /// leave out `have`); any other walks the dictionary.
+    pub fn prefix_terms(&self, prefix: &str, have: &[TermOrd], max: usize) -> Vec<(String, TermOrd)> {
+        let mut top = TopTerms::new(self.term_count(), have, max);
+        let listed = self.prefix_table.get(prefix).and_then(|at| self.listed_words(at as usize));
+        match listed {
+            Some(words) if words.len() >= max + have.len() => {
+                for (word, ord) in words {
+                    top.offer(word, ord, self.doc_freq(ord));
+                }
+            }
+            _ => self.for_each_word_with_prefix(prefix, |word, ord| top.offer(word, ord, self.doc_freq(ord))),
+        }
+        top.finish()
+    }
+
+    /// The words of the prefix list at `at` in `PRFL`, with their terms, in byte order.
+    fn listed_words(&self, at: usize) -> Option<Vec<(&'a str, TermOrd)>> {
+        let bytes = self.prefix_lists;
+        let mut pos = at;
+        let count = format::varint(bytes, &mut pos)?;
+        let mut out = Vec::with_capacity(count.min(64) as usize);
+        for _ in 0..count {
+            let ord = format::varint(bytes, &mut pos)?;
+            let len = format::varint(bytes, &mut pos)? as usize;
+            let word = std::str::from_utf8(bytes.get(pos..pos.checked_add(len)?)?).ok()?;
+            pos += len;
+            out.push((word, ord));
+        }
+        Some(out)
     }
 
     /// Calls `f` with each word that starts with `prefix` and its term ordinal, in byte order,
@@ -550,6 +620,87 @@ fn edit_distance(a: &[char], b: &[char], max: u32, prefix_of_b: bool) -> Option<
     }
     let d = if prefix_of_b { prev.iter().copied().min().unwrap_or(0) } else { prev[m] };
     (d <= max).then_some(d)
+}
+
+/// Most dictionary words an unfinished last word expands to (the most frequent are kept), so a
+/// one-letter prefix costs no more than a long one.
+pub const MAX_PREFIX_TERMS: usize = 40;
+
+/// Most dictionary words an unfinished word of `chars` chars expands to: a prefix of one or
+/// two letters says little about the word being typed, and its most frequent words are the
+/// ones with the longest postings, so it expands to fewer.
+pub fn max_prefix_terms(chars: usize) -> usize {
+    match chars {
+        0 | 1 => MAX_PREFIX_TERMS / 4,
+        2 => MAX_PREFIX_TERMS / 2,
+        _ => MAX_PREFIX_TERMS,
+    }
+}
+
+/// Prefixes of at most this many chars that begin more than [`PREFIX_TABLE_MIN_WORDS`] words
+/// have their expansion computed at build time (`PREF`/`PRFL`): walking the thousands of
+/// words of `c` in a large dictionary is most of the cost of the first keystroke.
+pub const PREFIX_TABLE_MAX_CHARS: usize = 2;
+
+/// See [`PREFIX_TABLE_MAX_CHARS`]: below this many words, walking them is cheap.
+pub const PREFIX_TABLE_MIN_WORDS: usize = 256;
+
+/// Picks the terms a word expands to from dictionary words offered one at a time in byte
+/// order: one word per term (the first), none for a term in `have`, and of those the `max`
+/// most frequent, ties going to the earlier word. Only words that enter the pick are copied,
+/// and a bit per term finds repeats, so offering the thousands of words of a one-letter prefix
+/// costs little more than reading them. The same picker fills the build's prefix table and
+/// the query side's expansions, so both pick alike.
+pub struct TopTerms {
+    max: usize,
+    seen: Vec<u64>,
+    /// How many distinct terms were offered: each one's place in byte order.
+    offered: u32,
+    /// The pick, best first, each with its sort key: `u32::MAX - doc_freq` above its place.
+    top: Vec<(u64, String, TermOrd)>,
+}
+
+impl TopTerms {
+    /// A picker for a dictionary of `term_count` terms.
+    pub fn new(term_count: usize, have: &[TermOrd], max: usize) -> Self {
+        let mut picker =
+            TopTerms { max, seen: vec![0; term_count.div_ceil(64)], offered: 0, top: Vec::with_capacity(max + 1) };
+        for &ord in have {
+            picker.first_time(ord);
+        }
+        picker
+    }
+
+    fn first_time(&mut self, ord: TermOrd) -> bool {
+        let (i, bit) = (ord as usize / 64, 1u64 << (ord % 64));
+        self.seen.get_mut(i).is_some_and(|w| std::mem::replace(w, *w | bit) & bit == 0)
+    }
+
+    /// Offers a word of the term `ord`, which `doc_freq` papers contain.
+    pub fn offer(&mut self, word: &str, ord: TermOrd, doc_freq: u32) {
+        if !self.first_time(ord) {
+            return;
+        }
+        let key = (u64::from(u32::MAX - doc_freq) << 32) | u64::from(self.offered);
+        self.offered += 1;
+        if self.top.len() == self.max && self.top.last().is_none_or(|last| key > last.0) {
+            return;
+        }
+        let at = self.top.partition_point(|t| t.0 < key);
+        self.top.insert(at, (key, word.to_string(), ord));
+        self.top.truncate(self.max);
+    }
+
+    /// The picked words and their terms, most frequent first.
+    pub fn finish(self) -> Vec<(String, TermOrd)> {
+        self.top.into_iter().map(|(_, w, ord)| (w, ord)).collect()
+    }
+
+    /// The picked words and their terms, in byte order.
+    fn finish_in_byte_order(mut self) -> Vec<(String, TermOrd)> {
+        self.top.sort_unstable_by_key(|t| t.0 as u32);
+        self.finish()
+    }
 }
 
 /// Longest word, in chars, that [`Index::words_near`] looks for.
@@ -918,6 +1069,53 @@ mod tests {
             let found: Vec<(String, u32)> =
                 index.words_near(&word, distance, prefix).into_iter().map(|(w, _, d)| (w, d)).collect();
             proptest::prop_assert_eq!(found, words_near_by_scan(&index, &word, distance, prefix));
+        }
+    }
+
+    #[test]
+    fn the_prefix_table_picks_what_walking_the_dictionary_picks() {
+        // 320 words that begin with `ba` and 120 with `bo` (some with a plural, which stems to
+        // the same term), spread over 24 papers so that their frequencies vary.
+        let mut seed = 7u32;
+        let mut letter = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            char::from(b'a' + ((seed >> 16) % 26) as u8)
+        };
+        let mut words: Vec<String> = Vec::new();
+        while words.len() < 440 {
+            let start = if words.len() < 320 { "ba" } else { "bo" };
+            let word: String = format!("{start}{}{}{}x", letter(), letter(), letter());
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+        let papers: Vec<Paper> = (0..24)
+            .map(|doc| {
+                let text: Vec<String> = words
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| (i * 7 + doc) % (i % 6 + 1) == 0)
+                    .map(|(i, w)| if i % 4 == 0 { format!("{w} {w}s") } else { w.clone() })
+                    .collect();
+                paper(&format!("Paper {doc}"), &text.join(" "))
+            })
+            .collect();
+        let bytes = build(&papers).unwrap();
+        let index = Index::open(&bytes).unwrap();
+        assert!(index.prefix_table.get("b").is_some() && index.prefix_table.get("ba").is_some());
+        assert!(index.prefix_table.get("bo").is_none(), "120 words are walked");
+        for prefix in ["b", "ba", "bo", "bax", "c"] {
+            let max = max_prefix_terms(prefix.chars().count());
+            let walk = |have: &[TermOrd]| {
+                let mut top = TopTerms::new(index.term_count(), have, max);
+                index.for_each_word_with_prefix(prefix, |w, ord| top.offer(w, ord, index.doc_freq(ord)));
+                top.finish()
+            };
+            let best: Vec<TermOrd> = walk(&[]).iter().map(|(_, ord)| *ord).collect();
+            let haves = [vec![], best.iter().take(1).copied().collect(), best.iter().rev().take(1).copied().collect()];
+            for have in haves {
+                assert_eq!(index.prefix_terms(prefix, &have, max), walk(&have), "{prefix} without {have:?}");
+            }
         }
     }
 

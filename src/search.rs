@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::analyze::{Analyzer, ANALYZER_VERSION};
 use crate::format::{FormatError, FORMAT_VERSION};
-use crate::index::{DocId, Field, Index, Slot, TermOrd};
+use crate::index::{max_prefix_terms, DocId, Field, Index, Slot, TermOrd, TopTerms};
 use crate::query::{self, Clause, Phrase, Query, QueryWord};
 use crate::rank::{self, Params};
 use crate::snippet::{self, Segment};
@@ -33,21 +33,6 @@ pub const MAX_LIMIT: usize = 1000;
 /// Weight of a word that matches the query's unfinished last word only as a prefix
 /// (`tang` → `tangent`), relative to an exact match.
 pub const PREFIX_WEIGHT: f32 = 0.8;
-
-/// Most dictionary words an unfinished last word expands to (the most frequent are kept), so a
-/// one-letter prefix costs no more than a long one.
-pub const MAX_PREFIX_TERMS: usize = 40;
-
-/// Most dictionary words an unfinished word of `chars` chars expands to: a prefix of one or
-/// two letters says little about the word being typed, and its most frequent words are the
-/// ones with the longest postings, so it expands to fewer.
-pub fn max_prefix_terms(chars: usize) -> usize {
-    match chars {
-        0 | 1 => MAX_PREFIX_TERMS / 4,
-        2 => MAX_PREFIX_TERMS / 2,
-        _ => MAX_PREFIX_TERMS,
-    }
-}
 
 /// Weight of a match a few edits from a word the dictionary lacks (`grokkign` → `grokking`).
 pub const TYPO_WEIGHT: f32 = 0.7;
@@ -283,61 +268,6 @@ impl Matched {
 
 /// How many leading chars of a word are compared with matched terms before stemming it.
 const MATCH_PREFIX_CHARS: usize = 3;
-
-/// Picks the terms a query word expands to from dictionary words offered one at a time in
-/// byte order: one word per term (the first), none for a term the word already matches, and
-/// of those the `max` most frequent, ties going to the earlier word. Only words that enter the
-/// pick are copied, and a bit per term finds repeats, so offering the thousands of words of a
-/// one-letter prefix costs little more than reading them.
-struct TopTerms<'i, 'a> {
-    index: &'i Index<'a>,
-    max: usize,
-    seen: Vec<u64>,
-    /// How many distinct terms were offered: each one's place in byte order.
-    offered: u32,
-    /// The pick, best first, each with its sort key: `u32::MAX - doc_freq` above its place.
-    top: Vec<(u64, String, TermOrd)>,
-}
-
-impl<'i, 'a> TopTerms<'i, 'a> {
-    fn new(index: &'i Index<'a>, have: &[TermMatch], max: usize) -> Self {
-        let mut picker = TopTerms {
-            index,
-            max,
-            seen: vec![0; index.term_count().div_ceil(64)],
-            offered: 0,
-            top: Vec::with_capacity(max + 1),
-        };
-        for m in have {
-            picker.first_time(m.ord);
-        }
-        picker
-    }
-
-    fn first_time(&mut self, ord: TermOrd) -> bool {
-        let (i, bit) = (ord as usize / 64, 1u64 << (ord % 64));
-        self.seen.get_mut(i).is_some_and(|w| std::mem::replace(w, *w | bit) & bit == 0)
-    }
-
-    fn offer(&mut self, word: &str, ord: TermOrd) {
-        if !self.first_time(ord) {
-            return;
-        }
-        let key = (u64::from(u32::MAX - self.index.doc_freq(ord)) << 32) | u64::from(self.offered);
-        self.offered += 1;
-        if self.top.len() == self.max && self.top.last().is_none_or(|last| key > last.0) {
-            return;
-        }
-        let at = self.top.partition_point(|t| t.0 < key);
-        self.top.insert(at, (key, word.to_string(), ord));
-        self.top.truncate(self.max);
-    }
-
-    /// The picked words and their terms, most frequent first.
-    fn finish(self) -> Vec<(String, TermOrd)> {
-        self.top.into_iter().map(|(_, w, ord)| (w, ord)).collect()
-    }
-}
 
 /// A scored query, before hits are built.
 struct Ranked {
@@ -631,9 +561,9 @@ impl<'a> Searcher<'a> {
             out.push(TermMatch { ord, term: word.term.clone(), weight: 1.0 });
         }
         if word.prefix {
-            let mut top = TopTerms::new(&self.index, &out, max_prefix_terms(word.word.chars().count()));
-            self.index.for_each_word_with_prefix(&word.word, |w, ord| top.offer(w, ord));
-            out.extend(self.term_matches(top.finish(), PREFIX_WEIGHT));
+            let have: Vec<TermOrd> = out.iter().map(|m| m.ord).collect();
+            let found = self.index.prefix_terms(&word.word, &have, max_prefix_terms(word.word.chars().count()));
+            out.extend(self.term_matches(found, PREFIX_WEIGHT));
         }
         if !out.is_empty() {
             return (out, None);
@@ -652,8 +582,8 @@ impl<'a> Searcher<'a> {
             .iter()
             .max_by(|a, b| self.index.doc_freq(a.1).cmp(&self.index.doc_freq(b.1)).then(b.0.cmp(&a.0)))
             .map(|(w, _)| w.clone());
-        let mut top = TopTerms::new(&self.index, &[], MAX_TYPO_TERMS);
-        near.iter().for_each(|(w, ord)| top.offer(w, *ord));
+        let mut top = TopTerms::new(self.index.term_count(), &[], MAX_TYPO_TERMS);
+        near.iter().for_each(|(w, ord)| top.offer(w, *ord, self.index.doc_freq(*ord)));
         out.extend(self.term_matches(top.finish(), TYPO_WEIGHT));
         (out, correction)
     }
