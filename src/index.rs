@@ -646,8 +646,8 @@ pub const PREFIX_TABLE_MAX_CHARS: usize = 2;
 pub const PREFIX_TABLE_MIN_WORDS: usize = 256;
 
 /// Picks the terms a word expands to from dictionary words offered one at a time in byte
-/// order: one word per term (the first), none for a term in `have`, and of those the `max`
-/// most frequent, ties going to the earlier word. Only words that enter the pick are copied,
+/// order: one word per term (the first), none for a term in `have` or for a stop word, and of
+/// those the `max` most frequent, ties going to the earlier word. Only words that enter the pick are copied,
 /// and a bit per term finds repeats, so offering the thousands of words of a one-letter prefix
 /// costs little more than reading them. The same picker fills the build's prefix table and
 /// the query side's expansions, so both pick alike.
@@ -676,9 +676,10 @@ impl TopTerms {
         self.seen.get_mut(i).is_some_and(|w| std::mem::replace(w, *w | bit) & bit == 0)
     }
 
-    /// Offers a word of the term `ord`, which `doc_freq` papers contain.
+    /// Offers a word of the term `ord`, which `doc_freq` papers contain. Stop words are never
+    /// picked: `o` is not looking for `of`, and scoring it would read every paper.
     pub fn offer(&mut self, word: &str, ord: TermOrd, doc_freq: u32) {
-        if !self.first_time(ord) {
+        if analyze::is_stop_word(word) || !self.first_time(ord) {
             return;
         }
         let key = (u64::from(u32::MAX - doc_freq) << 32) | u64::from(self.offered);
