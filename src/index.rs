@@ -152,11 +152,9 @@ pub fn build(papers: &[Paper]) -> Result<Vec<u8>, fst::Error> {
 
     let ords: BTreeMap<&str, TermOrd> = postings.keys().enumerate().map(|(i, t)| (t.as_str(), i as TermOrd)).collect();
 
-    let mut terms_fst = MapBuilder::memory();
     let mut post = Vec::new();
     let mut post_offsets = Vec::with_capacity(4 * (postings.len() + 1));
-    for (ord, (term, list)) in postings.iter().enumerate() {
-        terms_fst.insert(term, ord as u64)?;
+    for list in postings.values() {
         format::put_u32(&mut post_offsets, post.len() as u32);
         format::put_varint(&mut post, list.len() as u32);
         let mut prev = 0;
@@ -168,9 +166,18 @@ pub fn build(papers: &[Paper]) -> Result<Vec<u8>, fst::Error> {
     }
     format::put_u32(&mut post_offsets, post.len() as u32);
 
-    let mut words_fst = MapBuilder::memory();
+    // One dictionary of words and terms: most terms are also words (`network`), and one fst
+    // of both is much smaller than two.
+    let mut keys: BTreeMap<&str, (Option<TermOrd>, Option<TermOrd>)> = BTreeMap::new();
     for (word, term) in &words {
-        words_fst.insert(word, u64::from(ords[term.as_str()]))?;
+        keys.entry(word).or_default().0 = Some(ords[term.as_str()]);
+    }
+    for (&term, &ord) in &ords {
+        keys.entry(term).or_default().1 = Some(ord);
+    }
+    let mut dict_fst = MapBuilder::memory();
+    for (key, (word_of, term)) in keys {
+        dict_fst.insert(key, dict_value(word_of, term))?;
     }
 
     // The expansions of the short prefixes that begin many words, picked as the query side
@@ -262,8 +269,7 @@ pub fn build(papers: &[Paper]) -> Result<Vec<u8>, fst::Error> {
 
     let mut w = Writer::new();
     w.section(b"META", meta);
-    w.section(b"TERM", terms_fst.into_inner()?);
-    w.section(b"WORD", words_fst.into_inner()?);
+    w.section(b"DICT", dict_fst.into_inner()?);
     w.section(b"PREF", pref_fst.into_inner()?);
     w.section(b"PRFL", pref_list);
     w.section(b"POFF", post_offsets);
@@ -331,8 +337,8 @@ fn related_papers(n: usize, postings: &BTreeMap<String, Vec<Posting>>) -> Vec<u8
 /// The index, read in place from its bytes.
 pub struct Index<'a> {
     meta: Meta,
-    terms: Map<&'a [u8]>,
-    words: Map<&'a [u8]>,
+    /// Words and terms, values as [`dict_value`] packs them.
+    dict: Map<&'a [u8]>,
     prefix_table: Map<&'a [u8]>,
     prefix_lists: &'a [u8],
     post_offsets: &'a [u8],
@@ -372,8 +378,7 @@ impl<'a> Index<'a> {
         };
         let index = Index {
             meta,
-            terms: fst_map(b"TERM")?,
-            words: fst_map(b"WORD")?,
+            dict: fst_map(b"DICT")?,
             prefix_table: fst_map(b"PREF")?,
             prefix_lists: r.section(b"PRFL")?,
             post_offsets: r.section(b"POFF")?,
@@ -393,7 +398,8 @@ impl<'a> Index<'a> {
             || index.years.len() != 2 * docs
             || index.related.len() != 4 * RELATED * docs
             || index.text_offsets.len() != 4 * (SLOTS * docs + 1)
-            || index.terms.len() != meta.term_count as usize
+            || !(meta.term_count.max(meta.word_count) as usize..=(meta.term_count + meta.word_count) as usize)
+                .contains(&index.dict.len())
         {
             return Err(FormatError::Corrupt("section sizes disagree with META"));
         }
@@ -410,7 +416,7 @@ impl<'a> Index<'a> {
 
     /// The ordinal of a term (a stem), if any paper has it.
     pub fn term(&self, term: &str) -> Option<TermOrd> {
-        self.terms.get(term).map(|o| o as TermOrd)
+        self.dict.get(term).and_then(dict_term)
     }
 
     /// How many terms the dictionary has: term ordinals are below it.
@@ -418,10 +424,9 @@ impl<'a> Index<'a> {
         (self.post_offsets.len() / 4).saturating_sub(1)
     }
 
-    /// The word dictionary (folded words → ordinals of their terms), for prefix and typo
-    /// matching.
-    pub fn words(&self) -> &Map<&'a [u8]> {
-        &self.words
+    /// The ordinal of the term a folded word of the corpus stems to, if the corpus has the word.
+    pub fn word(&self, word: &str) -> Option<TermOrd> {
+        self.dict.get(word).and_then(dict_word)
     }
 
     /// The words an unfinished word `prefix` expands to, with their terms: the `max` most
@@ -462,10 +467,10 @@ impl<'a> Index<'a> {
     /// without copying the words (a one-letter prefix begins thousands).
     pub fn for_each_word_with_prefix(&self, prefix: &str, mut f: impl FnMut(&str, TermOrd)) {
         let automaton = fst::automaton::Str::new(prefix).starts_with();
-        let mut stream = self.words.search(automaton).into_stream();
-        while let Some((word, ord)) = stream.next() {
-            if let Ok(word) = std::str::from_utf8(word) {
-                f(word, ord as TermOrd);
+        let mut stream = self.dict.search(automaton).into_stream();
+        while let Some((word, value)) = stream.next() {
+            if let (Ok(word), Some(ord)) = (std::str::from_utf8(word), dict_word(value)) {
+                f(word, ord);
             }
         }
     }
@@ -507,11 +512,11 @@ impl<'a> Index<'a> {
             return Vec::new();
         }
         let near = Near { target: &target, max: distance.min(u32::from(u8::MAX)) as u8, prefix };
-        let mut stream = self.words.search_with_state(&near).into_stream();
+        let mut stream = self.dict.search_with_state(&near).into_stream();
         let mut out = Vec::new();
-        while let Some((w, ord, state)) = stream.next() {
-            if let Ok(w) = std::str::from_utf8(w) {
-                out.push((w.to_string(), ord as TermOrd, u32::from(near.distance(&state))));
+        while let Some((w, value, state)) = stream.next() {
+            if let (Ok(w), Some(ord)) = (std::str::from_utf8(w), dict_word(value)) {
+                out.push((w.to_string(), ord, u32::from(near.distance(&state))));
             }
         }
         out
@@ -542,7 +547,7 @@ impl<'a> Index<'a> {
         // whole term dictionary) are searched for the term with that ordinal.
         let mut stream = self.acronyms.stream();
         while let Some((acronym, _)) = stream.next() {
-            if self.terms.get(acronym) == Some(ord) {
+            if self.dict.get(acronym).and_then(dict_term) == Some(ord as TermOrd) {
                 return Some(String::from_utf8_lossy(acronym).into_owned());
             }
         }
@@ -620,6 +625,36 @@ fn edit_distance(a: &[char], b: &[char], max: u32, prefix_of_b: bool) -> Option<
     }
     let d = if prefix_of_b { prev.iter().copied().min().unwrap_or(0) } else { prev[m] };
     (d <= max).then_some(d)
+}
+
+/// Packs what a `DICT` key is: bit 0 says it is a folded word of the corpus, bit 1 that it
+/// is a term; bits 2 to 32 hold the ordinal of its term (as a word, the term it stems to; as a
+/// term, itself); a key that is a word of one term and itself another term (a few in a
+/// thousand) holds that other term's ordinal plus one from bit 33 up. Ordinals are below
+/// 2^31 - 1: every term's postings take at least two bytes of `POST`, whose offsets are u32.
+fn dict_value(word_of: Option<TermOrd>, term: Option<TermOrd>) -> u64 {
+    match (word_of, term) {
+        (Some(a), Some(b)) if a == b => u64::from(a) << 2 | 0b11,
+        (Some(a), Some(b)) => (u64::from(b) + 1) << 33 | u64::from(a) << 2 | 0b11,
+        (Some(a), None) => u64::from(a) << 2 | 0b01,
+        (None, Some(b)) => u64::from(b) << 2 | 0b10,
+        (None, None) => 0,
+    }
+}
+
+const DICT_ORD_MASK: u64 = (1 << 31) - 1;
+
+/// The term a `DICT` key stems to as a word, if it is a word.
+fn dict_word(value: u64) -> Option<TermOrd> {
+    (value & 0b01 != 0).then_some(((value >> 2) & DICT_ORD_MASK) as u32)
+}
+
+/// The key's own term ordinal, if it is a term.
+fn dict_term(value: u64) -> Option<TermOrd> {
+    (value & 0b10 != 0).then(|| match value >> 33 {
+        0 => ((value >> 2) & DICT_ORD_MASK) as u32,
+        other => (other - 1) as u32,
+    })
 }
 
 /// Most dictionary words an unfinished last word expands to (the most frequent are kept), so a
@@ -1024,9 +1059,9 @@ mod tests {
     fn words_near_by_scan(index: &Index, word: &str, distance: u32, prefix: bool) -> Vec<(String, u32)> {
         let target: Vec<char> = word.chars().collect();
         let mut out = Vec::new();
-        let mut stream = index.words().stream();
-        while let Some((w, _)) = stream.next() {
-            let w = std::str::from_utf8(w).unwrap();
+        let mut words = Vec::new();
+        index.for_each_word_with_prefix("", |w, _| words.push(w.to_string()));
+        for w in &words {
             let candidate: Vec<char> = w.chars().collect();
             if candidate.first() == target.first() {
                 if let Some(d) = edit_distance(&target, &candidate, distance, prefix) {
@@ -1117,6 +1152,21 @@ mod tests {
             for have in haves {
                 assert_eq!(index.prefix_terms(prefix, &have, max), walk(&have), "{prefix} without {have:?}");
             }
+        }
+    }
+
+    #[test]
+    fn dictionary_values_say_word_and_term_apart() {
+        for (word_of, term) in [
+            (Some(5), Some(5)),
+            (Some(5), Some(9)),
+            (Some(0), None),
+            (None, Some(7)),
+            (Some((1 << 31) - 1), Some((1 << 31) - 2)),
+            (Some(3), Some((1 << 31) - 2)),
+        ] {
+            let v = dict_value(word_of, term);
+            assert_eq!((dict_word(v), dict_term(v)), (word_of, term));
         }
     }
 

@@ -521,9 +521,9 @@ impl<'a> Searcher<'a> {
             }
             if self.features.compounds && run.len() >= 2 && !run[1].prefix {
                 let joined = format!("{}{}", run[0].word, run[1].word);
-                if let Some(ord) = self.index.words().get(&joined) {
+                if let Some(ord) = self.index.word(&joined) {
                     let term = self.analyzer.stem(&joined);
-                    if self.index.term(&term) == Some(ord as TermOrd) {
+                    if self.index.term(&term) == Some(ord) {
                         let words = vec![run[0].clone(), run[1].clone()];
                         let clause = Clause {
                             alternatives: vec![Phrase { words, quoted: false }],

@@ -87,7 +87,7 @@ fn rewritten_by_corpus(index: &Index, words: &[String]) -> bool {
     let a = Analyzer::new();
     let terms: Vec<String> = words.iter().map(|w| a.stem(w)).collect();
     terms.iter().any(|t| !index.long_forms(t).is_empty())
-        || words.windows(2).any(|p| index.words().get(format!("{}{}", p[0], p[1])).is_some())
+        || words.windows(2).any(|p| index.word(&format!("{}{}", p[0], p[1])).is_some())
         || (2..=terms.len()).any(|n| {
             terms.windows(n).any(|w| index.acronym_of(&w.iter().map(String::as_str).collect::<Vec<_>>()).is_some())
         })
