@@ -398,8 +398,9 @@ impl<'a> Index<'a> {
             || index.years.len() != 2 * docs
             || index.related.len() != 4 * RELATED * docs
             || index.text_offsets.len() != 4 * (SLOTS * docs + 1)
-            || !(meta.term_count.max(meta.word_count) as usize..=(meta.term_count + meta.word_count) as usize)
-                .contains(&index.dict.len())
+            || !(u64::from(meta.term_count.max(meta.word_count))
+                ..=u64::from(meta.term_count) + u64::from(meta.word_count))
+                .contains(&(index.dict.len() as u64))
         {
             return Err(FormatError::Corrupt("section sizes disagree with META"));
         }
