@@ -14,7 +14,8 @@
 #   ./build.sh package    build, then write dist/npm/: the element and the wasm module as an
 #                         npm package (package.json exports, TypeScript types)
 #   ./build.sh eval       relevance tables: the open judged set and BEIR SciFact, per query
-#                         kind and per feature (args: default | scifact [test|train] | tune)
+#                         kind and per feature (args: default | scifact [test|train] | tune |
+#                         timing: native time per query and feature, the benchmark's mix)
 #   ./build.sh fuzz       the long fuzz run of the query path (PROPTEST_CASES, default 20,000)
 #   ./build.sh soak       100,000 random queries through the wasm in Chromium (SOAK_QUERIES)
 #

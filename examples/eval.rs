@@ -222,7 +222,7 @@ mod harness {
             "tune" => tune(),
             "timing" => timing(),
             other => {
-                eprintln!("eval: unknown set {other:?}; use default, scifact [test|train] or tune");
+                eprintln!("eval: unknown set {other:?}; use default, scifact [test|train], tune or timing");
                 std::process::exit(2);
             }
         }
