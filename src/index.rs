@@ -422,7 +422,7 @@ impl<'a> Index<'a> {
 
     /// How many terms the dictionary has: term ordinals are below it.
     pub fn term_count(&self) -> usize {
-        (self.post_offsets.len() / 4).saturating_sub(1)
+        self.meta.term_count as usize
     }
 
     /// The ordinal of the term a folded word of the corpus stems to, if the corpus has the word.
