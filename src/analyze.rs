@@ -26,7 +26,7 @@
 //! scoring when a query has other words, so they neither dominate scores nor make a query of
 //! only stop words return nothing.
 
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -113,33 +113,46 @@ impl Analyzer {
 /// joined into one word.
 pub fn words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
-    scan(text, |w, span, joined| out.push(Word { text: w.to_string(), span, joined }));
+    scan(text, |w, span, joined| {
+        out.push(Word { text: w.to_string(), span, joined });
+        ControlFlow::Continue(())
+    });
     out
 }
 
 /// Calls `emit(folded word, span, joined)` for each word of `text`, in the order of [`words`],
 /// folding into one reused buffer: the analyzer without an allocation per word, for callers
 /// that keep few of the words (highlighting).
-pub fn scan(text: &str, mut emit: impl FnMut(&str, Range<usize>, bool)) {
+///
+/// When `emit` breaks, the scan still finishes the hyphenated compound it is in (its remaining
+/// parts, then the joined word), so that a caller that stops early has seen every word that
+/// refers back to the words it kept; then it stops.
+pub fn scan(text: &str, mut emit: impl FnMut(&str, Range<usize>, bool) -> ControlFlow<()>) {
     // The hyphenated run the last words belong to: its parts joined, how many, its span.
     let mut run = String::new();
     let mut parts = 0;
     let mut run_span = 0..0;
-    fn flush_run(run: &mut String, parts: usize, span: Range<usize>, emit: &mut dyn FnMut(&str, Range<usize>, bool)) {
-        if (2..=MAX_COMPOUND_PARTS).contains(&parts) {
+    let mut stopping = false;
+    fn flush_run(run: &mut String, parts: &mut usize, span: Range<usize>, emit: &mut WordSink) -> ControlFlow<()> {
+        let mut flow = ControlFlow::Continue(());
+        if (2..=MAX_COMPOUND_PARTS).contains(parts) {
             truncate_to_boundary(run, MAX_WORD_BYTES);
-            emit(run, span, true);
+            flow = emit(run, span, true);
         }
         run.clear();
+        *parts = 0;
+        flow
     }
-    split(text, |w, span| {
+    let _ = split(text, |w, span| {
         if is_latex_command(text, w, &span) {
-            return;
+            return ControlFlow::Continue(());
         }
         let linked = parts > 0 && is_hyphen(&text[run_span.end..span.start]);
         if !linked {
-            flush_run(&mut run, parts, run_span.clone(), &mut emit);
-            parts = 0;
+            stopping |= flush_run(&mut run, &mut parts, run_span.clone(), &mut emit).is_break();
+            if stopping {
+                return ControlFlow::Break(());
+            }
             run_span = span.start..span.start;
         }
         // A word starts a compound only if a hyphen follows it: most words are never copied.
@@ -148,10 +161,14 @@ pub fn scan(text: &str, mut emit: impl FnMut(&str, Range<usize>, bool)) {
         }
         parts += 1;
         run_span.end = span.end;
-        emit(w, span, false);
+        stopping |= emit(w, span, false).is_break();
+        ControlFlow::Continue(())
     });
-    flush_run(&mut run, parts, run_span, &mut emit);
+    let _ = flush_run(&mut run, &mut parts, run_span, &mut emit);
 }
+
+/// What [`scan`] calls with each word: `(folded word, span, joined)`.
+type WordSink<'a> = dyn FnMut(&str, Range<usize>, bool) -> ControlFlow<()> + 'a;
 
 /// Whether `rest` starts with a hyphen that could join two words.
 fn starts_with_hyphen(rest: &str) -> bool {
@@ -204,8 +221,9 @@ fn is_latex_command(text: &str, word: &str, span: &Range<usize>) -> bool {
     }
 }
 
-/// Splits and folds `text` into plain words, calling `emit` with each and its byte span.
-fn split(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
+/// Splits and folds `text` into plain words, calling `emit` with each and its byte span, until
+/// `emit` breaks.
+fn split(text: &str, mut emit: impl FnMut(&str, Range<usize>) -> ControlFlow<()>) -> ControlFlow<()> {
     let bytes = text.as_bytes();
     let char_at = |i: usize| text.get(i..).and_then(|rest| rest.chars().next());
     let mut word = String::new();
@@ -213,11 +231,13 @@ fn split(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
     let mut end = 0;
 
     let mut flush = |word: &mut String, start: usize, end: usize| {
+        let mut flow = ControlFlow::Continue(());
         if !word.is_empty() {
             truncate_to_boundary(word, MAX_WORD_BYTES);
-            emit(word, start..end);
+            flow = emit(word, start..end);
             word.clear();
         }
+        flow
     };
 
     // `i` is always on a char boundary.
@@ -273,7 +293,7 @@ fn split(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
             match ahead.next() {
                 // Possessive: `Arjovsky's` is `arjovsky`.
                 Some('s') if ahead.next().is_none_or(|n| !n.is_alphanumeric()) => {
-                    flush(&mut word, start, end);
+                    flush(&mut word, start, end)?;
                     i = next + 1;
                     continue;
                 }
@@ -285,10 +305,10 @@ fn split(text: &str, mut emit: impl FnMut(&str, Range<usize>)) {
                 _ => {}
             }
         }
-        flush(&mut word, start, end);
+        flush(&mut word, start, end)?;
         i = next;
     }
-    flush(&mut word, start, end);
+    flush(&mut word, start, end)
 }
 
 /// Folds one word the same way [`words`] folds text (for callers holding a single word).
@@ -624,7 +644,10 @@ mod tests {
             text in "([a-zA-Z0-9]{1,6}|[ \\-'’{}\\\\\"^~.=`cvuHs]|[äöüßÆŁı½ﬁ𝐱한\u{301}\u{2019}]){0,40}"
         ) {
             let mut fast = Vec::new();
-            split(&text, |w, span| fast.push((w.to_string(), span)));
+            let _ = split(&text, |w, span| {
+                fast.push((w.to_string(), span));
+                ControlFlow::Continue(())
+            });
             let mut slow = Vec::new();
             split_char_by_char(&text, |w, span| slow.push((w.to_string(), span)));
             proptest::prop_assert_eq!(fast, slow);

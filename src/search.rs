@@ -10,7 +10,8 @@
 //! (an acronym and its long forms, a compound and its parts). Then each clause scores every
 //! paper by its best alternative, and the scores add up.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 use serde::Serialize;
 
@@ -19,7 +20,7 @@ use crate::format::{FormatError, FORMAT_VERSION};
 use crate::index::{max_prefix_terms, DocId, Field, Index, Slot, TermOrd, TopTerms};
 use crate::query::{self, Clause, Phrase, Query, QueryWord};
 use crate::rank::{self, Params};
-use crate::snippet::{self, Segment};
+use crate::snippet::{self, Segment, Snippet};
 
 /// The index `build.rs` wrote for the corpus chosen at build time.
 pub static EMBEDDED_INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/index.bin"));
@@ -210,8 +211,13 @@ struct AltPlan {
 
 /// The terms a query matched, for marking them in hits.
 struct Matched {
-    /// The matched terms, sorted: a term's position names it in highlight matches.
-    terms: Vec<String>,
+    /// The matched terms, each with the query word it matched for (its match id).
+    terms: HashMap<String, snippet::Match>,
+    /// How many distinct query words the terms match for.
+    words: usize,
+    /// For each paper, the match ids whose terms its abstract holds (bit `id`), as its postings
+    /// tell: a snippet that shows them all is settled.
+    in_abstract: Vec<u64>,
     /// The first one, two and three chars of each term, sorted: a word that starts with none
     /// of them cannot stem to a matched term (stems keep a word's start), so it is not stemmed.
     starts: Vec<String>,
@@ -219,12 +225,23 @@ struct Matched {
     first_bytes: [bool; 256],
     /// Words of the hits' texts already stemmed for this query, with what they matched: the
     /// same words come back in hit after hit, and stemming is the costly step.
-    stemmed: std::cell::RefCell<std::collections::HashMap<String, snippet::Match>>,
+    stemmed: std::cell::RefCell<HashMap<String, snippet::Match>>,
 }
 
 impl Matched {
-    fn new(terms: HashSet<String>) -> Self {
-        let mut starts: Vec<String> = terms.iter().map(|t| t.chars().take(MATCH_PREFIX_CHARS).collect()).collect();
+    /// From the terms each query word matched, in query order (a term two words matched
+    /// counts for the first).
+    fn new(by_word: Vec<Vec<String>>) -> Self {
+        let mut terms: HashMap<String, snippet::Match> = HashMap::new();
+        let mut words = 0;
+        for (id, word_terms) in (0u32..).zip(by_word) {
+            let before = terms.len();
+            for term in word_terms {
+                terms.entry(term).or_insert(Some(id));
+            }
+            words += usize::from(terms.len() > before);
+        }
+        let mut starts: Vec<String> = terms.keys().map(|t| t.chars().take(MATCH_PREFIX_CHARS).collect()).collect();
         starts.sort_unstable();
         starts.dedup();
         let mut first_bytes = [false; 256];
@@ -233,9 +250,7 @@ impl Matched {
                 first_bytes[usize::from(b)] = true;
             }
         }
-        let mut terms: Vec<String> = terms.into_iter().collect();
-        terms.sort_unstable();
-        Matched { terms, starts, first_bytes, stemmed: Default::default() }
+        Matched { terms, words, in_abstract: Vec::new(), starts, first_bytes, stemmed: Default::default() }
     }
 
     fn could_match(&self, word: &str) -> bool {
@@ -245,6 +260,14 @@ impl Matched {
         word.char_indices()
             .take(MATCH_PREFIX_CHARS)
             .any(|(i, c)| self.starts.binary_search_by(|s| s.as_str().cmp(&word[..i + c.len_utf8()])).is_ok())
+    }
+
+    /// How many distinct query words a paper's abstract can show.
+    fn wanted_in_abstract(&self, doc: DocId) -> usize {
+        match self.in_abstract.get(doc as usize) {
+            Some(ids) if self.words <= 64 => ids.count_ones() as usize,
+            _ => self.words,
+        }
     }
 
     /// The matched term a word of a hit's text stems to, if any.
@@ -262,7 +285,7 @@ impl Matched {
     }
 
     fn id(&self, term: &str) -> snippet::Match {
-        self.terms.binary_search_by(|t| t.as_str().cmp(term)).ok().map(|i| i as u32)
+        self.terms.get(term).copied().flatten()
     }
 }
 
@@ -347,20 +370,29 @@ impl<'a> Searcher<'a> {
     fn ranked(&self, text: &str) -> Ranked {
         let query = query::parse(text, &self.analyzer);
         let (plan, suggestion) = self.plan(&query, text);
-        let matched_terms: HashSet<String> = plan
-            .iter()
-            .flat_map(|c| &c.alternatives)
-            .flat_map(|a| &a.words)
-            .flatten()
-            .map(|m| m.term.clone())
-            .collect();
-        let scored = self.score(&plan, &query);
-        Ranked { scored, matched_terms: Matched::new(matched_terms), truncated: query.truncated, suggestion }
+        // A match id per query word: the words of a clause's alternatives share its ids by
+        // position (an acronym and the first word of its long form, say).
+        let mut by_word: Vec<Vec<String>> = Vec::new();
+        for clause in &plan {
+            let base = by_word.len();
+            for alt in &clause.alternatives {
+                for (i, word) in alt.words.iter().enumerate() {
+                    if by_word.len() <= base + i {
+                        by_word.resize_with(base + i + 1, Vec::new);
+                    }
+                    by_word[base + i].extend(word.iter().map(|m| m.term.clone()));
+                }
+            }
+        }
+        let mut matched_terms = Matched::new(by_word);
+        let scored = self.score(&plan, &query, &mut matched_terms);
+        Ranked { scored, matched_terms, truncated: query.truncated, suggestion }
     }
 
     /// Every paper that satisfies the query, with its score (in id order).
-    fn score(&self, plan: &[ClausePlan], query: &Query) -> Vec<(DocId, f32)> {
+    fn score(&self, plan: &[ClausePlan], query: &Query, matched: &mut Matched) -> Vec<(DocId, f32)> {
         let n = self.index.doc_count() as usize;
+        let mut in_abstract = vec![0u64; n];
         let mut total = vec![0f32; n];
         let mut ok = vec![true; n];
         let mut clause_scores = vec![0f32; n];
@@ -376,7 +408,8 @@ impl<'a> Searcher<'a> {
                 for word in &alt.words {
                     word_scores.fill(0.0);
                     for m in word {
-                        self.score_term(m, clause.field, &mut word_scores);
+                        let id = matched.id(&m.term).filter(|&id| id < 64).map_or(0, |id| 1u64 << id);
+                        self.score_term(m, clause.field, &mut word_scores, &mut in_abstract, id);
                     }
                     for d in 0..n {
                         if word_scores[d] > 0.0 {
@@ -407,6 +440,7 @@ impl<'a> Searcher<'a> {
             }
         }
 
+        matched.in_abstract = in_abstract;
         let filtering_only = plan.is_empty();
         let mut scored: Vec<(DocId, f32)> = Vec::new();
         for d in 0..n {
@@ -594,11 +628,17 @@ impl<'a> Searcher<'a> {
         words.into_iter().map(|(w, ord)| TermMatch { ord, term: self.analyzer.stem(&w), weight }).collect()
     }
 
-    /// Raises `scores[doc]` to this term's score in each paper that has it, if higher.
-    fn score_term(&self, m: &TermMatch, field: Option<Field>, scores: &mut [f32]) {
+    /// Raises `scores[doc]` to this term's score in each paper that has it, if higher, and adds
+    /// `id` to `in_abstract[doc]` where the paper's abstract has it.
+    fn score_term(&self, m: &TermMatch, field: Option<Field>, scores: &mut [f32], in_abstract: &mut [u64], id: u64) {
         let meta = self.index.meta();
         let idf = rank::idf(meta.doc_count, self.index.doc_freq(m.ord));
         for p in self.index.postings(m.ord) {
+            if p.tf[Field::Abstract as usize] > 0 {
+                if let Some(ids) = in_abstract.get_mut(p.doc as usize) {
+                    *ids |= id;
+                }
+            }
             let mut tf = p.tf;
             if let Some(f) = field {
                 for (i, t) in tf.iter_mut().enumerate() {
@@ -654,14 +694,16 @@ impl<'a> Searcher<'a> {
     fn hit(&self, doc: DocId, score: f32, matched: Option<&Matched>) -> Hit {
         let title = self.index.title(doc);
         let abstract_text = self.index.abstract_text(doc);
-        let mark = |text, window| matched.map(|m| self.mark(text, m, window)).unwrap_or_default();
         Hit {
             id: doc,
             key: self.key(doc),
             title: title.to_string(),
             score,
-            title_segments: mark(title, None),
-            snippet: mark(abstract_text, Some(snippet::SNIPPET_TOKENS)),
+            // A title is shown whole: a window it never fills.
+            title_segments: matched.map(|m| self.mark(title, m, usize::MAX, m.words)).unwrap_or_default(),
+            snippet: matched
+                .map(|m| self.mark(abstract_text, m, snippet::SNIPPET_TOKENS, m.wanted_in_abstract(doc)))
+                .unwrap_or_default(),
             authors: self.list(doc, Slot::Authors),
             year: self.index.year(doc),
             url: self.optional(doc, Slot::Url),
@@ -669,28 +711,20 @@ impl<'a> Searcher<'a> {
     }
 
     /// `text` as segments with the tokens of matched terms marked (and the parts of a matched
-    /// joined compound): the whole text, or the best window of `window` tokens.
-    fn mark(&self, text: &str, matched: &Matched, window: Option<usize>) -> Vec<Segment> {
-        let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
-        let mut hits: Vec<snippet::Match> = Vec::new();
+    /// joined compound): the best window of `window` tokens, reading no further than needed
+    /// to find a window that shows `wanted` distinct query words.
+    fn mark(&self, text: &str, matched: &Matched, window: usize, wanted: usize) -> Vec<Segment> {
+        let mut snippet = Snippet::new(window, wanted);
         crate::analyze::scan(text, |word, span, joined| {
             let hit = matched.word(word, &self.analyzer);
             if joined {
                 // A matched compound marks its parts, the words just before it.
-                if hit.is_some() {
-                    for (_, h) in spans.iter().zip(hits.iter_mut()).rev().take_while(|(s, _)| s.start >= span.start) {
-                        *h = hit;
-                    }
-                }
-                return;
+                snippet.mark_parts(span.start, hit);
+                return ControlFlow::Continue(());
             }
-            spans.push(span);
-            hits.push(hit);
+            snippet.push(span, hit)
         });
-        match window {
-            Some(w) => snippet::snippet(text, &spans, &hits, w),
-            None => snippet::highlight(text, &spans, &hits),
-        }
+        snippet.finish(text)
     }
 
     fn optional(&self, doc: DocId, slot: Slot) -> Option<String> {
@@ -853,6 +887,58 @@ mod tests {
             assert_eq!(s.paper(0).unwrap().abstract_text, "B");
             assert_eq!(s.paper(1), None);
             assert_eq!(s.stats().papers, 1);
+        });
+    }
+
+    /// The snippet of `text` from all of its words, without stopping early.
+    fn snippet_of_every_word(s: &Searcher, text: &str, matched: &Matched) -> Vec<Segment> {
+        let mut snippet = Snippet::new(snippet::SNIPPET_TOKENS, matched.words);
+        crate::analyze::scan(text, |word, span, joined| {
+            let hit = matched.word(word, &s.analyzer);
+            if joined {
+                snippet.mark_parts(span.start, hit);
+            } else {
+                let _ = snippet.push(span, hit);
+            }
+            ControlFlow::Continue(())
+        });
+        snippet.finish(text)
+    }
+
+    #[test]
+    fn snippets_that_stop_reading_early_equal_those_of_every_word() {
+        let s = Searcher::embedded().expect("the embedded index reads");
+        let mix = include_str!("../bench/queries-default.jsonl");
+        let queries = mix.lines().filter_map(|l| l.split("\"q\":\"").nth(1)?.split('"').next()).chain([
+            "fine-tuning",
+            "fine tuning language",
+            "LLM reasoning",
+            "state of the art",
+            "\"neural networks\"",
+        ]);
+        let mut compared = 0;
+        for q in queries {
+            let ranked = s.ranked(q);
+            for hit in s.search(q, &SearchOptions::default()).hits {
+                let text = s.index.abstract_text(hit.id);
+                assert_eq!(hit.snippet, snippet_of_every_word(&s, text, &ranked.matched_terms), "{q}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 1000, "{compared} snippets compared");
+    }
+
+    #[test]
+    fn a_snippet_that_stops_inside_a_compound_still_marks_its_parts() {
+        // The snippet is settled by word 1 and ends at word 35, `state`; the reading stops in
+        // the compound, which has to be read to its end to learn that `state` matched.
+        let filler: String = (0..33).map(|i| format!("w{i} ")).collect();
+        let abstract_text = format!("alpha stateoftheart {filler}state-of-the-art y z");
+        with_searcher(&[paper("Title", &abstract_text)], |s| {
+            let hit = &s.search("alpha stateoftheart", &SearchOptions::default()).hits[0];
+            let marked: Vec<&str> = hit.snippet.iter().filter(|g| g.hit).map(|g| g.text.as_str()).collect();
+            assert_eq!(marked, ["alpha", "stateoftheart", "state"]);
+            assert_eq!(hit.snippet.last().map(|g| g.text.as_str()), Some(snippet::ELLIPSIS));
         });
     }
 }
