@@ -229,9 +229,23 @@ struct Matched {
 }
 
 impl Matched {
-    /// From the terms each query word matched, in query order (a term two words matched
+    /// The terms of a plan, each with a match id for its query word (a term two words matched
     /// counts for the first).
-    fn new(by_word: Vec<Vec<String>>) -> Self {
+    fn new(plan: &[ClausePlan]) -> Self {
+        // A match id per query word: the words of a clause's alternatives share its ids by
+        // position (an acronym and the first word of its long form, say).
+        let mut by_word: Vec<Vec<String>> = Vec::new();
+        for clause in plan {
+            let base = by_word.len();
+            for alt in &clause.alternatives {
+                for (i, word) in alt.words.iter().enumerate() {
+                    if by_word.len() <= base + i {
+                        by_word.resize_with(base + i + 1, Vec::new);
+                    }
+                    by_word[base + i].extend(word.iter().map(|m| m.term.clone()));
+                }
+            }
+        }
         let mut terms: HashMap<String, snippet::Match> = HashMap::new();
         let mut words = 0;
         for (id, word_terms) in (0u32..).zip(by_word) {
@@ -295,7 +309,8 @@ const MATCH_PREFIX_CHARS: usize = 3;
 /// A scored query, before hits are built.
 struct Ranked {
     scored: Vec<(DocId, f32)>,
-    matched_terms: Matched,
+    /// The matched terms, when the hits are highlighted.
+    matched_terms: Option<Matched>,
     truncated: bool,
     suggestion: Option<String>,
 }
@@ -350,12 +365,12 @@ impl<'a> Searcher<'a> {
     /// assert!(results.hits[0].title.to_lowercase().contains("grokking"));
     /// ```
     pub fn search(&self, text: &str, options: &SearchOptions) -> SearchResults {
-        let ranked = self.ranked(text);
+        let ranked = self.ranked(text, options.highlight);
         let count = ranked.scored.len();
         let limit = options.limit.min(MAX_LIMIT);
         let hits = rank::top_k(ranked.scored, limit)
             .into_iter()
-            .map(|(doc, score)| self.hit(doc, score, options.highlight.then_some(&ranked.matched_terms)))
+            .map(|(doc, score)| self.hit(doc, score, ranked.matched_terms.as_ref()))
             .collect();
         SearchResults { hits, total: count, truncated: ranked.truncated, suggestion: ranked.suggestion }
     }
@@ -363,36 +378,23 @@ impl<'a> Searcher<'a> {
     /// The ids and scores of the best `limit` papers for `text`, best first, without building
     /// hits (for evaluation and benchmarks, where snippets are not shown).
     pub fn rank(&self, text: &str, limit: usize) -> Vec<(DocId, f32)> {
-        rank::top_k(self.ranked(text).scored, limit)
+        rank::top_k(self.ranked(text, false).scored, limit)
     }
 
     /// Parses, plans and scores a query: every matching paper with its score.
-    fn ranked(&self, text: &str) -> Ranked {
+    fn ranked(&self, text: &str, highlight: bool) -> Ranked {
         let query = query::parse(text, &self.analyzer);
         let (plan, suggestion) = self.plan(&query, text);
-        // A match id per query word: the words of a clause's alternatives share its ids by
-        // position (an acronym and the first word of its long form, say).
-        let mut by_word: Vec<Vec<String>> = Vec::new();
-        for clause in &plan {
-            let base = by_word.len();
-            for alt in &clause.alternatives {
-                for (i, word) in alt.words.iter().enumerate() {
-                    if by_word.len() <= base + i {
-                        by_word.resize_with(base + i + 1, Vec::new);
-                    }
-                    by_word[base + i].extend(word.iter().map(|m| m.term.clone()));
-                }
-            }
-        }
-        let mut matched_terms = Matched::new(by_word);
-        let scored = self.score(&plan, &query, &mut matched_terms);
+        let mut matched_terms = highlight.then(|| Matched::new(&plan));
+        let scored = self.score(&plan, &query, matched_terms.as_mut());
         Ranked { scored, matched_terms, truncated: query.truncated, suggestion }
     }
 
     /// Every paper that satisfies the query, with its score (in id order).
-    fn score(&self, plan: &[ClausePlan], query: &Query, matched: &mut Matched) -> Vec<(DocId, f32)> {
+    fn score(&self, plan: &[ClausePlan], query: &Query, matched: Option<&mut Matched>) -> Vec<(DocId, f32)> {
         let n = self.index.doc_count() as usize;
-        let mut in_abstract = vec![0u64; n];
+        // Which query words each abstract holds, only for hits that will be highlighted.
+        let mut in_abstract = if matched.is_some() { vec![0u64; n] } else { Vec::new() };
         let mut total = vec![0f32; n];
         let mut ok = vec![true; n];
         let mut clause_scores = vec![0f32; n];
@@ -408,7 +410,11 @@ impl<'a> Searcher<'a> {
                 for word in &alt.words {
                     word_scores.fill(0.0);
                     for m in word {
-                        let id = matched.id(&m.term).filter(|&id| id < 64).map_or(0, |id| 1u64 << id);
+                        let id = matched
+                            .as_deref()
+                            .and_then(|t| t.id(&m.term))
+                            .filter(|&id| id < 64)
+                            .map_or(0, |id| 1u64 << id);
                         self.score_term(m, clause.field, &mut word_scores, &mut in_abstract, id);
                     }
                     for d in 0..n {
@@ -440,7 +446,9 @@ impl<'a> Searcher<'a> {
             }
         }
 
-        matched.in_abstract = in_abstract;
+        if let Some(matched) = matched {
+            matched.in_abstract = in_abstract;
+        }
         let filtering_only = plan.is_empty();
         let mut scored: Vec<(DocId, f32)> = Vec::new();
         for d in 0..n {
@@ -634,7 +642,7 @@ impl<'a> Searcher<'a> {
         let meta = self.index.meta();
         let idf = rank::idf(meta.doc_count, self.index.doc_freq(m.ord));
         for p in self.index.postings(m.ord) {
-            if p.tf[Field::Abstract as usize] > 0 {
+            if id != 0 && p.tf[Field::Abstract as usize] > 0 {
                 if let Some(ids) = in_abstract.get_mut(p.doc as usize) {
                     *ids |= id;
                 }
@@ -918,10 +926,14 @@ mod tests {
         ]);
         let mut compared = 0;
         for q in queries {
-            let ranked = s.ranked(q);
+            let ranked = s.ranked(q, true);
             for hit in s.search(q, &SearchOptions::default()).hits {
                 let text = s.index.abstract_text(hit.id);
-                assert_eq!(hit.snippet, snippet_of_every_word(&s, text, &ranked.matched_terms), "{q}");
+                assert_eq!(
+                    hit.snippet,
+                    snippet_of_every_word(&s, text, ranked.matched_terms.as_ref().expect("highlighting")),
+                    "{q}"
+                );
                 compared += 1;
             }
         }
