@@ -52,16 +52,29 @@ pub fn idf(n: u32, df: u32) -> f32 {
 
 /// BM25F score of one term in one paper.
 pub fn bm25f(params: &Params, idf: f32, tf: [u32; FIELDS], len: [u32; FIELDS], avg_len: [f32; FIELDS]) -> f32 {
+    bm25f_factored(params.k1, idf, tf, field_factors(params, len, avg_len))
+}
+
+/// The part of BM25F that depends only on a paper: each field's weight over its length
+/// normalization. Computed once per paper, it leaves a few multiplications per posting.
+pub fn field_factors(params: &Params, len: [u32; FIELDS], avg_len: [f32; FIELDS]) -> [f32; FIELDS] {
+    std::array::from_fn(|f| {
+        let ratio = if avg_len[f] > 0.0 { len[f] as f32 / avg_len[f] } else { 1.0 };
+        params.weight[f] / (1.0 - params.b[f] + params.b[f] * ratio)
+    })
+}
+
+/// [`bm25f`] from a paper's [`field_factors`].
+pub fn bm25f_factored(k1: f32, idf: f32, tf: [u32; FIELDS], factors: [f32; FIELDS]) -> f32 {
     let mut pseudo_tf = 0.0;
     for f in 0..FIELDS {
-        if tf[f] == 0 {
-            continue;
+        // A field without the term adds nothing, whatever its factor (even one of an empty
+        // field at b = 1).
+        if tf[f] > 0 {
+            pseudo_tf += tf[f] as f32 * factors[f];
         }
-        let ratio = if avg_len[f] > 0.0 { len[f] as f32 / avg_len[f] } else { 1.0 };
-        let norm = 1.0 - params.b[f] + params.b[f] * ratio;
-        pseudo_tf += params.weight[f] * tf[f] as f32 / norm;
     }
-    idf * pseudo_tf / (params.k1 + pseudo_tf)
+    idf * pseudo_tf / (k1 + pseudo_tf)
 }
 
 /// Best first; equal scores in id order, so results never depend on iteration order.
@@ -97,6 +110,17 @@ mod tests {
         assert!((idf - 2f32.ln()).abs() < 1e-6);
         let score = bm25f(&params, idf, [1, 2, 0], [2, 4, 3], [2.0, 3.0, 2.0]);
         assert!((score - 2f32.ln() * 0.75).abs() < 1e-6, "{score}");
+    }
+
+    #[test]
+    fn an_empty_field_without_the_term_adds_nothing() {
+        // At b = 1 an empty field's factor is infinite; a term it lacks must not turn that
+        // into NaN.
+        let params = Params { k1: 1.2, weight: [1.0, 1.0, 1.0], b: [1.0, 1.0, 1.0] };
+        let factors = field_factors(&params, [0, 4, 0], [2.0, 4.0, 2.0]);
+        assert!(factors[0].is_infinite());
+        let score = bm25f_factored(params.k1, 1.0, [0, 1, 0], factors);
+        assert!((score - 1.0 / 2.2).abs() < 1e-6, "{score}");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::analyze::{Analyzer, ANALYZER_VERSION};
 use crate::format::{FormatError, FORMAT_VERSION};
-use crate::index::{max_prefix_terms, DocId, Field, Index, Slot, TermOrd, TopTerms};
+use crate::index::{max_prefix_terms, DocId, Field, Index, Slot, TermOrd, TopTerms, FIELDS};
 use crate::query::{self, Clause, Phrase, Query, QueryWord};
 use crate::rank::{self, Params};
 use crate::snippet::{self, Segment, Snippet};
@@ -187,6 +187,8 @@ pub struct Searcher<'a> {
     analyzer: Analyzer,
     params: Params,
     features: Features,
+    /// Each paper's [`rank::field_factors`] under `params`.
+    factors: Vec<[f32; FIELDS]>,
 }
 
 /// A dictionary term a query word matches, with the weight of that match.
@@ -335,12 +337,23 @@ impl Searcher<'static> {
 
 impl<'a> Searcher<'a> {
     pub fn new(index: Index<'a>) -> Self {
-        Searcher { index, analyzer: Analyzer::new(), params: Params::DEFAULT, features: Features::ALL }
+        let searcher = Searcher {
+            index,
+            analyzer: Analyzer::new(),
+            params: Params::DEFAULT,
+            features: Features::ALL,
+            factors: Vec::new(),
+        };
+        searcher.with_params(Params::DEFAULT)
     }
 
     /// The same searcher with other ranking parameters (for tuning and tests).
     pub fn with_params(mut self, params: Params) -> Self {
         self.params = params;
+        let avg_len = self.index.meta().avg_len;
+        self.factors = (0..self.index.doc_count())
+            .map(|doc| rank::field_factors(&params, Field::ALL.map(|f| self.index.field_len(doc, f)), avg_len))
+            .collect();
         self
     }
 
@@ -658,8 +671,8 @@ impl<'a> Searcher<'a> {
                     continue;
                 }
             }
-            let len = Field::ALL.map(|f| self.index.field_len(p.doc, f));
-            let s = m.weight * rank::bm25f(&self.params, idf, tf, len, meta.avg_len);
+            let Some(&factors) = self.factors.get(p.doc as usize) else { continue };
+            let s = m.weight * rank::bm25f_factored(self.params.k1, idf, tf, factors);
             if let Some(slot) = scores.get_mut(p.doc as usize) {
                 *slot = slot.max(s);
             }
