@@ -93,6 +93,8 @@ export function buildSingle({ pkg = join(WWW, 'pkg'), www = WWW } = {}) {
   replace(/<link rel="stylesheet" href="style.css">/, `<style>\n${inlineSafe(read(www, 'style.css'), 'style')}</style>`);
   // The service worker and its page script are for the hosted page, not for a file.
   replace(/[ \t]*<script type="module" src="app.js"><\/script>\n/, '');
+  // Everything is inlined: nothing to preload.
+  replace(/[ \t]*<!-- Optional: start loading[^\n]*\n(?:[ \t]*<link rel="(?:modulepreload|preload)"[^\n]*\n)+/, '');
   replace(/<script type="module" src="paper-search.js"><\/script>/, `<script>\n${buildStandalone({ pkg, www })}</script>`);
   return html;
 }

@@ -18,6 +18,23 @@ test('the demo page embeds the element exactly as the README says', () => {
   assert.ok(page.includes(lines(readmeSnippet())), 'index.html has the README snippet, line for line');
 });
 
+test('the page preloads the wasm and fetches it once', async () => {
+  // A preload that does not match the element's own fetch (mode, credentials) would download
+  // the module twice; a fresh context, so that nothing comes from an earlier test's cache.
+  const context = await env.context.browser().newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const wasm = [];
+  const warnings = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url()); });
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  await page.goto(env.url + '?q=grokking');
+  await ready(page);
+  await ui(page).titles.first().waitFor();
+  assert.equal(wasm.length, 1, wasm.join(', '));
+  assert.deepEqual(warnings.filter((w) => /preload/i.test(w)), []);
+  await context.close();
+});
+
 test('typing shows results without pressing Enter', async () => {
   const { page, errors } = await fresh();
   const { input, status, titles } = ui(page);
