@@ -842,9 +842,14 @@ impl fst::Automaton for &Near<'_> {
         }
         let n = self.target.len();
         let j = next.chars.saturating_add(1);
-        let mut row = [0u8; NEAR_MAX_CHARS + 1];
+        // An entry `|i - j|` off the diagonal is at least that far, so only the band within
+        // `max` of it can come within `max`; the rest only need to be more than `max`, and
+        // an entry computed from them stays more than `max` too.
+        let far = self.max.saturating_add(1);
+        let mut row = [far; NEAR_MAX_CHARS + 1];
         row[0] = j;
-        for i in 1..=n {
+        let band = usize::from(self.max);
+        for i in usize::from(j).saturating_sub(band).max(1)..=(usize::from(j) + band).min(n) {
             let cost = u8::from(self.target[i - 1] != c);
             let mut d = (state.row[i].saturating_add(1)).min(row[i - 1].saturating_add(1)).min(state.row[i - 1] + cost);
             if j > 1 && i > 1 && self.target[i - 1] == state.last && self.target[i - 2] == c {
