@@ -95,7 +95,7 @@ pub struct Hit {
     pub score: f32,
     /// The whole title, with the matched words marked.
     pub title_segments: Vec<Segment>,
-    /// The part of the abstract with the most matched words, marked.
+    /// The earliest part of the abstract that shows the most query words, marked.
     pub snippet: Vec<Segment>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<String>,

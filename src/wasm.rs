@@ -27,7 +27,7 @@ export interface Hit {
   score: number;
   /** The whole title, split into matched and unmatched runs. */
   titleSegments: Segment[];
-  /** The part of the abstract with the most matched words. */
+  /** The earliest part of the abstract that shows the most query words. */
   snippet: Segment[];
   authors?: string[];
   year?: number;
