@@ -217,6 +217,9 @@ struct Matched {
     terms: HashMap<String, snippet::Match>,
     /// How many distinct query words the terms match for.
     words: usize,
+    /// How many match ids there are (some may have no terms): `in_abstract` holds them all
+    /// when there are at most 64.
+    ids: usize,
     /// For each paper, the match ids whose terms its abstract holds (bit `id`), as its postings
     /// tell: a snippet that shows them all is settled.
     in_abstract: Vec<u64>,
@@ -248,6 +251,7 @@ impl Matched {
                 }
             }
         }
+        let ids = by_word.len();
         let mut terms: HashMap<String, snippet::Match> = HashMap::new();
         let mut words = 0;
         for (id, word_terms) in (0u32..).zip(by_word) {
@@ -266,7 +270,7 @@ impl Matched {
                 first_bytes[usize::from(b)] = true;
             }
         }
-        Matched { terms, words, in_abstract: Vec::new(), starts, first_bytes, stemmed: Default::default() }
+        Matched { terms, words, ids, in_abstract: Vec::new(), starts, first_bytes, stemmed: Default::default() }
     }
 
     fn could_match(&self, word: &str) -> bool {
@@ -281,7 +285,7 @@ impl Matched {
     /// How many distinct query words a paper's abstract can show.
     fn wanted_in_abstract(&self, doc: DocId) -> usize {
         match self.in_abstract.get(doc as usize) {
-            Some(ids) if self.words <= 64 => ids.count_ones() as usize,
+            Some(found) if self.ids <= 64 => found.count_ones() as usize,
             _ => self.words,
         }
     }
@@ -983,5 +987,35 @@ mod tests {
             // Nothing is one edit away from `nelwarks`; both are two.
             assert_eq!(ids(s, "nelwarks "), [0, 1]);
         });
+    }
+
+    /// A plan of one clause whose one alternative has a word per term.
+    fn plan_of(terms: &[&str]) -> Vec<ClausePlan> {
+        let words = terms.iter().map(|t| vec![TermMatch { ord: 0, term: t.to_string(), weight: 1.0 }]).collect();
+        let alt = AltPlan { words, weight: 1.0, all_words: false, phrase: None };
+        vec![ClausePlan { alternatives: vec![alt], field: None, required: false }]
+    }
+
+    #[test]
+    fn an_abstract_can_show_the_query_words_its_postings_name() {
+        let mut matched = Matched::new(&plan_of(&["alpha", "beta", "gamma", "beta"]));
+        // `beta` twice is one match id: three words can show.
+        assert_eq!(matched.words, 3);
+        matched.in_abstract = vec![0b101, 0];
+        assert_eq!(matched.wanted_in_abstract(0), 2);
+        assert_eq!(matched.wanted_in_abstract(1), 0);
+        // A paper the bookkeeping did not cover could show them all.
+        assert_eq!(matched.wanted_in_abstract(2), 3);
+    }
+
+    #[test]
+    fn more_match_ids_than_bits_means_reading_the_whole_abstract() {
+        // 70 words, so ids up to 69, of which only the first 10 have terms of their own: the
+        // bits cannot hold ids past 63, so the abstract is not trusted to show fewer words.
+        let terms: Vec<String> = (0..70).map(|i| format!("t{}", i % 10)).collect();
+        let mut matched = Matched::new(&plan_of(&terms.iter().map(String::as_str).collect::<Vec<_>>()));
+        assert_eq!(matched.words, 10);
+        matched.in_abstract = vec![0b1];
+        assert_eq!(matched.wanted_in_abstract(0), 10);
     }
 }
