@@ -98,7 +98,10 @@ impl Snippet {
         }
     }
 
-    /// Sets the match of word `i`, one of the last `window` words and unmatched until now.
+    /// Sets the match of word `i`, unmatched until now, and counts it if it is one of the last
+    /// `window` words. When that completes the wanted ids, the snippet is settled a little
+    /// after the last word (a compound's parts marked late can only make an earlier window
+    /// complete, whose snippet needs no more words than this one's).
     fn set(&mut self, i: usize, hit: Match) {
         let Some(id) = hit else { return };
         self.hits[i] = hit;
