@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTextCorpus, scifactToText } from './corpus.mjs';
 import { BENCH, REPO, SCIFACT_JSONL, WORK, ensureDir } from './paths.mjs';
+import { isMain } from '../scripts/is-main.mjs';
 
 const SEED = 20240611;
 const COUNTS = { word: 30, prefixPhrases: 4, typo: 24, question: 16 };
@@ -131,7 +132,7 @@ export function queryFile(corpus) {
   return join(BENCH, `queries-${corpus}.jsonl`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   ensureDir(WORK);
   const scifactText = join(WORK, 'scifact-papers.txt');
   scifactToText(SCIFACT_JSONL, scifactText);

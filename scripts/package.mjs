@@ -8,6 +8,7 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMain } from './is-main.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WWW = join(ROOT, 'www');
@@ -67,7 +68,7 @@ The raw wasm-bindgen module is \`paper-search/api\` (\`init\`, \`initSync\`, \`s
   return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   const [pkg, out] = process.argv.slice(2);
   console.log(`wrote ${buildPackage({ pkg, out })}`);
 }

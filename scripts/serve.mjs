@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { isMain } from './is-main.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -47,7 +48,7 @@ export function startServer(dir, port = 0, { headers = {} } = {}) {
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   const [dir = 'www', port = '8000'] = process.argv.slice(2);
   const { url } = await startServer(dir, Number(port));
   console.log(`paper-search is served at ${url}  (Ctrl+C stops)`);

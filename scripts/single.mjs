@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { isMain } from './is-main.mjs';
 
 const WWW = join(dirname(fileURLToPath(import.meta.url)), '..', 'www');
 
@@ -99,7 +100,7 @@ export function buildSingle({ pkg = join(WWW, 'pkg'), www = WWW } = {}) {
   return html;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   const [pkg = join(WWW, 'pkg'), out = 'dist'] = process.argv.slice(2);
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'paper-search-standalone.js'), buildStandalone({ pkg }));
