@@ -683,10 +683,10 @@ pub const PREFIX_TABLE_MIN_WORDS: usize = 256;
 
 /// Picks the terms a word expands to from dictionary words offered one at a time in byte
 /// order: one word per term (the first), none for a term in `have` or for a stop word, and of
-/// those the `max` most frequent, ties going to the earlier word. Only words that enter the pick are copied,
-/// and a bit per term finds repeats, so offering the thousands of words of a one-letter prefix
-/// costs little more than reading them. The same picker fills the build's prefix table and
-/// the query side's expansions, so both pick alike.
+/// those the `max` most frequent, ties going to the earlier word. Only words that enter the
+/// pick are copied, and a bit per term finds repeats, so offering the thousands of words of a
+/// one-letter prefix costs little more than reading them. The same picker fills the build's
+/// prefix table and the query side's expansions, so both pick alike.
 pub struct TopTerms {
     max: usize,
     seen: Vec<u64>,
