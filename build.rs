@@ -5,7 +5,7 @@
 //! The corpus is `data/papers.txt`, or the file named by the `PAPERS` environment variable
 //! (a path relative to the crate root, or absolute).
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 #[path = "src/acronym.rs"]
 mod acronym;
@@ -15,7 +15,7 @@ mod analyze;
 mod corpus;
 #[path = "src/format.rs"]
 mod format;
-#[path = "src/index.rs"]
+#[path = "src/index/mod.rs"]
 mod index;
 
 use std::path::PathBuf;
@@ -35,7 +35,7 @@ fn main() {
 fn try_main() -> Result<(), String> {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
     println!("cargo:rerun-if-env-changed=PAPERS");
-    for source in ["src/acronym.rs", "src/analyze.rs", "src/corpus.rs", "src/format.rs", "src/index.rs"] {
+    for source in ["src/acronym.rs", "src/analyze.rs", "src/corpus.rs", "src/format.rs", "src/index"] {
         println!("cargo:rerun-if-changed={source}");
     }
     let corpus = match std::env::var_os("PAPERS") {

@@ -22,7 +22,7 @@ use std::fmt;
 pub const MAGIC: &[u8; 8] = b"PAPRSRCH";
 
 /// Version of the layout below and of every section's encoding.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 const HEADER_LEN: usize = 8 + 4 + 4 + 4;
 const ENTRY_LEN: usize = 4 + 4 + 4;
@@ -141,10 +141,23 @@ impl<'a> Reader<'a> {
             if &entry[..4] == tag {
                 let offset = u32_at(entry, 4).unwrap_or(0) as usize;
                 let len = u32_at(entry, 8).unwrap_or(0) as usize;
-                return self.data.get(offset..offset + len).ok_or(FormatError::Truncated("a section"));
+                return offset
+                    .checked_add(len)
+                    .and_then(|end| self.data.get(offset..end))
+                    .ok_or(FormatError::Truncated("a section"));
             }
         }
         Err(FormatError::MissingSection(*tag))
+    }
+
+    /// Every section, with its tag, in table order (a bundle repeats its `PART` tag).
+    pub fn sections(&self) -> impl Iterator<Item = ([u8; 4], &'a [u8])> + '_ {
+        self.table.chunks_exact(ENTRY_LEN).map(|entry| {
+            let tag = [entry[0], entry[1], entry[2], entry[3]];
+            let offset = u32_at(entry, 4).unwrap_or(0) as usize;
+            let len = u32_at(entry, 8).unwrap_or(0) as usize;
+            (tag, self.data.get(offset..offset.saturating_add(len)).unwrap_or(&[]))
+        })
     }
 }
 

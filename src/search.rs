@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::analyze::{Analyzer, ANALYZER_VERSION};
 use crate::format::{FormatError, FORMAT_VERSION};
-use crate::index::{max_prefix_terms, DocId, Field, Index, Slot, TermOrd, TopTerms, FIELDS};
+use crate::index::{max_prefix_terms, DocId, Field, Index, PartId, Slot, TermOrd, TopTerms, View, FIELDS};
 use crate::query::{self, Clause, Phrase, Query, QueryWord};
 use crate::rank::{self, Params};
 use crate::snippet::{self, Segment, Snippet};
@@ -121,6 +121,13 @@ pub struct SearchResults {
     pub suggestion: Option<String>,
 }
 
+impl SearchResults {
+    /// No hits.
+    pub fn none() -> Self {
+        SearchResults { hits: Vec::new(), total: 0, truncated: false, suggestion: None }
+    }
+}
+
 /// A paper as `paper(id)` returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -162,6 +169,31 @@ pub struct Stats {
     pub words: u32,
     pub format_version: u32,
     pub analyzer_version: u32,
+    /// Whether the build is sharded: parts of the index are fetched as queries need them.
+    pub sharded: bool,
+}
+
+/// The parts of a sharded index that a question needed and that are not at hand: fetch them,
+/// add them ([`Searcher::insert_part`]) and ask again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing(pub Vec<PartId>);
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<String> = self.0.iter().map(PartId::file_name).collect();
+        write!(f, "parts of the index not at hand: {}", names.join(", "))
+    }
+}
+
+impl std::error::Error for Missing {}
+
+/// What a view answered, or the parts it lacked to answer.
+fn answer<T>(ix: &View, value: T) -> Result<T, Missing> {
+    if ix.is_complete() {
+        Ok(value)
+    } else {
+        Err(Missing(ix.missing()))
+    }
 }
 
 /// The relevance features beyond BM25F, each of which can be switched off (to measure what
@@ -187,7 +219,8 @@ pub struct Searcher<'a> {
     analyzer: Analyzer,
     params: Params,
     features: Features,
-    /// Each paper's [`rank::field_factors`] under `params`.
+    /// Each paper's [`rank::field_factors`] under `params`; empty until the index has its
+    /// docs part.
     factors: Vec<[f32; FIELDS]>,
 }
 
@@ -354,11 +387,41 @@ impl<'a> Searcher<'a> {
     /// The same searcher with other ranking parameters (for tuning and tests).
     pub fn with_params(mut self, params: Params) -> Self {
         self.params = params;
-        let avg_len = self.index.meta().avg_len;
-        self.factors = (0..self.index.doc_count())
-            .map(|doc| rank::field_factors(&params, Field::ALL.map(|f| self.index.field_len(doc, f)), avg_len))
-            .collect();
+        self.factors = self.compute_factors();
         self
+    }
+
+    /// Each paper's field factors, when the docs part is at hand.
+    fn compute_factors(&self) -> Vec<[f32; FIELDS]> {
+        let ix = self.index.view();
+        if !ix.require_docs() {
+            return Vec::new();
+        }
+        let avg_len = ix.meta().avg_len;
+        (0..ix.doc_count())
+            .map(|doc| rank::field_factors(&self.params, Field::ALL.map(|f| ix.field_len(doc, f)), avg_len))
+            .collect()
+    }
+
+    /// Adds a part of a sharded index (its file's bytes, decompressed).
+    ///
+    /// # Errors
+    ///
+    /// [`FormatError`] when the bytes are not a part of this index or are damaged.
+    pub fn insert_part(&mut self, bytes: Vec<u8>) -> Result<PartId, FormatError> {
+        let id = self.index.insert(bytes)?;
+        if id == PartId::DOCS {
+            self.factors = self.compute_factors();
+        }
+        Ok(id)
+    }
+
+    /// Drops a part of a sharded index (to keep a cache within its size).
+    pub fn remove_part(&mut self, id: PartId) {
+        self.index.remove(id);
+        if id == PartId::DOCS {
+            self.factors = Vec::new();
+        }
     }
 
     /// The same searcher with some relevance features switched off (for measuring them).
@@ -382,34 +445,67 @@ impl<'a> Searcher<'a> {
     /// assert!(results.hits[0].title.to_lowercase().contains("grokking"));
     /// ```
     pub fn search(&self, text: &str, options: &SearchOptions) -> SearchResults {
-        let ranked = self.ranked(text, options.highlight);
+        self.try_search(text, options).unwrap_or_else(|_| SearchResults::none())
+    }
+
+    /// [`Searcher::search`] on an index that may lack parts: the results, or the parts they
+    /// need. Never partial results: a search that needed a missing part is no answer.
+    ///
+    /// # Errors
+    ///
+    /// [`Missing`]: the parts to fetch before asking again.
+    pub fn try_search(&self, text: &str, options: &SearchOptions) -> Result<SearchResults, Missing> {
+        let ix = self.index.view();
+        let ranked = self.ranked(&ix, text, options.highlight);
+        if !ix.is_complete() {
+            return Err(Missing(ix.missing()));
+        }
         let count = ranked.scored.len();
         let limit = options.limit.min(MAX_LIMIT);
         let hits = rank::top_k(ranked.scored, limit)
             .into_iter()
-            .map(|(doc, score)| self.hit(doc, score, ranked.matched_terms.as_ref()))
+            .map(|(doc, score)| self.hit(&ix, doc, score, ranked.matched_terms.as_ref()))
             .collect();
-        SearchResults { hits, total: count, truncated: ranked.truncated, suggestion: ranked.suggestion }
+        let results = SearchResults { hits, total: count, truncated: ranked.truncated, suggestion: ranked.suggestion };
+        answer(&ix, results)
     }
 
     /// The ids and scores of the best `limit` papers for `text`, best first, without building
     /// hits (for evaluation and benchmarks, where snippets are not shown).
     pub fn rank(&self, text: &str, limit: usize) -> Vec<(DocId, f32)> {
-        rank::top_k(self.ranked(text, false).scored, limit)
+        self.try_rank(text, limit).unwrap_or_default()
     }
 
-    /// Parses, plans and scores a query: every matching paper with its score.
-    fn ranked(&self, text: &str, highlight: bool) -> Ranked {
+    /// [`Searcher::rank`] on an index that may lack parts.
+    ///
+    /// # Errors
+    ///
+    /// [`Missing`]: the parts to fetch before asking again.
+    pub fn try_rank(&self, text: &str, limit: usize) -> Result<Vec<(DocId, f32)>, Missing> {
+        let ix = self.index.view();
+        let ranked = rank::top_k(self.ranked(&ix, text, false).scored, limit);
+        answer(&ix, ranked)
+    }
+
+    /// Parses, plans and scores a query: every matching paper with its score. When the plan
+    /// needed parts that are not at hand, nothing is scored: the scores would rest on a wrong
+    /// plan, and fetching their postings would be wasted. The docs part, which every score
+    /// needs, is asked for at once.
+    fn ranked(&self, ix: &View, text: &str, highlight: bool) -> Ranked {
         let query = query::parse(text, &self.analyzer);
-        let (plan, suggestion) = self.plan(&query, text);
+        let (plan, suggestion) = self.plan(ix, &query, text);
         let mut matched_terms = highlight.then(|| Matched::new(&plan));
-        let scored = self.score(&plan, &query, matched_terms.as_mut());
+        let scored = if ix.require_docs() && ix.is_complete() {
+            self.score(ix, &plan, &query, matched_terms.as_mut())
+        } else {
+            Vec::new()
+        };
         Ranked { scored, matched_terms, truncated: query.truncated, suggestion }
     }
 
     /// Every paper that satisfies the query, with its score (in id order).
-    fn score(&self, plan: &[ClausePlan], query: &Query, matched: Option<&mut Matched>) -> Vec<(DocId, f32)> {
-        let n = self.index.doc_count() as usize;
+    fn score(&self, ix: &View, plan: &[ClausePlan], query: &Query, matched: Option<&mut Matched>) -> Vec<(DocId, f32)> {
+        let n = ix.doc_count() as usize;
         // Which query words each abstract holds, only for hits that will be highlighted.
         let mut in_abstract = if matched.is_some() { vec![0u64; n] } else { Vec::new() };
         let mut total = vec![0f32; n];
@@ -432,7 +528,7 @@ impl<'a> Searcher<'a> {
                             .and_then(|t| t.id(&m.term))
                             .filter(|&id| id < 64)
                             .map_or(0, |id| 1u64 << id);
-                        self.score_term(m, clause.field, &mut word_scores, &mut in_abstract, id);
+                        self.score_term(ix, m, clause.field, &mut word_scores, &mut in_abstract, id);
                     }
                     for d in 0..n {
                         if word_scores[d] > 0.0 {
@@ -447,7 +543,7 @@ impl<'a> Searcher<'a> {
                     if (complete[d] || !alt.all_words) && alt_scores[d] > 0.0 {
                         if let Some(phrase) = &alt.phrase {
                             checks += 1;
-                            if checks > MAX_PHRASE_CHECKS || !self.has_phrase(d as DocId, phrase, clause.field) {
+                            if checks > MAX_PHRASE_CHECKS || !self.has_phrase(ix, d as DocId, phrase, clause.field) {
                                 continue;
                             }
                         }
@@ -474,7 +570,7 @@ impl<'a> Searcher<'a> {
                 continue;
             }
             if let Some(years) = &query.years {
-                if !self.index.year(doc).is_some_and(|y| years.contains(&y)) {
+                if !ix.year(doc).is_some_and(|y| years.contains(&y)) {
                     continue;
                 }
             } else if filtering_only {
@@ -483,24 +579,24 @@ impl<'a> Searcher<'a> {
             scored.push((doc, total[d]));
         }
         if !query.excluded.is_empty() {
-            scored.retain(|&(doc, _)| !query.excluded.iter().any(|p| self.contains(doc, p)));
+            scored.retain(|&(doc, _)| !query.excluded.iter().any(|p| self.contains(ix, doc, p)));
         }
         scored
     }
 
     /// Turns the parsed query into term matches, adding the alternatives the corpus defines,
     /// and the "did you mean" text when a word matched only through typo tolerance.
-    fn plan(&self, query: &Query, text: &str) -> (Vec<ClausePlan>, Option<String>) {
+    fn plan(&self, ix: &View, query: &Query, text: &str) -> (Vec<ClausePlan>, Option<String>) {
         let mut corrections: Vec<(std::ops::Range<usize>, String)> = Vec::new();
         let mut typo_budget = MAX_TYPO_WORDS;
         let mut plans = Vec::new();
-        let clauses = self.with_corpus_alternatives(&query.clauses);
+        let clauses = self.with_corpus_alternatives(ix, &query.clauses);
         for (clause, extra) in &clauses {
             let mut alternatives = Vec::new();
             for phrase in &clause.alternatives {
                 let mut words = Vec::new();
                 for w in &phrase.words {
-                    let (matches, correction) = self.expand(w, &mut typo_budget);
+                    let (matches, correction) = self.expand(ix, w, &mut typo_budget);
                     if let Some(c) = correction {
                         corrections.push((w.span.clone(), c));
                     }
@@ -512,7 +608,7 @@ impl<'a> Searcher<'a> {
             for long in extra.iter().filter(|_| self.features.acronyms) {
                 let words: Vec<Vec<TermMatch>> = long
                     .iter()
-                    .filter_map(|t| self.index.term(t).map(|ord| vec![TermMatch { ord, term: t.clone(), weight: 1.0 }]))
+                    .filter_map(|t| ix.term(t).map(|ord| vec![TermMatch { ord, term: t.clone(), weight: 1.0 }]))
                     .collect();
                 if words.len() == long.len() {
                     // Averaged over its words, a long form fills one word's place, as the
@@ -555,7 +651,7 @@ impl<'a> Searcher<'a> {
     /// acronym's long form becomes one clause that the acronym also fills; an acronym gains its
     /// long forms; two words that the corpus also writes as one (`fine tuning`, `finetuning`)
     /// become one clause that the joined word also fills. Extra alternatives are lists of terms.
-    fn with_corpus_alternatives(&self, clauses: &[Clause]) -> Vec<(Clause, Vec<Vec<String>>)> {
+    fn with_corpus_alternatives(&self, ix: &View, clauses: &[Clause]) -> Vec<(Clause, Vec<Vec<String>>)> {
         let mut out: Vec<(Clause, Vec<Vec<String>>)> = Vec::new();
         let mut i = 0;
         while i < clauses.len() {
@@ -565,7 +661,7 @@ impl<'a> Searcher<'a> {
             let longest = if self.features.acronyms { run.len() } else { 1 };
             for len in (2..=longest).rev() {
                 let terms: Vec<&str> = run[..len].iter().map(|w| w.term.as_str()).collect();
-                if let Some(acronym) = self.index.acronym_of(&terms) {
+                if let Some(acronym) = ix.acronym_of(&terms) {
                     let words: Vec<QueryWord> = run[..len].iter().map(|w| (*w).clone()).collect();
                     let clause =
                         Clause { alternatives: vec![Phrase { words, quoted: false }], field: None, required: false };
@@ -580,9 +676,9 @@ impl<'a> Searcher<'a> {
             }
             if self.features.compounds && run.len() >= 2 && !run[1].prefix {
                 let joined = format!("{}{}", run[0].word, run[1].word);
-                if let Some(ord) = self.index.word(&joined) {
+                if let Some(ord) = ix.word(&joined) {
                     let term = self.analyzer.stem(&joined);
-                    if self.index.term(&term) == Some(ord) {
+                    if ix.term(&term) == Some(ord) {
                         let words = vec![run[0].clone(), run[1].clone()];
                         let clause = Clause {
                             alternatives: vec![Phrase { words, quoted: false }],
@@ -597,12 +693,9 @@ impl<'a> Searcher<'a> {
             }
             let clause = clauses[i].clone();
             let extra = match clause.single_word() {
-                Some(w) => self
-                    .index
-                    .long_forms(&w.term)
-                    .into_iter()
-                    .map(|f| f.into_iter().map(String::from).collect())
-                    .collect(),
+                Some(w) => {
+                    ix.long_forms(&w.term).into_iter().map(|f| f.into_iter().map(String::from).collect()).collect()
+                }
                 None => Vec::new(),
             };
             out.push((clause, extra));
@@ -614,14 +707,18 @@ impl<'a> Searcher<'a> {
     /// The terms a query word matches: its own stem; for an unfinished word, the terms of the
     /// dictionary words it begins; for a word the dictionary lacks, those of the nearest words
     /// (and that nearest word, as a correction to suggest).
-    fn expand(&self, word: &QueryWord, typo_budget: &mut usize) -> (Vec<TermMatch>, Option<String>) {
+    fn expand(&self, ix: &View, word: &QueryWord, typo_budget: &mut usize) -> (Vec<TermMatch>, Option<String>) {
         let mut out = Vec::new();
-        if let Some(ord) = self.index.term(&word.term) {
+        if let Some(ord) = ix.term(&word.term) {
             out.push(TermMatch { ord, term: word.term.clone(), weight: 1.0 });
+        }
+        if !ix.is_complete() {
+            // Without the word's shard of the dictionary, whether it needs expanding is unknown.
+            return (out, None);
         }
         if word.prefix {
             let have: Vec<TermOrd> = out.iter().map(|m| m.ord).collect();
-            let found = self.index.prefix_terms(&word.word, &have, max_prefix_terms(word.word.chars().count()));
+            let found = ix.prefix_terms(&word.word, &have, max_prefix_terms(word.word.chars().count()));
             out.extend(self.term_matches(found, PREFIX_WEIGHT));
         }
         if !out.is_empty() {
@@ -637,7 +734,7 @@ impl<'a> Searcher<'a> {
         // more of the dictionary than the walk within two.
         let mut found = Vec::new();
         for d in 1..=distance {
-            found = self.index.words_near(&word.word, d, word.prefix);
+            found = ix.words_near(&word.word, d, word.prefix);
             if !found.is_empty() {
                 break;
             }
@@ -647,10 +744,10 @@ impl<'a> Searcher<'a> {
             found.into_iter().filter(|f| Some(f.2) == nearest).map(|(w, ord, _)| (w, ord)).collect();
         let correction = near
             .iter()
-            .max_by(|a, b| self.index.doc_freq(a.1).cmp(&self.index.doc_freq(b.1)).then(b.0.cmp(&a.0)))
+            .max_by(|a, b| ix.doc_freq(a.1).cmp(&ix.doc_freq(b.1)).then(b.0.cmp(&a.0)))
             .map(|(w, _)| w.clone());
-        let mut top = TopTerms::new(self.index.term_count(), &[], MAX_TYPO_TERMS);
-        near.iter().for_each(|(w, ord)| top.offer(w, *ord, self.index.doc_freq(*ord)));
+        let mut top = TopTerms::new(ix.term_count(), &[], MAX_TYPO_TERMS);
+        near.iter().for_each(|(w, ord)| top.offer(w, *ord, ix.doc_freq(*ord)));
         out.extend(self.term_matches(top.finish(), TYPO_WEIGHT));
         (out, correction)
     }
@@ -663,10 +760,17 @@ impl<'a> Searcher<'a> {
 
     /// Raises `scores[doc]` to this term's score in each paper that has it, if higher, and adds
     /// `id` to `in_abstract[doc]` where the paper's abstract has it.
-    fn score_term(&self, m: &TermMatch, field: Option<Field>, scores: &mut [f32], in_abstract: &mut [u64], id: u64) {
-        let meta = self.index.meta();
-        let idf = rank::idf(meta.doc_count, self.index.doc_freq(m.ord));
-        for p in self.index.postings(m.ord) {
+    fn score_term(
+        &self,
+        ix: &View,
+        m: &TermMatch,
+        field: Option<Field>,
+        scores: &mut [f32],
+        in_abstract: &mut [u64],
+        id: u64,
+    ) {
+        let idf = rank::idf(ix.doc_count(), ix.doc_freq(m.ord));
+        for p in ix.postings(m.ord) {
             if id != 0 && p.tf[Field::Abstract as usize] > 0 {
                 if let Some(ids) = in_abstract.get_mut(p.doc as usize) {
                     *ids |= id;
@@ -692,21 +796,21 @@ impl<'a> Searcher<'a> {
     }
 
     /// The texts of a paper's fields (only `field`, when given).
-    fn field_texts(&self, doc: DocId, field: Option<Field>) -> Vec<&'a str> {
+    fn field_texts<'v>(&self, ix: &View<'v>, doc: DocId, field: Option<Field>) -> Vec<&'v str> {
         let slot = |f: Field| match f {
             Field::Title => Slot::Title,
             Field::Abstract => Slot::Abstract,
             Field::Authors => Slot::Authors,
         };
         match field {
-            Some(f) => vec![self.index.slot(doc, slot(f))],
-            None => Field::ALL.iter().map(|&f| self.index.slot(doc, slot(f))).collect(),
+            Some(f) => vec![ix.slot(doc, slot(f))],
+            None => Field::ALL.iter().map(|&f| ix.slot(doc, slot(f))).collect(),
         }
     }
 
     /// Whether the stems of `phrase` appear adjacent and in order in one field of the paper.
-    fn has_phrase(&self, doc: DocId, phrase: &[String], field: Option<Field>) -> bool {
-        self.field_texts(doc, field).into_iter().any(|text| {
+    fn has_phrase(&self, ix: &View, doc: DocId, phrase: &[String], field: Option<Field>) -> bool {
+        self.field_texts(ix, doc, field).into_iter().any(|text| {
             let terms: Vec<String> =
                 self.analyzer.tokens(text).into_iter().filter(|t| !t.joined).map(|t| t.term).collect();
             terms.windows(phrase.len()).any(|w| w == phrase)
@@ -714,22 +818,22 @@ impl<'a> Searcher<'a> {
     }
 
     /// Whether the paper contains an excluded word or phrase.
-    fn contains(&self, doc: DocId, phrase: &Phrase) -> bool {
+    fn contains(&self, ix: &View, doc: DocId, phrase: &Phrase) -> bool {
         let terms: Vec<String> = phrase.words.iter().map(|w| w.term.clone()).collect();
         if terms.len() == 1 {
-            let Some(ord) = self.index.term(&terms[0]) else { return false };
-            return self.index.postings(ord).any(|p| p.doc == doc);
+            let Some(ord) = ix.term(&terms[0]) else { return false };
+            return ix.postings(ord).any(|p| p.doc == doc);
         }
-        self.has_phrase(doc, &terms, None)
+        self.has_phrase(ix, doc, &terms, None)
     }
 
     /// One hit; its segments are marked with `matched`, or empty without.
-    fn hit(&self, doc: DocId, score: f32, matched: Option<&Matched>) -> Hit {
-        let title = self.index.title(doc);
-        let abstract_text = self.index.abstract_text(doc);
+    fn hit(&self, ix: &View, doc: DocId, score: f32, matched: Option<&Matched>) -> Hit {
+        let title = ix.title(doc);
+        let abstract_text = ix.abstract_text(doc);
         Hit {
             id: doc,
-            key: self.key(doc),
+            key: key(ix, doc),
             title: title.to_string(),
             score,
             // A title is shown whole: a window it never fills.
@@ -737,9 +841,9 @@ impl<'a> Searcher<'a> {
             snippet: matched
                 .map(|m| self.mark(abstract_text, m, snippet::SNIPPET_TOKENS, m.wanted_in_abstract(doc)))
                 .unwrap_or_default(),
-            authors: self.list(doc, Slot::Authors),
-            year: self.index.year(doc),
-            url: self.optional(doc, Slot::Url),
+            authors: list(ix, doc, Slot::Authors),
+            year: ix.year(doc),
+            url: optional(ix, doc, Slot::Url),
         }
     }
 
@@ -760,48 +864,53 @@ impl<'a> Searcher<'a> {
         snippet.finish(text)
     }
 
-    fn optional(&self, doc: DocId, slot: Slot) -> Option<String> {
-        Some(self.index.slot(doc, slot)).filter(|s| !s.is_empty()).map(String::from)
-    }
-
-    fn key(&self, doc: DocId) -> Option<String> {
-        self.optional(doc, Slot::Key)
-    }
-
-    fn list(&self, doc: DocId, slot: Slot) -> Vec<String> {
-        self.index.slot(doc, slot).split('\n').filter(|s| !s.is_empty()).map(String::from).collect()
-    }
-
     /// The paper with this id, if there is one.
     pub fn paper(&self, id: DocId) -> Option<PaperRecord> {
-        (id < self.index.doc_count()).then(|| PaperRecord {
+        self.try_paper(id).unwrap_or_default()
+    }
+
+    /// [`Searcher::paper`] on an index that may lack parts.
+    ///
+    /// # Errors
+    ///
+    /// [`Missing`]: the parts to fetch before asking again.
+    pub fn try_paper(&self, id: DocId) -> Result<Option<PaperRecord>, Missing> {
+        let ix = self.index.view();
+        let record = (id < ix.doc_count()).then(|| PaperRecord {
             id,
-            key: self.key(id),
-            title: self.index.title(id).to_string(),
-            abstract_text: self.index.abstract_text(id).to_string(),
-            authors: self.list(id, Slot::Authors),
-            year: self.index.year(id),
-            url: self.optional(id, Slot::Url),
-            categories: self.list(id, Slot::Categories),
-        })
+            key: key(&ix, id),
+            title: ix.title(id).to_string(),
+            abstract_text: ix.abstract_text(id).to_string(),
+            authors: list(&ix, id, Slot::Authors),
+            year: ix.year(id),
+            url: optional(&ix, id, Slot::Url),
+            categories: list(&ix, id, Slot::Categories),
+        });
+        answer(&ix, record)
     }
 
     /// The papers most similar to paper `id`, best first, at most `limit`.
     pub fn related(&self, id: DocId, limit: usize) -> Vec<RelatedPaper> {
-        if id >= self.index.doc_count() {
-            return Vec::new();
+        self.try_related(id, limit).unwrap_or_default()
+    }
+
+    /// [`Searcher::related`] on an index that may lack parts.
+    ///
+    /// # Errors
+    ///
+    /// [`Missing`]: the parts to fetch before asking again.
+    pub fn try_related(&self, id: DocId, limit: usize) -> Result<Vec<RelatedPaper>, Missing> {
+        let ix = self.index.view();
+        let ids = ix.related(id);
+        if !ix.is_complete() {
+            return Err(Missing(ix.missing()));
         }
-        self.index
-            .related(id)
+        let found = ids
             .into_iter()
             .take(limit)
-            .map(|d| RelatedPaper {
-                id: d,
-                key: self.key(d),
-                title: self.index.title(d).to_string(),
-                year: self.index.year(d),
-            })
-            .collect()
+            .map(|d| RelatedPaper { id: d, key: key(&ix, d), title: ix.title(d).to_string(), year: ix.year(d) })
+            .collect();
+        answer(&ix, found)
     }
 
     pub fn stats(&self) -> Stats {
@@ -812,8 +921,21 @@ impl<'a> Searcher<'a> {
             words: meta.word_count,
             format_version: FORMAT_VERSION,
             analyzer_version: ANALYZER_VERSION,
+            sharded: self.index.is_sharded(),
         }
     }
+}
+
+fn optional(ix: &View, doc: DocId, slot: Slot) -> Option<String> {
+    Some(ix.slot(doc, slot)).filter(|s| !s.is_empty()).map(String::from)
+}
+
+fn key(ix: &View, doc: DocId) -> Option<String> {
+    optional(ix, doc, Slot::Key)
+}
+
+fn list(ix: &View, doc: DocId, slot: Slot) -> Vec<String> {
+    ix.slot(doc, slot).split('\n').filter(|s| !s.is_empty()).map(String::from).collect()
 }
 
 #[cfg(test)]
@@ -950,10 +1072,11 @@ mod tests {
             "\"neural networks\"",
         ]);
         let mut compared = 0;
+        let ix = s.index.view();
         for q in queries {
-            let ranked = s.ranked(q, true);
+            let ranked = s.ranked(&ix, q, true);
             for hit in s.search(q, &SearchOptions::default()).hits {
-                let text = s.index.abstract_text(hit.id);
+                let text = ix.abstract_text(hit.id);
                 assert_eq!(
                     hit.snippet,
                     snippet_of_every_word(&s, text, ranked.matched_terms.as_ref().expect("highlighting")),

@@ -85,6 +85,8 @@ export interface Stats {
   words: number;
   formatVersion: number;
   analyzerVersion: number;
+  /** Whether the build is sharded: its index is fetched in parts as queries need them. */
+  sharded: boolean;
 }
 "#;
 

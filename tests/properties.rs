@@ -84,6 +84,7 @@ static FIXTURE: LazyLock<(Vec<Paper>, Vec<String>, Vec<u8>)> = LazyLock::new(|| 
 /// Whether a query of `words` gains corpus-defined alternatives: an acronym, a long form or
 /// two words the corpus also writes joined.
 fn rewritten_by_corpus(index: &Index, words: &[String]) -> bool {
+    let index = index.view();
     let a = Analyzer::new();
     let terms: Vec<String> = words.iter().map(|w| a.stem(w)).collect();
     terms.iter().any(|t| !index.long_forms(t).is_empty())
@@ -156,7 +157,8 @@ proptest! {
     fn index_round_trips_any_corpus(docs in proptest::collection::vec(("\\PC{1,30}", "\\PC{1,80}"), 1..8)) {
         let papers: Vec<Paper> = docs.into_iter().map(|(t, a)| Paper::new(t, a)).collect();
         let bytes = index::build(&papers).unwrap();
-        let index = Index::open(&bytes).unwrap();
+        let opened = Index::open(&bytes).unwrap();
+        let index = opened.view();
         prop_assert_eq!(index.doc_count() as usize, papers.len());
         for (i, p) in papers.iter().enumerate() {
             prop_assert_eq!(index.title(i as u32), p.title.as_str());

@@ -1,0 +1,297 @@
+//! Parts: their encodings, read and checked when a part arrives, and the store that keeps
+//! the parts at hand.
+//!
+//! Every part is a file of the `format` layout whose `PART` section names it (kind: one byte,
+//! shard number: u32), followed by the sections of its kind:
+//!
+//! | kind | sections |
+//! |------|----------|
+//! | docs | `DLEN`: per paper, u16 length in tokens of each field (saturating); `YEAR`: per paper, u16 year, 0 when unknown |
+//! | dict | `DICT`: fst map of the shard's keys (folded words and terms) to packed term ordinals; `DFRQ`: varint document frequency of each of the shard's terms, in ordinal order; `PREF`/`PRFL`: the prefix table's entries whose keys fall in the shard; `ACRO`/`ACRL`, `LONG`/`LONL`: the acronyms and long forms whose keys fall in it |
+//! | postings | `POFF`: (terms + 1) u32 offsets into `POST` of the shard's terms; `POST`: their postings |
+//! | text | `TOFF`: (6 × papers + 1) u32 offsets into `TEXT`; `TEXT`: the papers' stored strings; `RELA`: per paper, 6 u32 ids of related papers |
+
+use std::sync::Arc;
+
+use fst::Map;
+
+use crate::format::{self, FormatError, Reader};
+use crate::index::shards::Core;
+use crate::index::{TermOrd, FIELDS, RELATED, SLOTS};
+
+/// The kinds of parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PartKind {
+    /// Each paper's field lengths and year.
+    Docs,
+    /// A key range of the dictionary.
+    Dict,
+    /// A term range of the postings.
+    Postings,
+    /// A paper range of the stored text and related papers.
+    Text,
+}
+
+impl PartKind {
+    const ALL: [PartKind; 4] = [PartKind::Docs, PartKind::Dict, PartKind::Postings, PartKind::Text];
+
+    fn tag(self) -> u8 {
+        match self {
+            PartKind::Docs => b'N',
+            PartKind::Dict => b'D',
+            PartKind::Postings => b'P',
+            PartKind::Text => b'T',
+        }
+    }
+
+    /// The kind's name in part file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            PartKind::Docs => "docs",
+            PartKind::Dict => "dict",
+            PartKind::Postings => "post",
+            PartKind::Text => "text",
+        }
+    }
+}
+
+/// A part: its kind and its shard number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PartId {
+    pub kind: PartKind,
+    pub n: u32,
+}
+
+impl PartId {
+    /// The one docs part.
+    pub const DOCS: PartId = PartId { kind: PartKind::Docs, n: 0 };
+
+    /// The part's file name in a sharded build's folder (gzip-compressed).
+    pub fn file_name(&self) -> String {
+        format!("{}-{}.gz", self.kind.name(), self.n)
+    }
+
+    /// The `PART` section that names a part inside its file.
+    pub(crate) fn section(&self) -> Vec<u8> {
+        let mut out = vec![self.kind.tag()];
+        format::put_u32(&mut out, self.n);
+        out
+    }
+
+    fn from_section(bytes: &[u8]) -> Option<PartId> {
+        let kind = PartKind::ALL.into_iter().find(|k| Some(&k.tag()) == bytes.first())?;
+        Some(PartId { kind, n: format::u32_at(bytes, 1)? })
+    }
+}
+
+impl std::fmt::Display for PartId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} shard {}", self.kind.name(), self.n)
+    }
+}
+
+/// A part's bytes, or a range of them: borrowed from the module (an embedded index) or owned
+/// and shared by the sections read from them (a fetched part).
+#[derive(Clone)]
+pub(crate) enum Bytes<'a> {
+    Borrowed(&'a [u8]),
+    Shared(Arc<[u8]>, usize, usize),
+}
+
+impl Bytes<'static> {
+    pub fn owned(bytes: Vec<u8>) -> Self {
+        let len = bytes.len();
+        Bytes::Shared(Arc::from(bytes), 0, len)
+    }
+}
+
+impl<'a> Bytes<'a> {
+    /// The bytes of `sub`, a slice of these bytes, as `Bytes` that keep the same owner.
+    fn sub(&self, sub: &[u8]) -> Bytes<'a> {
+        let start = (sub.as_ptr() as usize).saturating_sub(self.as_ref().as_ptr() as usize);
+        match self {
+            Bytes::Borrowed(b) => Bytes::Borrowed(b.get(start..start + sub.len()).unwrap_or(&[])),
+            Bytes::Shared(owner, from, _) => Bytes::Shared(Arc::clone(owner), from + start, sub.len()),
+        }
+    }
+}
+
+impl AsRef<[u8]> for Bytes<'_> {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Bytes::Borrowed(b) => b,
+            Bytes::Shared(owner, from, len) => owner.get(*from..from + len).unwrap_or(&[]),
+        }
+    }
+}
+
+/// The docs part.
+pub(crate) struct DocsPart<'a> {
+    pub lens: Bytes<'a>,
+    pub years: Bytes<'a>,
+}
+
+/// A dictionary shard.
+pub(crate) struct DictPart<'a> {
+    /// Words and terms, values as `reader::dict_value` packs them.
+    pub dict: Map<Bytes<'a>>,
+    /// The document frequency of each of the shard's terms, from its first.
+    pub freqs: Vec<u32>,
+    pub first_term: TermOrd,
+    pub prefixes: Map<Bytes<'a>>,
+    pub prefix_lists: Bytes<'a>,
+    pub acronyms: Map<Bytes<'a>>,
+    pub acronym_forms: Bytes<'a>,
+    pub long_forms: Map<Bytes<'a>>,
+    pub long_acronyms: Bytes<'a>,
+}
+
+/// A postings shard.
+pub(crate) struct PostPart<'a> {
+    pub first_term: TermOrd,
+    pub offsets: Bytes<'a>,
+    pub postings: Bytes<'a>,
+}
+
+/// A text shard.
+pub(crate) struct TextPart<'a> {
+    pub first_doc: u32,
+    pub offsets: Bytes<'a>,
+    /// UTF-8, checked when the part arrived.
+    pub text: Bytes<'a>,
+    pub related: Bytes<'a>,
+}
+
+/// The parts at hand, by kind and shard number.
+pub(crate) struct Store<'a> {
+    pub docs: Option<DocsPart<'a>>,
+    pub dict: Vec<Option<DictPart<'a>>>,
+    pub post: Vec<Option<PostPart<'a>>>,
+    pub text: Vec<Option<TextPart<'a>>>,
+    /// The bytes each part takes, by the same numbers.
+    sizes: [Vec<usize>; 4],
+}
+
+impl<'a> Store<'a> {
+    pub fn new(core: &Core) -> Self {
+        let zeros = |n: u32| vec![0; n as usize];
+        Store {
+            docs: None,
+            dict: (0..core.dict_shards()).map(|_| None).collect(),
+            post: (0..core.post_shards()).map(|_| None).collect(),
+            text: (0..core.text_shards()).map(|_| None).collect(),
+            sizes: [zeros(1), zeros(core.dict_shards()), zeros(core.post_shards()), zeros(core.text_shards())],
+        }
+    }
+
+    /// Reads a part, checks it against the core and keeps it (in place of one it may have).
+    pub fn insert(&mut self, core: &Core, bytes: Bytes<'a>) -> Result<PartId, FormatError> {
+        let whole = bytes.as_ref();
+        let r = Reader::open(whole, crate::analyze::ANALYZER_VERSION)?;
+        let id = PartId::from_section(r.section(b"PART")?).ok_or(FormatError::Corrupt("part name"))?;
+        let section = |tag: &[u8; 4]| r.section(tag).map(|s| bytes.sub(s));
+        let fst = |tag: &[u8; 4]| -> Result<Map<Bytes<'a>>, FormatError> {
+            Map::new(section(tag)?).map_err(|_| FormatError::Corrupt("dictionary"))
+        };
+        let n = id.n as usize;
+        let docs = core.meta.doc_count as usize;
+        match id.kind {
+            PartKind::Docs => {
+                let part = DocsPart { lens: section(b"DLEN")?, years: section(b"YEAR")? };
+                if n != 0 || part.lens.as_ref().len() != 2 * FIELDS * docs || part.years.as_ref().len() != 2 * docs {
+                    return Err(FormatError::Corrupt("docs part sizes disagree with the core"));
+                }
+                self.docs = Some(part);
+            }
+            PartKind::Dict => {
+                let terms = core.dict_terms(id.n);
+                let freqs_bytes = r.section(b"DFRQ")?;
+                let mut freqs = Vec::with_capacity(terms.len());
+                let mut pos = 0;
+                while pos < freqs_bytes.len() {
+                    freqs.push(format::varint(freqs_bytes, &mut pos).ok_or(FormatError::Truncated("DFRQ"))?);
+                }
+                if n >= self.dict.len() || freqs.len() != terms.len() {
+                    return Err(FormatError::Corrupt("dictionary shard disagrees with the core"));
+                }
+                self.dict[n] = Some(DictPart {
+                    dict: fst(b"DICT")?,
+                    freqs,
+                    first_term: terms.start,
+                    prefixes: fst(b"PREF")?,
+                    prefix_lists: section(b"PRFL")?,
+                    acronyms: fst(b"ACRO")?,
+                    acronym_forms: section(b"ACRL")?,
+                    long_forms: fst(b"LONG")?,
+                    long_acronyms: section(b"LONL")?,
+                });
+            }
+            PartKind::Postings => {
+                let terms = core.post_terms(id.n);
+                let part =
+                    PostPart { first_term: terms.start, offsets: section(b"POFF")?, postings: section(b"POST")? };
+                if n >= self.post.len() || part.offsets.as_ref().len() != 4 * (terms.len() + 1) {
+                    return Err(FormatError::Corrupt("postings shard disagrees with the core"));
+                }
+                self.post[n] = Some(part);
+            }
+            PartKind::Text => {
+                let range = core.text_docs(id.n);
+                let count = range.len();
+                let part = TextPart {
+                    first_doc: range.start,
+                    offsets: section(b"TOFF")?,
+                    text: section(b"TEXT")?,
+                    related: section(b"RELA")?,
+                };
+                if n >= self.text.len()
+                    || part.offsets.as_ref().len() != 4 * (SLOTS * count + 1)
+                    || part.related.as_ref().len() != 4 * RELATED * count
+                {
+                    return Err(FormatError::Corrupt("text shard disagrees with the core"));
+                }
+                std::str::from_utf8(part.text.as_ref()).map_err(|_| FormatError::Corrupt("text is not UTF-8"))?;
+                self.text[n] = Some(part);
+            }
+        }
+        if let Some(size) = self.sizes[id.kind as usize].get_mut(n) {
+            *size = whole.len();
+        }
+        Ok(id)
+    }
+
+    pub fn remove(&mut self, id: PartId) {
+        let n = id.n as usize;
+        match id.kind {
+            PartKind::Docs => self.docs = None,
+            PartKind::Dict => drop(self.dict.get_mut(n).and_then(Option::take)),
+            PartKind::Postings => drop(self.post.get_mut(n).and_then(Option::take)),
+            PartKind::Text => drop(self.text.get_mut(n).and_then(Option::take)),
+        }
+        if let Some(size) = self.sizes[id.kind as usize].get_mut(n) {
+            *size = 0;
+        }
+    }
+
+    pub fn has(&self, id: PartId) -> bool {
+        let n = id.n as usize;
+        match id.kind {
+            PartKind::Docs => self.docs.is_some(),
+            PartKind::Dict => self.dict.get(n).is_some_and(Option::is_some),
+            PartKind::Postings => self.post.get(n).is_some_and(Option::is_some),
+            PartKind::Text => self.text.get(n).is_some_and(Option::is_some),
+        }
+    }
+
+    /// Whether every part is at hand.
+    pub fn is_complete(&self) -> bool {
+        self.docs.is_some()
+            && self.dict.iter().all(Option::is_some)
+            && self.post.iter().all(Option::is_some)
+            && self.text.iter().all(Option::is_some)
+    }
+
+    pub fn size(&self, id: PartId) -> usize {
+        self.sizes[id.kind as usize].get(id.n as usize).copied().unwrap_or(0)
+    }
+}

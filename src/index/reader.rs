@@ -1,0 +1,422 @@
+//! Reader: here is a term, a key or a paper, give me what the index says about it.
+//!
+//! A [`View`] reads the parts at hand of an [`Index`](super::Index), in place (no copies, no
+//! decoding until a query asks). Each question names the part that answers it; when that part
+//! is not at hand, the view notes it ([`View::missing`]) and answers as if the index had nothing
+//! there. A search that needed a missing part is therefore no answer: the caller fetches what
+//! the view noted and searches again. An embedded index has every part, so its views never
+//! miss anything.
+
+use std::cell::RefCell;
+
+use fst::{Automaton, IntoStreamer, Streamer};
+
+use crate::format;
+use crate::index::near::Near;
+use crate::index::parts::{DictPart, DocsPart, PartId, PartKind, PostPart, Store, TextPart};
+use crate::index::prefix::TopTerms;
+use crate::index::shards::Core;
+use crate::index::{DocId, Field, Meta, Posting, Slot, TermOrd, FIELDS, RELATED, SLOTS};
+
+/// A reader of an index for one search: it answers from the parts at hand and notes the parts
+/// it needed and lacked.
+pub struct View<'i> {
+    core: &'i Core,
+    store: &'i Store<'i>,
+    missing: RefCell<Vec<PartId>>,
+}
+
+impl<'i> View<'i> {
+    pub(crate) fn new(core: &'i Core, store: &'i Store<'i>) -> Self {
+        View { core, store, missing: RefCell::new(Vec::new()) }
+    }
+
+    /// The parts this view needed and did not have, each once, in the order it needed them.
+    pub fn missing(&self) -> Vec<PartId> {
+        self.missing.borrow().clone()
+    }
+
+    /// Whether every part this view needed so far was at hand.
+    pub fn is_complete(&self) -> bool {
+        self.missing.borrow().is_empty()
+    }
+
+    fn miss(&self, id: PartId) {
+        let mut missing = self.missing.borrow_mut();
+        if !missing.contains(&id) {
+            missing.push(id);
+        }
+    }
+
+    fn docs(&self) -> Option<&'i DocsPart<'i>> {
+        let part = self.store.docs.as_ref();
+        if part.is_none() {
+            self.miss(PartId::DOCS);
+        }
+        part
+    }
+
+    /// Whether the docs part is at hand, noting it when not: scoring needs every paper's
+    /// field lengths.
+    pub fn require_docs(&self) -> bool {
+        self.docs().is_some()
+    }
+
+    fn dict_part(&self, n: u32) -> Option<&'i DictPart<'i>> {
+        let part = self.store.dict.get(n as usize).and_then(Option::as_ref);
+        if part.is_none() {
+            self.miss(PartId { kind: PartKind::Dict, n });
+        }
+        part
+    }
+
+    fn post_part(&self, n: u32) -> Option<&'i PostPart<'i>> {
+        let part = self.store.post.get(n as usize).and_then(Option::as_ref);
+        if part.is_none() {
+            self.miss(PartId { kind: PartKind::Postings, n });
+        }
+        part
+    }
+
+    fn text_part(&self, n: u32) -> Option<&'i TextPart<'i>> {
+        let part = self.store.text.get(n as usize).and_then(Option::as_ref);
+        if part.is_none() {
+            self.miss(PartId { kind: PartKind::Text, n });
+        }
+        part
+    }
+
+    /// The dictionary shard whose range holds `key`, if at hand.
+    fn dict_of_key(&self, key: &str) -> Option<&'i DictPart<'i>> {
+        self.dict_part(self.core.dict_shard_of_key(key.as_bytes()))
+    }
+
+    pub fn meta(&self) -> &'i Meta {
+        &self.core.meta
+    }
+
+    pub fn doc_count(&self) -> u32 {
+        self.core.meta.doc_count
+    }
+
+    /// How many terms the dictionary has: term ordinals are below it.
+    pub fn term_count(&self) -> usize {
+        self.core.meta.term_count as usize
+    }
+
+    /// The ordinal of a term (a stem), if any paper has it.
+    pub fn term(&self, term: &str) -> Option<TermOrd> {
+        self.dict_of_key(term)?.dict.get(term).and_then(dict_term)
+    }
+
+    /// The ordinal of the term a folded word of the corpus stems to, if the corpus has the word.
+    pub fn word(&self, word: &str) -> Option<TermOrd> {
+        self.dict_of_key(word)?.dict.get(word).and_then(dict_word)
+    }
+
+    /// How many papers contain the term.
+    pub fn doc_freq(&self, ord: TermOrd) -> u32 {
+        let Some(part) = self.dict_part(self.core.dict_shard_of_term(ord)) else { return 0 };
+        ord.checked_sub(part.first_term).and_then(|i| part.freqs.get(i as usize)).copied().unwrap_or(0)
+    }
+
+    /// The words an unfinished word `prefix` expands to, with their terms: the `max` most
+    /// frequent terms not in `have`, each with its first word, most frequent first. A short
+    /// prefix that begins many words reads the build's pick (when it holds enough words to
+    /// leave out `have`); any other walks the dictionary.
+    pub fn prefix_terms(&self, prefix: &str, have: &[TermOrd], max: usize) -> Vec<(String, TermOrd)> {
+        let mut top = TopTerms::new(self.term_count(), have, max);
+        // The shard that would hold the prefix's pick comes first: without it, nothing says
+        // which shards a walk would need.
+        let Some(part) = self.dict_of_key(prefix) else { return Vec::new() };
+        let listed = part.prefixes.get(prefix).and_then(|at| listed_words(part, at as usize));
+        match listed {
+            Some(words) if words.len() >= max + have.len() => {
+                for (word, ord, doc_freq) in words {
+                    top.offer(word, ord, doc_freq);
+                }
+            }
+            _ => self.for_each_word_with_prefix(prefix, |word, ord| top.offer(word, ord, self.doc_freq(ord))),
+        }
+        top.finish()
+    }
+
+    /// Calls `f` with each word that starts with `prefix` and its term ordinal, in byte order,
+    /// without copying the words (a one-letter prefix begins thousands).
+    pub fn for_each_word_with_prefix(&self, prefix: &str, mut f: impl FnMut(&str, TermOrd)) {
+        for n in self.core.dict_shards_of_prefix(prefix.as_bytes()) {
+            let Some(part) = self.dict_part(n) else { continue };
+            let automaton = fst::automaton::Str::new(prefix).starts_with();
+            let mut stream = part.dict.search(automaton).into_stream();
+            while let Some((word, value)) = stream.next() {
+                if let (Ok(word), Some(ord)) = (std::str::from_utf8(word), dict_word(value)) {
+                    f(word, ord);
+                }
+            }
+        }
+    }
+
+    /// The term's postings, in doc order.
+    pub fn postings(&self, ord: TermOrd) -> Postings<'i> {
+        let empty = Postings { bytes: &[], pos: 0, doc: 0 };
+        let Some(part) = self.post_part(self.core.post_shard_of_term(ord)) else { return empty };
+        let i = (ord - part.first_term) as usize;
+        let offsets = part.offsets.as_ref();
+        let (Some(start), Some(end)) = (format::u32_index(offsets, i), format::u32_index(offsets, i + 1)) else {
+            return empty;
+        };
+        let bytes = part.postings.as_ref().get(start as usize..end as usize).unwrap_or(&[]);
+        Postings { bytes, pos: 0, doc: 0 }
+    }
+
+    /// Words within `distance` edits of `word` (or of a prefix of them, with `prefix`), among
+    /// the words that start with the same letter, with their term ordinals and distances, in
+    /// byte order. An edit inserts, deletes or changes a letter, or swaps two neighbouring
+    /// letters (`grokkign` is one edit from `grokking`). A word longer than
+    /// [`NEAR_MAX_CHARS`](super::NEAR_MAX_CHARS) has no near words.
+    ///
+    /// Keeping the first letter (as search engines' fuzzy matching usually does) bounds the
+    /// work to one slice of the dictionary, the shards of that letter; within it, the
+    /// automaton leaves every branch in which no word can come within the distance.
+    pub fn words_near(&self, word: &str, distance: u32, prefix: bool) -> Vec<(String, TermOrd, u32)> {
+        let target: Vec<char> = word.chars().collect();
+        let Some(first) = target.first() else { return Vec::new() };
+        if target.len() > super::NEAR_MAX_CHARS {
+            return Vec::new();
+        }
+        let near = Near::new(&target, distance, prefix);
+        let mut out = Vec::new();
+        let mut first_bytes = [0; 4];
+        for n in self.core.dict_shards_of_prefix(first.encode_utf8(&mut first_bytes).as_bytes()) {
+            let Some(part) = self.dict_part(n) else { continue };
+            let mut stream = part.dict.search_with_state(&near).into_stream();
+            while let Some((w, value, state)) = stream.next() {
+                if let (Ok(w), Some(ord)) = (std::str::from_utf8(w), dict_word(value)) {
+                    out.push((w.to_string(), ord, near.distance(&state)));
+                }
+            }
+        }
+        out
+    }
+
+    /// The long forms (each a list of terms) of an acronym term, most frequent first.
+    pub fn long_forms(&self, acronym: &str) -> Vec<Vec<&'i str>> {
+        let Some(part) = self.dict_of_key(acronym) else { return Vec::new() };
+        let Some(at) = part.acronyms.get(acronym) else { return Vec::new() };
+        let bytes = part.acronym_forms.as_ref();
+        let mut pos = at as usize;
+        let count = format::varint(bytes, &mut pos).unwrap_or(0);
+        let mut out = Vec::new();
+        for _ in 0..count {
+            let Some(form) = string_at(bytes, &mut pos) else { break };
+            out.push(form.split(' ').collect());
+        }
+        out
+    }
+
+    /// The acronym term of a long form given as its terms, if the corpus defines one.
+    pub fn acronym_of(&self, long_form: &[&str]) -> Option<String> {
+        let key = long_form.join(" ");
+        let part = self.dict_of_key(&key)?;
+        let at = part.long_forms.get(&key)?;
+        string_at(part.long_acronyms.as_ref(), &mut (at as usize)).map(String::from)
+    }
+
+    /// The papers most similar to `doc`, best first (computed at build time).
+    pub fn related(&self, doc: DocId) -> Vec<DocId> {
+        let Some((part, i)) = self.text_of(doc) else { return Vec::new() };
+        (0..RELATED)
+            .filter_map(|k| format::u32_index(part.related.as_ref(), i * RELATED + k))
+            .filter(|&d| d != u32::MAX)
+            .collect()
+    }
+
+    /// A paper's year, if the corpus gives one.
+    pub fn year(&self, doc: DocId) -> Option<u16> {
+        if doc >= self.doc_count() {
+            return None;
+        }
+        format::u16_index(self.docs()?.years.as_ref(), doc as usize).filter(|&y| y != 0)
+    }
+
+    /// Length in tokens of a field of a paper.
+    pub fn field_len(&self, doc: DocId, field: Field) -> u32 {
+        let Some(docs) = self.docs() else { return 0 };
+        format::u16_index(docs.lens.as_ref(), doc as usize * FIELDS + field as usize).map_or(0, u32::from)
+    }
+
+    /// The text shard that holds a paper, with the paper's place in it.
+    fn text_of(&self, doc: DocId) -> Option<(&'i TextPart<'i>, usize)> {
+        if doc >= self.doc_count() {
+            return None;
+        }
+        let part = self.text_part(self.core.text_shard_of_doc(doc))?;
+        Some((part, (doc - part.first_doc) as usize))
+    }
+
+    /// One stored string of a paper ("" for an id past the end or an absent field).
+    pub fn slot(&self, doc: DocId, slot: Slot) -> &'i str {
+        let Some((part, i)) = self.text_of(doc) else { return "" };
+        let at = i * SLOTS + slot as usize;
+        let offsets = part.offsets.as_ref();
+        match (format::u32_index(offsets, at), format::u32_index(offsets, at + 1)) {
+            (Some(s), Some(e)) => {
+                part.text.as_ref().get(s as usize..e as usize).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
+            }
+            _ => "",
+        }
+    }
+
+    /// A paper's title ("" for an id past the end).
+    pub fn title(&self, doc: DocId) -> &'i str {
+        self.slot(doc, Slot::Title)
+    }
+
+    /// A paper's abstract ("" for an id past the end).
+    pub fn abstract_text(&self, doc: DocId) -> &'i str {
+        self.slot(doc, Slot::Abstract)
+    }
+}
+
+/// The words of the prefix list at `at` in a shard's `PRFL`, with their terms and document
+/// frequencies, in byte order.
+fn listed_words<'p>(part: &'p DictPart<'_>, at: usize) -> Option<Vec<(&'p str, TermOrd, u32)>> {
+    let bytes = part.prefix_lists.as_ref();
+    let mut pos = at;
+    let count = format::varint(bytes, &mut pos)?;
+    let mut out = Vec::with_capacity(count.min(64) as usize);
+    for _ in 0..count {
+        let ord = format::varint(bytes, &mut pos)?;
+        let doc_freq = format::varint(bytes, &mut pos)?;
+        out.push((string_at(bytes, &mut pos)?, ord, doc_freq));
+    }
+    Some(out)
+}
+
+/// The string at `*pos` (a varint length, then UTF-8 bytes); advances `*pos`.
+fn string_at<'b>(bytes: &'b [u8], pos: &mut usize) -> Option<&'b str> {
+    let len = format::varint(bytes, pos)? as usize;
+    let s = std::str::from_utf8(bytes.get(*pos..pos.checked_add(len)?)?).ok()?;
+    *pos += len;
+    Some(s)
+}
+
+/// Packs what a `DICT` key is: bit 0 says it is a folded word of the corpus, bit 1 that it
+/// is a term; bits 2 to 32 hold the ordinal of its term (as a word, the term it stems to; as a
+/// term, itself); a key that is a word of one term and itself another term (a few in a
+/// thousand) holds that other term's ordinal plus one from bit 33 up. Ordinals are below
+/// 2^31 - 1: every term's postings take at least two bytes, and its offsets are u32.
+pub(crate) fn dict_value(word_of: Option<TermOrd>, term: Option<TermOrd>) -> u64 {
+    match (word_of, term) {
+        (Some(a), Some(b)) if a == b => u64::from(a) << 2 | 0b11,
+        (Some(a), Some(b)) => (u64::from(b) + 1) << 33 | u64::from(a) << 2 | 0b11,
+        (Some(a), None) => u64::from(a) << 2 | 0b01,
+        (None, Some(b)) => u64::from(b) << 2 | 0b10,
+        (None, None) => 0,
+    }
+}
+
+const DICT_ORD_MASK: u64 = (1 << 31) - 1;
+
+/// The term a `DICT` key stems to as a word, if it is a word.
+fn dict_word(value: u64) -> Option<TermOrd> {
+    (value & 0b01 != 0).then_some(((value >> 2) & DICT_ORD_MASK) as u32)
+}
+
+/// The key's own term ordinal, if it is a term.
+fn dict_term(value: u64) -> Option<TermOrd> {
+    (value & 0b10 != 0).then(|| match value >> 33 {
+        0 => ((value >> 2) & DICT_ORD_MASK) as u32,
+        other => (other - 1) as u32,
+    })
+}
+
+/// How a posting's term frequencies pack into one byte, per field (title, abstract,
+/// authors): the largest value the field's bits hold, and their shift. A field at its largest
+/// value is followed by a varint of the rest. Almost every posting is one byte of frequencies:
+/// 0 or 1 in the title, a few in the abstract, 0 in the authors.
+const TF_PACKING: [(u32, u32); FIELDS] = [(3, 6), (15, 0), (3, 4)];
+
+pub(crate) fn put_tfs(out: &mut Vec<u8>, tf: [u32; FIELDS]) {
+    let packed = tf.iter().zip(TF_PACKING).fold(0, |packed, (&t, (max, shift))| packed | (t.min(max) << shift));
+    out.push(packed as u8);
+    for (&t, (max, _)) in tf.iter().zip(TF_PACKING) {
+        if t >= max {
+            format::put_varint(out, t - max);
+        }
+    }
+}
+
+fn read_tfs(bytes: &[u8], pos: &mut usize) -> Option<[u32; FIELDS]> {
+    let packed = u32::from(*bytes.get(*pos)?);
+    *pos += 1;
+    let mut tf = [0; FIELDS];
+    for (t, (max, shift)) in tf.iter_mut().zip(TF_PACKING) {
+        *t = (packed >> shift) & max;
+        if *t == max {
+            *t = max.checked_add(format::varint(bytes, pos)?)?;
+        }
+    }
+    Some(tf)
+}
+
+/// Iterator over one term's postings, decoding as it goes: per paper, a varint gap from the
+/// previous paper's id, then its term frequencies.
+pub struct Postings<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    doc: DocId,
+}
+
+impl Iterator for Postings<'_> {
+    type Item = Posting;
+
+    fn next(&mut self) -> Option<Posting> {
+        if self.pos >= self.bytes.len() {
+            return None;
+        }
+        let gap = format::varint(self.bytes, &mut self.pos)?;
+        self.doc = self.doc.checked_add(gap)?;
+        let tf = read_tfs(self.bytes, &mut self.pos)?;
+        Some(Posting { doc: self.doc, tf })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_frequencies_round_trip_below_at_and_past_each_fields_byte() {
+        let values = [0, 1, 2, 3, 4, 14, 15, 16, 200, 70_000, u32::MAX];
+        for title in values {
+            for abstract_tf in values {
+                for authors in values {
+                    let tf = [title, abstract_tf, authors];
+                    let mut out = vec![];
+                    put_tfs(&mut out, tf);
+                    let small = title < 3 && abstract_tf < 15 && authors < 3;
+                    assert_eq!(out.len() == 1, small, "{tf:?} takes one byte only when every field fits");
+                    let mut pos = 0;
+                    assert_eq!(read_tfs(&out, &mut pos), Some(tf));
+                    assert_eq!(pos, out.len());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dictionary_values_say_word_and_term_apart() {
+        for (word_of, term) in [
+            (Some(5), Some(5)),
+            (Some(5), Some(9)),
+            (Some(0), None),
+            (None, Some(7)),
+            (Some((1 << 31) - 1), Some((1 << 31) - 2)),
+            (Some(3), Some((1 << 31) - 2)),
+        ] {
+            let v = dict_value(word_of, term);
+            assert_eq!((dict_word(v), dict_term(v)), (word_of, term));
+        }
+    }
+}
