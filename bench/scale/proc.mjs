@@ -1,0 +1,57 @@
+// Peak memory of a process tree, sampled from /proc (Linux): the sum of VmRSS over a process and
+// all its descendants every `everyMs`, and each process's own peak (VmHWM) as last seen.
+import { readFileSync, readdirSync } from 'node:fs';
+
+function status(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+    return { name: /^Name:\s+(.*)$/m.exec(text)?.[1] ?? '?', rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  } catch {
+    return null; // gone
+  }
+}
+
+function children(pid) {
+  const out = [];
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const list = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+      if (list) out.push(...list.split(/\s+/).map(Number));
+    }
+  } catch {
+    // gone
+  }
+  return out;
+}
+
+export function tree(pid) {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) all.push(...children(all[i]));
+  return all;
+}
+
+// Starts sampling `pid`'s tree; `stop()` returns { peakTreeKB, processes: { pid: { name, hwmKB } } }.
+export function sampleTree(pid, everyMs = 100) {
+  let peakTreeKB = 0;
+  const processes = {};
+  const sample = () => {
+    let sum = 0;
+    for (const p of tree(pid)) {
+      const s = status(p);
+      if (!s) continue;
+      sum += s.rss;
+      processes[p] = { name: s.name, hwmKB: Math.max(processes[p]?.hwmKB ?? 0, s.hwm) };
+    }
+    peakTreeKB = Math.max(peakTreeKB, sum);
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return {
+    stop() {
+      sample();
+      clearInterval(timer);
+      return { peakTreeKB, processes };
+    },
+  };
+}

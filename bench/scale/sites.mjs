@@ -1,0 +1,208 @@
+// The engines of the scale benchmark and the static site each gets per corpus, in
+// bench/work/scale/<corpus>/<engine>/. An engine is one entry of ENGINES:
+//   id, name          as in the tables
+//   kind              'peer' (the page of pages/page.mjs) or 'paper-search' (the project's
+//                     own demo page); browser.mjs knows each kind's signals
+//   version()         part of the cache key of its built sites
+//   skip(corpus)      null, or why the engine is not measured on this corpus
+//   build(corpus, dir, log) writes the site into `dir`; returns { seconds, peakTreeKB, ... }
+//                     with the build's wall time and the peak memory of its process tree
+// A built site is kept with the key it was built under (.build.json: corpus hash, engine
+// version, a hash of the code that builds it) and built again only when the key changes or on
+// --rebuild.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { BENCH, REPO, ensureDir } from '../paths.mjs';
+import { CORPORA, corpusHash } from './corpora.mjs';
+import { sampleTree } from './proc.mjs';
+import { css, html } from './pages/page.mjs';
+
+const HERE = join(BENCH, 'scale');
+
+// How paper-search is built: 'embedded' is today's build (the corpus compiled into the wasm);
+// 'sharded' is the engine plus shard files fetched on demand (`SHARDS=on ./build.sh`).
+export const PAPER_SEARCH_BUILDS = ['embedded', 'sharded'];
+let paperSearchBuild = 'embedded';
+export function usePaperSearchBuild(kind) {
+  if (!PAPER_SEARCH_BUILDS.includes(kind)) throw new Error(`unknown paper-search build '${kind}' (${PAPER_SEARCH_BUILDS.join(', ')})`);
+  paperSearchBuild = kind;
+}
+
+const sha = (...parts) => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('hex').slice(0, 16);
+};
+const fileHash = (...files) => sha(...files.map((f) => readFileSync(join(HERE, f))));
+const packageVersion = (name) => JSON.parse(readFileSync(join(BENCH, 'node_modules', name, 'package.json'), 'utf8')).version;
+
+// Runs a command, sampling the memory of its process tree every 100 ms; its stderr goes to
+// `log`. Resolves to { stdout, wallSeconds, peakTreeKB, processes }.
+export function runMeasured(cmd, args, { cwd = REPO, env = process.env, log }) {
+  return new Promise((done, fail) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const t0 = performance.now();
+    const sampler = sampleTree(child.pid);
+    const err = createWriteStream(log);
+    child.stderr.pipe(err);
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.on('error', fail);
+    child.on('exit', (code) => {
+      const wallSeconds = (performance.now() - t0) / 1000;
+      const { peakTreeKB, processes } = sampler.stop();
+      err.end();
+      if (code !== 0) fail(new Error(`${cmd} ${args.join(' ')} exited with ${code}; its log: ${log}`));
+      else done({ stdout, wallSeconds, peakTreeKB, processes: Object.values(processes) });
+    });
+  });
+}
+
+async function bundle(entry, outfile, external = []) {
+  await esbuild.build({
+    entryPoints: [join(HERE, 'pages', entry)],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    external,
+    outfile,
+    logLevel: 'error',
+  });
+}
+
+function writePage(dir, name) {
+  writeFileSync(join(dir, 'index.html'), html(name));
+  writeFileSync(join(dir, 'style.css'), css);
+}
+
+async function buildPeer(script, corpus, dir, log) {
+  const r = await runMeasured(process.execPath, [join(HERE, script), corpus, dir], { cwd: BENCH, log });
+  const inner = JSON.parse(r.stdout);
+  return { ...inner, seconds: inner.seconds, wallSeconds: r.wallSeconds, peakTreeKB: r.peakTreeKB, processes: r.processes };
+}
+
+// paper-search's site: `./build.sh` run in the repository with PAPERS (and SHARDS=on for the
+// sharded build) and OUT inside `outDir`, and the demo page's files from www/ beside the module.
+// The demo page lists 20 results; the copy lists 10, as the peers' pages do.
+export const PAPER_SEARCH_PAGE = ['index.html', 'app.js', 'style.css', 'favicon.svg', 'paper-search.js', 'paper-search.css', 'sw.js'];
+export async function buildPaperSearchSite(corpusPath, outDir, log, { sharded = paperSearchBuild === 'sharded' } = {}) {
+  const env = { ...process.env, PAPERS: corpusPath, OUT: join(outDir, 'pkg') };
+  delete env.CARGO_TARGET_DIR;
+  if (sharded) env.SHARDS = 'on';
+  else delete env.SHARDS;
+  const r = await runMeasured('./build.sh', [], { cwd: REPO, env, log });
+  for (const f of PAPER_SEARCH_PAGE) copyFileSync(join(REPO, 'www', f), join(outDir, f));
+  const page = join(outDir, 'index.html');
+  writeFileSync(page, readFileSync(page, 'utf8').replace(/(<paper-search\b[^>]*\blimit=")\d+"/, '$110"'));
+  return { seconds: r.wallSeconds, wallSeconds: r.wallSeconds, peakTreeKB: r.peakTreeKB, processes: r.processes, sharded };
+}
+
+// The state of the sources ./build.sh builds from: every tracked or untracked, not ignored file
+// outside bench/, by content.
+function treeHash() {
+  const files = spawnSync('git', ['-C', REPO, 'ls-files', '-z', '-co', '--exclude-standard'], { encoding: 'utf8' })
+    .stdout.split('\0')
+    .filter((f) => f && !f.startsWith('bench/') && existsSync(join(REPO, f)))
+    .sort();
+  return sha(...files.flatMap((f) => [f, readFileSync(join(REPO, f))]));
+}
+
+function gitDescribe() {
+  const head = spawnSync('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
+  const dirty = spawnSync('git', ['-C', REPO, 'status', '--porcelain', '--', '.', ':!bench'], { encoding: 'utf8' }).stdout.trim() !== '';
+  return `${head}${dirty ? '+changes' : ''}`;
+}
+
+export const ENGINES = [
+  {
+    id: 'paper-search',
+    name: 'paper-search',
+    kind: 'paper-search',
+    version: () => `${gitDescribe()} (${paperSearchBuild}, tree ${treeHash()})`,
+    describe: () =>
+      paperSearchBuild === 'sharded'
+        ? 'the demo page (www/) and `PAPERS=… SHARDS=on ./build.sh`: the engine in wasm, shard files fetched on demand'
+        : 'the demo page (www/) and `PAPERS=… ./build.sh`: the corpus and its index compiled into the wasm',
+    skip: (corpus) =>
+      corpus === 'large' && paperSearchBuild === 'embedded'
+        ? 'the embedded build of corpus-large would be a wasm of about 30 MB; paper-search is measured on corpus-large with the sharded build (--paper-search sharded)'
+        : null,
+    build: (corpus, dir, log) => buildPaperSearchSite(CORPORA[corpus].path, dir, log),
+  },
+  {
+    id: 'pagefind',
+    name: 'Pagefind',
+    kind: 'peer',
+    version: () => `${packageVersion('pagefind')} (${fileHash('build-pagefind.mjs', 'corpora.mjs', 'pages/page.mjs', 'pages/pagefind-app.mjs')})`,
+    describe: () =>
+      `pagefind ${packageVersion('pagefind')}: Node API, one addCustomRecord per paper (content = title + abstract, meta.title), writeFiles; the page uses pagefind.js (search, then data() of the first ten)`,
+    skip: () => null,
+    async build(corpus, dir, log) {
+      const b = await buildPeer('build-pagefind.mjs', corpus, dir, log);
+      writePage(dir, 'Pagefind');
+      await bundle('pagefind-app.mjs', join(dir, 'app.js'), ['./pagefind/pagefind.js']);
+      return b;
+    },
+  },
+  {
+    id: 'minisearch',
+    name: 'MiniSearch',
+    kind: 'peer',
+    version: () =>
+      `${packageVersion('minisearch')} (${fileHash('build-minisearch.mjs', 'corpora.mjs', 'pages/page.mjs', 'pages/minisearch-app.mjs', 'pages/minisearch-options.mjs')})`,
+    describe: () =>
+      `minisearch ${packageVersion('minisearch')}: fields title and abstract, boost title ×2, prefix, fuzzy 0.2; index.json = JSON.stringify(index), read with MiniSearch.loadJSON; docs.json = each paper's title and the first 240 characters of its abstract`,
+    skip: () => null,
+    async build(corpus, dir, log) {
+      const b = await buildPeer('build-minisearch.mjs', corpus, dir, log);
+      writePage(dir, 'MiniSearch');
+      await bundle('minisearch-app.mjs', join(dir, 'app.js'));
+      return b;
+    },
+  },
+];
+
+// Files and bytes of a site on disk (the build's marker file left out).
+export function diskUsage(dir) {
+  let files = 0;
+  let bytes = 0;
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name !== '.build.json') {
+        files++;
+        bytes += statSync(p).size;
+      }
+    }
+  };
+  walk(dir);
+  return { files, bytes };
+}
+
+// The site of `engine` for `corpus`: built (into a temporary folder, moved into place when it
+// is complete) unless a site built under the same key is there. Returns { dir, key, build,
+// cached }.
+export async function site(engine, corpus, work, { rebuild = false, log = () => {} } = {}) {
+  const dir = join(work, engine.id);
+  const marker = join(dir, '.build.json');
+  const key = `${corpusHash(corpus)} ${engine.id} ${engine.version()}`;
+  if (!rebuild && existsSync(marker)) {
+    const old = JSON.parse(readFileSync(marker, 'utf8'));
+    if (old.key === key) return { dir, key, build: old.build, cached: true };
+  }
+  const tmp = `${dir}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  ensureDir(tmp);
+  log(`${corpus}: building the ${engine.name} site`);
+  const build = await engine.build(corpus, tmp, join(work, `build-${engine.id}.log`));
+  writeFileSync(join(tmp, '.build.json'), JSON.stringify({ key, build, builtAt: new Date().toISOString() }, null, 1));
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  return { dir, key, build, cached: false };
+}
