@@ -27,7 +27,7 @@ pub struct Params {
     /// title occurrence worth two abstract occurrences before saturation.
     pub weight: [f32; FIELDS],
     /// Length normalization of each field: at 0 length is ignored, at 1 a term in a field twice
-    /// the mean length counts half.
+    /// the mean length counts half. The authors' must be 0: the index keeps no length for them.
     pub b: [f32; FIELDS],
 }
 

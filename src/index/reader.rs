@@ -13,7 +13,9 @@ use fst::{Automaton, IntoStreamer, Streamer};
 
 use crate::format;
 use crate::index::near::Near;
-use crate::index::parts::{DictPart, DocsPart, PartId, PartKind, PostPart, Store, TextPart};
+use crate::index::parts::{
+    abstract_len, DictPart, DocsPart, PartId, PartKind, PostPart, Store, TextPart, LENS_PER_DOC,
+};
 use crate::index::prefix::TopTerms;
 use crate::index::shards::Core;
 use crate::index::{DocId, Field, Meta, Posting, Slot, TermOrd, FIELDS, RELATED, SLOTS};
@@ -239,10 +241,17 @@ impl<'i> View<'i> {
         format::u16_index(self.docs()?.years.as_ref(), doc as usize).filter(|&y| y != 0)
     }
 
-    /// Length in tokens of a field of a paper.
+    /// Length in tokens of a paper's title, or of its abstract to within 1.75% (the index
+    /// codes it in one byte); 0 for its authors, whose length the index does not keep.
     pub fn field_len(&self, doc: DocId, field: Field) -> u32 {
         let Some(docs) = self.docs() else { return 0 };
-        format::u16_index(docs.lens.as_ref(), doc as usize * FIELDS + field as usize).map_or(0, u32::from)
+        let at = (doc as usize).saturating_mul(LENS_PER_DOC);
+        let byte = |i: usize| docs.lens.as_ref().get(at + i).copied();
+        match field {
+            Field::Title => byte(0).map_or(0, u32::from),
+            Field::Abstract => byte(1).map_or(0, abstract_len),
+            Field::Authors => 0,
+        }
     }
 
     /// The text shard that holds a paper, with the paper's place in it.

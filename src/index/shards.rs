@@ -38,11 +38,9 @@ impl Layout {
     pub const EMBEDDED: Layout =
         Layout { dict_shard_bytes: usize::MAX, post_shard_bytes: usize::MAX, text_shard_bytes: usize::MAX };
 
-    /// Parts small enough to fetch per query. Measured on corpus-large (52,674 papers): about
-    /// 20 KB gzipped per dictionary shard, 16 KB per postings shard and 9 KB (16 papers) per
-    /// text shard, and about 3,900 files in all.
+    /// Parts small enough to fetch per query, yet few enough for any static host.
     pub const SHARDED: Layout =
-        Layout { dict_shard_bytes: 48 << 10, post_shard_bytes: 28 << 10, text_shard_bytes: 22 << 10 };
+        Layout { dict_shard_bytes: 24 << 10, post_shard_bytes: 28 << 10, text_shard_bytes: 22 << 10 };
 
     pub fn is_sharded(&self) -> bool {
         *self != Layout::EMBEDDED

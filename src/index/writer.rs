@@ -17,7 +17,7 @@ use crate::acronym;
 use crate::analyze::{self, Analyzer, ANALYZER_VERSION};
 use crate::corpus::Paper;
 use crate::format::{self, Writer};
-use crate::index::parts::{PartId, PartKind};
+use crate::index::parts::{abstract_code, PartId, PartKind, LENS_PER_DOC};
 use crate::index::prefix::{max_prefix_terms, TopTerms, PREFIX_TABLE_MAX_CHARS, PREFIX_TABLE_MIN_WORDS};
 use crate::index::reader::{dict_value, put_tfs};
 use crate::index::shards::{self, Core, Layout, ShardMap};
@@ -262,11 +262,10 @@ fn part(id: PartId, sections: Vec<(&[u8; 4], Vec<u8>)>) -> Vec<u8> {
 }
 
 fn docs_part(papers: &[Paper], doc_lens: &[[u16; FIELDS]]) -> Vec<u8> {
-    let mut lens = Vec::with_capacity(2 * FIELDS * doc_lens.len());
+    let mut lens = Vec::with_capacity(LENS_PER_DOC * doc_lens.len());
     for doc in doc_lens {
-        for &len in doc {
-            format::put_u16(&mut lens, len);
-        }
+        lens.push(u8::try_from(doc[Field::Title as usize]).unwrap_or(u8::MAX));
+        lens.push(abstract_code(usize::from(doc[Field::Abstract as usize])));
     }
     let mut years = Vec::with_capacity(2 * papers.len());
     for paper in papers {
@@ -495,19 +494,24 @@ fn write_postings(
         let id = PartId { kind: PartKind::Postings, n: n as u32 };
         emit(id, part(id, vec![(b"POFF", std::mem::take(offsets)), (b"POST", std::mem::take(post))]))
     };
+    let mut encoded = Vec::new();
     for (ord, list) in analyzed.postings.values().enumerate() {
-        if !post.is_empty() && post.len() >= layout.post_shard_bytes {
+        encoded.clear();
+        let mut prev = 0;
+        for p in list {
+            format::put_varint(&mut encoded, p.doc - prev);
+            prev = p.doc;
+            put_tfs(&mut encoded, p.tf);
+        }
+        // A shard ends before the term that would take it past its size, so that a common
+        // term's long list is fetched without its neighbours'.
+        if !post.is_empty() && post.len() + encoded.len() > layout.post_shard_bytes {
             flush(first_terms.len() - 1, &mut offsets, &mut post)?;
             first_terms.push(ord as TermOrd);
             progress(Progress { stage: "postings shards", done: ord, total });
         }
         format::put_u32(&mut offsets, post.len() as u32);
-        let mut prev = 0;
-        for p in list {
-            format::put_varint(&mut post, p.doc - prev);
-            prev = p.doc;
-            put_tfs(&mut post, p.tf);
-        }
+        post.extend_from_slice(&encoded);
     }
     flush(first_terms.len() - 1, &mut offsets, &mut post)?;
     progress(Progress { stage: "postings shards", done: total, total });

@@ -1,0 +1,182 @@
+//! `paper-search-index`: indexes a corpus for a build of the page.
+//!
+//! ```text
+//! paper-search-index CORPUS OUT_DIR [--shards auto|on|off]
+//! ```
+//!
+//! Writes `OUT_DIR/index.bin`, the bundle the wasm module embeds (`build.rs` reads it from
+//! `PAPER_SEARCH_INDEX`), and, for a sharded build, the parts as gzip files in
+//! `OUT_DIR/index-<build id>/`, the folder the page fetches them from. `auto` shards corpora of
+//! more than `MAX_EMBEDDED_PAPERS` papers. Progress goes to stderr, then a summary: papers,
+//! files, bytes, time and peak memory. A corpus error stops it with `path:line: problem; fix`
+//! and exit status 1, and leaves `OUT_DIR` as it was.
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    if let Err(message) = native::run(std::env::args().skip(1).collect()) {
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use std::io::Write;
+    use std::path::{Path, PathBuf};
+    use std::sync::mpsc;
+    use std::sync::Mutex;
+    use std::time::Instant;
+
+    use paper_search::corpus;
+    use paper_search::index::{self, shards, BuildError, Layout, PartId, Progress, MAX_EMBEDDED_PAPERS};
+
+    const USAGE: &str = "usage: paper-search-index CORPUS OUT_DIR [--shards auto|on|off]";
+
+    pub fn run(args: Vec<String>) -> Result<(), String> {
+        let mut positional = Vec::new();
+        let mut shards_flag = "auto".to_string();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--shards" => shards_flag = args.next().ok_or(USAGE)?,
+                "-h" | "--help" => return Err(USAGE.into()),
+                _ => positional.push(arg),
+            }
+        }
+        let [corpus_path, out_dir] = <[String; 2]>::try_from(positional).map_err(|_| USAGE.to_string())?;
+        let started = Instant::now();
+        let papers = corpus::load(Path::new(&corpus_path)).map_err(|e| e.to_string())?;
+        let sharded = match shards_flag.as_str() {
+            "on" => true,
+            "off" => false,
+            "auto" => papers.len() > MAX_EMBEDDED_PAPERS,
+            other => return Err(format!("--shards {other}: say auto, on or off")),
+        };
+        eprintln!(
+            "paper-search-index: {} papers read from {corpus_path} in {:.1} s; building {} index",
+            papers.len(),
+            started.elapsed().as_secs_f64(),
+            if sharded { "a sharded" } else { "an embedded" }
+        );
+        let out = PathBuf::from(out_dir);
+        std::fs::create_dir_all(&out).map_err(|e| format!("{}: cannot create it: {e}", out.display()))?;
+        let report = if sharded { write_sharded(&papers, &out)? } else { write_embedded(&papers, &out)? };
+        eprintln!(
+            "paper-search-index: {} papers, {} in {:.1} s, peak memory {}",
+            papers.len(),
+            report,
+            started.elapsed().as_secs_f64(),
+            peak_memory().unwrap_or_else(|| "unknown".into())
+        );
+        Ok(())
+    }
+
+    fn write_embedded(papers: &[corpus::Paper], out: &Path) -> Result<String, String> {
+        let mut parts = Vec::new();
+        let core = index::write(
+            papers,
+            &Layout::EMBEDDED,
+            &mut |_, bytes| {
+                parts.push(bytes);
+                Ok(())
+            },
+            &mut reporter(),
+        )
+        .map_err(|e| e.to_string())?;
+        let bundle = shards::bundle(&core, &parts);
+        write_file(&out.join("index.bin"), &bundle)?;
+        Ok(format!("one bundle of {}", megabytes(bundle.len())))
+    }
+
+    /// Writes the parts as gzip files (compressed on every core while the writer goes on) into
+    /// a new folder named after the build, then the bundle of the core.
+    fn write_sharded(papers: &[corpus::Paper], out: &Path) -> Result<String, String> {
+        let staging = out.join(format!("index-staging-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+        let (sender, receiver) = mpsc::sync_channel::<(PartId, Vec<u8>)>(64);
+        let receiver = Mutex::new(receiver);
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let totals = Mutex::new((0usize, 0usize, 0usize));
+        let core = std::thread::scope(|scope| -> Result<Vec<u8>, String> {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| -> Result<(), String> {
+                        loop {
+                            let next = receiver.lock().map_err(|_| "a compressing thread failed")?.recv();
+                            let Ok((id, bytes)) = next else { return Ok(()) };
+                            let gz = gzip(&bytes)?;
+                            write_file(&staging.join(id.file_name()), &gz)?;
+                            let mut t = totals.lock().map_err(|_| "a compressing thread failed")?;
+                            *t = (t.0 + 1, t.1 + bytes.len(), t.2 + gz.len());
+                        }
+                    })
+                })
+                .collect();
+            let written = index::write(
+                papers,
+                &Layout::SHARDED,
+                &mut |id, bytes| sender.send((id, bytes)).map_err(|e| BuildError::Sink(e.to_string())),
+                &mut reporter(),
+            );
+            drop(sender);
+            for handle in handles {
+                handle.join().map_err(|_| "a compressing thread panicked".to_string())??;
+            }
+            written.map_err(|e| e.to_string())
+        })?;
+        let bundle = shards::bundle(&core, &[]);
+        let opened = index::Index::open(&bundle).map_err(|e| format!("the new core does not read back: {e}"))?;
+        let folder = out.join(shards::folder_name(opened.build_id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::rename(&staging, &folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+        write_file(&out.join("index.bin"), &bundle)?;
+        let (files, raw, gz) = *totals.lock().map_err(|_| "a compressing thread failed")?;
+        Ok(format!(
+            "core {} in the module, {files} part files in {} ({} gzip, {} raw)",
+            megabytes(bundle.len()),
+            folder.display(),
+            megabytes(gz),
+            megabytes(raw)
+        ))
+    }
+
+    fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(bytes).map_err(|e| e.to_string())?;
+        encoder.finish().map_err(|e| e.to_string())
+    }
+
+    fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+        std::fs::write(path, bytes).map_err(|e| format!("{}: cannot write it: {e}", path.display()))
+    }
+
+    fn megabytes(bytes: usize) -> String {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    }
+
+    /// The process's peak resident memory, where the system says (Linux).
+    fn peak_memory() -> Option<String> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(format!("{:.0} MB", kb / 1e3))
+    }
+
+    /// Prints a stage's progress when it starts, when it ends, and every few seconds between.
+    fn reporter() -> impl FnMut(Progress) {
+        let mut stage = "";
+        let mut last = Instant::now();
+        move |p: Progress| {
+            let now = Instant::now();
+            if p.stage != stage || p.done == p.total || now.duration_since(last).as_secs() >= 3 {
+                eprintln!("paper-search-index: {} {}/{}", p.stage, p.done, p.total);
+                stage = p.stage;
+                last = now;
+            }
+        }
+    }
+}
