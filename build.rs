@@ -3,9 +3,12 @@
 //! writes `$OUT_DIR/index.bin`, which `src/search.rs` embeds.
 //!
 //! The corpus is `data/papers.txt`, or the file named by the `PAPERS` environment variable
-//! (a path relative to the crate root, or absolute).
+//! (a path relative to the crate root, or absolute). `./build.sh` indexes corpora with the
+//! `paper-search-index` program instead (the same code, with progress, and sharded output
+//! for large corpora) and names its bundle in `PAPER_SEARCH_INDEX`, which is then embedded
+//! as it is.
 
-#![allow(dead_code, unused_imports)]
+#![allow(dead_code, unused_imports, unexpected_cfgs)]
 
 #[path = "src/acronym.rs"]
 mod acronym;
@@ -33,8 +36,25 @@ fn main() {
 }
 
 fn try_main() -> Result<(), String> {
+    // Whether a search can lack parts of its index: natively (the tools and tests read sharded
+    // indexes) and in a sharded build's module. An embedded build's module has every part, and
+    // compiles without the bookkeeping of what was missing.
+    println!("cargo::rustc-check-cfg=cfg(missing_parts)");
+    let wasm = std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|a| a == "wasm32");
+    if !wasm || std::env::var_os("CARGO_FEATURE_SHARDS").is_some() {
+        println!("cargo::rustc-cfg=missing_parts");
+    }
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
     println!("cargo:rerun-if-env-changed=PAPERS");
+    println!("cargo:rerun-if-env-changed=PAPER_SEARCH_INDEX");
+    let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join("index.bin");
+    if let Some(prebuilt) = std::env::var_os("PAPER_SEARCH_INDEX").filter(|p| !p.is_empty()) {
+        let prebuilt = root.join(prebuilt);
+        println!("cargo:rerun-if-changed={}", prebuilt.display());
+        std::fs::copy(&prebuilt, &out)
+            .map_err(|e| format!("{}: cannot read the prebuilt index: {e}", prebuilt.display()))?;
+        return Ok(());
+    }
     for source in ["src/acronym.rs", "src/analyze.rs", "src/corpus.rs", "src/format.rs", "src/index"] {
         println!("cargo:rerun-if-changed={source}");
     }
@@ -46,7 +66,6 @@ fn try_main() -> Result<(), String> {
 
     let papers = corpus::load(&corpus).map_err(|e| e.to_string())?;
     let bytes = index::build(&papers).map_err(|e| format!("{}: cannot build the index: {e}", corpus.display()))?;
-    let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join("index.bin");
     std::fs::write(&out, bytes).map_err(|e| format!("{}: cannot write the index: {e}", out.display()))?;
     Ok(())
 }

@@ -187,15 +187,6 @@ impl std::fmt::Display for Missing {
 
 impl std::error::Error for Missing {}
 
-/// What a view answered, or the parts it lacked to answer.
-fn answer<T>(ix: &View, value: T) -> Result<T, Missing> {
-    if ix.is_complete() {
-        Ok(value)
-    } else {
-        Err(Missing(ix.missing()))
-    }
-}
-
 /// The relevance features beyond BM25F, each of which can be switched off (to measure what
 /// it brings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,6 +213,8 @@ pub struct Searcher<'a> {
     /// Each paper's [`rank::field_factors`] under `params`; empty until the index has its
     /// docs part.
     factors: Vec<[f32; FIELDS]>,
+    /// The parts the latest question read ([`Searcher::take_read`]).
+    read: std::sync::Mutex<Vec<PartId>>,
 }
 
 /// A dictionary term a query word matches, with the weight of that match.
@@ -380,6 +373,7 @@ impl<'a> Searcher<'a> {
             params: Params::DEFAULT,
             features: Features::ALL,
             factors: Vec::new(),
+            read: Default::default(),
         };
         searcher.with_params(Params::DEFAULT)
     }
@@ -408,6 +402,7 @@ impl<'a> Searcher<'a> {
     /// # Errors
     ///
     /// [`FormatError`] when the bytes are not a part of this index or are damaged.
+    #[cfg(missing_parts)]
     pub fn insert_part(&mut self, bytes: Vec<u8>) -> Result<PartId, FormatError> {
         let id = self.index.insert(bytes)?;
         if id == PartId::DOCS {
@@ -416,7 +411,28 @@ impl<'a> Searcher<'a> {
         Ok(id)
     }
 
+    /// The parts the latest question (`try_search`, `try_paper`, ...) read, each once: for a
+    /// cache that keeps the parts read most recently. Questions asked from several threads at
+    /// once share this list.
+    pub fn take_read(&self) -> Vec<PartId> {
+        self.read.lock().map(|mut r| std::mem::take(&mut *r)).unwrap_or_default()
+    }
+
+    /// What a view answered, or the parts it lacked to answer; notes the parts it read.
+    fn answer<T>(&self, ix: &View, value: T) -> Result<T, Missing> {
+        #[cfg(missing_parts)]
+        if let Ok(mut read) = self.read.lock() {
+            *read = ix.read();
+        }
+        if ix.is_complete() {
+            Ok(value)
+        } else {
+            Err(Missing(ix.missing()))
+        }
+    }
+
     /// Drops a part of a sharded index (to keep a cache within its size).
+    #[cfg(missing_parts)]
     pub fn remove_part(&mut self, id: PartId) {
         self.index.remove(id);
         if id == PartId::DOCS {
@@ -458,7 +474,7 @@ impl<'a> Searcher<'a> {
         let ix = self.index.view();
         let ranked = self.ranked(&ix, text, options.highlight);
         if !ix.is_complete() {
-            return Err(Missing(ix.missing()));
+            return self.answer(&ix, SearchResults::none());
         }
         let count = ranked.scored.len();
         let limit = options.limit.min(MAX_LIMIT);
@@ -467,7 +483,7 @@ impl<'a> Searcher<'a> {
             .map(|(doc, score)| self.hit(&ix, doc, score, ranked.matched_terms.as_ref()))
             .collect();
         let results = SearchResults { hits, total: count, truncated: ranked.truncated, suggestion: ranked.suggestion };
-        answer(&ix, results)
+        self.answer(&ix, results)
     }
 
     /// The ids and scores of the best `limit` papers for `text`, best first, without building
@@ -484,7 +500,7 @@ impl<'a> Searcher<'a> {
     pub fn try_rank(&self, text: &str, limit: usize) -> Result<Vec<(DocId, f32)>, Missing> {
         let ix = self.index.view();
         let ranked = rank::top_k(self.ranked(&ix, text, false).scored, limit);
-        answer(&ix, ranked)
+        self.answer(&ix, ranked)
     }
 
     /// Parses, plans and scores a query: every matching paper with its score. When the plan
@@ -886,7 +902,7 @@ impl<'a> Searcher<'a> {
             url: optional(&ix, id, Slot::Url),
             categories: list(&ix, id, Slot::Categories),
         });
-        answer(&ix, record)
+        self.answer(&ix, record)
     }
 
     /// The papers most similar to paper `id`, best first, at most `limit`.
@@ -903,14 +919,14 @@ impl<'a> Searcher<'a> {
         let ix = self.index.view();
         let ids = ix.related(id);
         if !ix.is_complete() {
-            return Err(Missing(ix.missing()));
+            return self.answer(&ix, Vec::new());
         }
         let found = ids
             .into_iter()
             .take(limit)
             .map(|d| RelatedPaper { id: d, key: key(&ix, d), title: ix.title(d).to_string(), year: ix.year(d) })
             .collect();
-        answer(&ix, found)
+        self.answer(&ix, found)
     }
 
     pub fn stats(&self) -> Stats {

@@ -134,11 +134,13 @@ impl<'a> Index<'a> {
     /// # Errors
     ///
     /// [`FormatError`] when the bytes are not a part of this index, or are damaged.
+    #[cfg(missing_parts)]
     pub fn insert(&mut self, bytes: Vec<u8>) -> Result<PartId, FormatError> {
         self.store.insert(&self.core, parts::Bytes::owned(bytes))
     }
 
     /// Drops a part (to keep a cache within its size); a later search that needs it says so.
+    #[cfg(missing_parts)]
     pub fn remove(&mut self, id: PartId) {
         self.store.remove(id);
     }

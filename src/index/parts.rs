@@ -11,6 +11,7 @@
 //! | postings | `POFF`: (terms + 1) u32 offsets into `POST` of the shard's terms; `POST`: their postings |
 //! | text | `TOFF`: (6 × papers + 1) u32 offsets into `TEXT`; `TEXT`: the papers' stored strings; `RELA`: per paper, 6 u32 ids of related papers |
 
+#[cfg(missing_parts)]
 use std::sync::Arc;
 
 use fst::Map;
@@ -95,9 +96,11 @@ impl std::fmt::Display for PartId {
 #[derive(Clone)]
 pub(crate) enum Bytes<'a> {
     Borrowed(&'a [u8]),
+    #[cfg(missing_parts)]
     Shared(Arc<[u8]>, usize, usize),
 }
 
+#[cfg(missing_parts)]
 impl Bytes<'static> {
     pub fn owned(bytes: Vec<u8>) -> Self {
         let len = bytes.len();
@@ -111,6 +114,7 @@ impl<'a> Bytes<'a> {
         let start = (sub.as_ptr() as usize).saturating_sub(self.as_ref().as_ptr() as usize);
         match self {
             Bytes::Borrowed(b) => Bytes::Borrowed(b.get(start..start + sub.len()).unwrap_or(&[])),
+            #[cfg(missing_parts)]
             Bytes::Shared(owner, from, _) => Bytes::Shared(Arc::clone(owner), from + start, sub.len()),
         }
     }
@@ -120,6 +124,7 @@ impl AsRef<[u8]> for Bytes<'_> {
     fn as_ref(&self) -> &[u8] {
         match self {
             Bytes::Borrowed(b) => b,
+            #[cfg(missing_parts)]
             Bytes::Shared(owner, from, len) => owner.get(*from..from + len).unwrap_or(&[]),
         }
     }
@@ -142,6 +147,12 @@ pub(crate) fn abstract_code(len: usize) -> u8 {
 /// The length an abstract [`abstract_code`] stands for.
 pub(crate) fn abstract_len(code: u8) -> u32 {
     (ABSTRACT_LENGTH_RATIO.powi(i32::from(code)) - 1.0).round() as u32
+}
+
+/// An fst map over a section (one function, not one copy per map).
+#[inline(never)]
+fn fst_map(bytes: Bytes<'_>) -> Result<Map<Bytes<'_>>, FormatError> {
+    Map::new(bytes).map_err(|_| FormatError::Corrupt("dictionary"))
 }
 
 /// The docs part.
@@ -209,9 +220,7 @@ impl<'a> Store<'a> {
         let r = Reader::open(whole, crate::analyze::ANALYZER_VERSION)?;
         let id = PartId::from_section(r.section(b"PART")?).ok_or(FormatError::Corrupt("part name"))?;
         let section = |tag: &[u8; 4]| r.section(tag).map(|s| bytes.sub(s));
-        let fst = |tag: &[u8; 4]| -> Result<Map<Bytes<'a>>, FormatError> {
-            Map::new(section(tag)?).map_err(|_| FormatError::Corrupt("dictionary"))
-        };
+        let fst = |tag: &[u8; 4]| fst_map(section(tag)?);
         let n = id.n as usize;
         let docs = core.meta.doc_count as usize;
         match id.kind {
@@ -279,6 +288,7 @@ impl<'a> Store<'a> {
         Ok(id)
     }
 
+    #[cfg(missing_parts)]
     pub fn remove(&mut self, id: PartId) {
         let n = id.n as usize;
         match id.kind {

@@ -26,11 +26,35 @@ pub struct View<'i> {
     core: &'i Core,
     store: &'i Store<'i>,
     missing: RefCell<Vec<PartId>>,
+    read: RefCell<Vec<PartId>>,
 }
 
 impl<'i> View<'i> {
     pub(crate) fn new(core: &'i Core, store: &'i Store<'i>) -> Self {
-        View { core, store, missing: RefCell::new(Vec::new()) }
+        View { core, store, missing: RefCell::new(Vec::new()), read: RefCell::new(Vec::new()) }
+    }
+
+    /// The parts this view read, each once, in the order it first read them (for a cache that
+    /// keeps the parts read most recently).
+    pub fn read(&self) -> Vec<PartId> {
+        self.read.borrow().clone()
+    }
+
+    /// Notes that the view needed part `id`, which is at hand or not. (A module that embeds
+    /// every part keeps no notes.)
+    #[inline]
+    fn note<T>(&self, id: PartId, part: Option<T>) -> Option<T> {
+        #[cfg(missing_parts)]
+        {
+            let log = if part.is_some() { &self.read } else { &self.missing };
+            let mut log = log.borrow_mut();
+            if !log.contains(&id) {
+                log.push(id);
+            }
+        }
+        #[cfg(not(missing_parts))]
+        let _ = id;
+        part
     }
 
     /// The parts this view needed and did not have, each once, in the order it needed them.
@@ -40,22 +64,11 @@ impl<'i> View<'i> {
 
     /// Whether every part this view needed so far was at hand.
     pub fn is_complete(&self) -> bool {
-        self.missing.borrow().is_empty()
-    }
-
-    fn miss(&self, id: PartId) {
-        let mut missing = self.missing.borrow_mut();
-        if !missing.contains(&id) {
-            missing.push(id);
-        }
+        cfg!(not(missing_parts)) || self.missing.borrow().is_empty()
     }
 
     fn docs(&self) -> Option<&'i DocsPart<'i>> {
-        let part = self.store.docs.as_ref();
-        if part.is_none() {
-            self.miss(PartId::DOCS);
-        }
-        part
+        self.note(PartId::DOCS, self.store.docs.as_ref())
     }
 
     /// Whether the docs part is at hand, noting it when not: scoring needs every paper's
@@ -65,27 +78,15 @@ impl<'i> View<'i> {
     }
 
     fn dict_part(&self, n: u32) -> Option<&'i DictPart<'i>> {
-        let part = self.store.dict.get(n as usize).and_then(Option::as_ref);
-        if part.is_none() {
-            self.miss(PartId { kind: PartKind::Dict, n });
-        }
-        part
+        self.note(PartId { kind: PartKind::Dict, n }, self.store.dict.get(n as usize).and_then(Option::as_ref))
     }
 
     fn post_part(&self, n: u32) -> Option<&'i PostPart<'i>> {
-        let part = self.store.post.get(n as usize).and_then(Option::as_ref);
-        if part.is_none() {
-            self.miss(PartId { kind: PartKind::Postings, n });
-        }
-        part
+        self.note(PartId { kind: PartKind::Postings, n }, self.store.post.get(n as usize).and_then(Option::as_ref))
     }
 
     fn text_part(&self, n: u32) -> Option<&'i TextPart<'i>> {
-        let part = self.store.text.get(n as usize).and_then(Option::as_ref);
-        if part.is_none() {
-            self.miss(PartId { kind: PartKind::Text, n });
-        }
-        part
+        self.note(PartId { kind: PartKind::Text, n }, self.store.text.get(n as usize).and_then(Option::as_ref))
     }
 
     /// The dictionary shard whose range holds `key`, if at hand.

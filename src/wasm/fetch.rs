@@ -1,0 +1,376 @@
+//! The shard loader of a sharded build: fetches the parts of the index that a question needs,
+//! keeps them within a byte cap, and asks again.
+//!
+//! A question (a search, a paper, its related papers) is first asked of the parts at hand. If
+//! it needed parts that are missing, the loader fetches them (all at once, each only once
+//! however many questions wait for it) and asks again; a search needs at most three rounds:
+//! the dictionary shards of its words and the docs part, then the postings of its terms, then
+//! the text of its hits. Each part is fetched with `fetch` from
+//! `<base>index-<build>/<kind>-<n>.gz`, decompressed with the browser's `DecompressionStream`
+//! when it arrives gzipped (a host that serves it with `Content-Encoding: gzip` has the
+//! browser decompress it first), and read and checked by the index before it is kept. A failed
+//! or slow fetch is tried again after a pause ([`RETRY_PAUSES_MS`], timers from gloo); a part
+//! that still cannot be loaded fails the question with a message that says which and why.
+//!
+//! The parts fetched stay in memory up to the cap ([`DEFAULT_CACHE_BYTES`]), the least
+//! recently read going first, except the docs part (every search needs it) and the parts the
+//! question being answered reads.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use gloo_timers::future::TimeoutFuture;
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    AbortController, AbortSignal, Blob, CompressionFormat, DecompressionStream, ReadableWritablePair, RequestInit,
+    Response, Window, WorkerGlobalScope,
+};
+
+use super::{abort_error, with_searcher, with_searcher_mut};
+use crate::index::{shards, PartId};
+use crate::search::{Missing, Searcher};
+
+/// Bytes of fetched parts kept in memory when the page does not say (`configure`).
+pub const DEFAULT_CACHE_BYTES: usize = 24 << 20;
+
+/// Pauses before the second and third tries of a failed fetch.
+pub const RETRY_PAUSES_MS: [u32; 2] = [400, 1600];
+
+/// A fetch that has not finished after this long is abandoned and tried again.
+pub const FETCH_TIMEOUT_MS: u32 = 15_000;
+
+/// Most rounds of fetching one question may take; a search takes three at most, so more
+/// means parts that do not stay (a cap smaller than one question's parts, say).
+const MAX_ROUNDS: usize = 8;
+
+/// Files fetched at once by [`download_all`].
+const DOWNLOADS_AT_ONCE: usize = 6;
+
+/// The loader's state: where the parts are, which are kept, which are on their way.
+struct Loader {
+    /// URL of the folder of the build's part folder, ending in `/`.
+    base: Option<String>,
+    cap: usize,
+    /// A counter that orders reads: each question asked takes the next value.
+    clock: u64,
+    /// The fetched parts at hand, with the clock of their latest read and their size.
+    kept: HashMap<PartId, (u64, usize)>,
+    bytes: usize,
+    /// Fetches under way, which later questions for the same part join.
+    pending: HashMap<PartId, Promise>,
+}
+
+thread_local! {
+    static LOADER: RefCell<Loader> = RefCell::new(Loader {
+        base: None,
+        cap: DEFAULT_CACHE_BYTES,
+        clock: 0,
+        kept: HashMap::new(),
+        bytes: 0,
+        pending: HashMap::new(),
+    });
+}
+
+/// Sets where the parts are and the cache's cap (each when given).
+pub fn configure(base: Option<String>, cap: Option<usize>) {
+    LOADER.with_borrow_mut(|l| {
+        if let Some(mut base) = base {
+            if !base.ends_with('/') {
+                base.push('/');
+            }
+            l.base = Some(base);
+        }
+        if let Some(cap) = cap {
+            l.cap = cap;
+        }
+    });
+}
+
+fn error(message: &str) -> JsValue {
+    js_sys::Error::new(&format!("paper-search: {message}")).into()
+}
+
+/// Asks `ask` of the searcher until it answers, fetching what it lacks between tries. With
+/// `pause_ms`, waits that long before the first fetch, so that an abort (the next keystroke)
+/// can come first.
+///
+/// # Errors
+///
+/// An `AbortError` when `signal` aborts; an `Error` naming the part that could not be loaded.
+pub async fn answer<T>(
+    mut ask: impl FnMut(&Searcher<'static>) -> Result<T, Missing>,
+    pause_ms: u32,
+    signal: Option<AbortSignal>,
+) -> Result<T, JsValue> {
+    let mut paused = pause_ms == 0;
+    let mut rounds = 0;
+    loop {
+        let (result, read) = with_searcher(|s| (ask(s), s.take_read()))?;
+        let tick = LOADER.with_borrow_mut(|l| l.touch(&read));
+        let missing = match result {
+            Ok(value) => return Ok(value),
+            Err(Missing(parts)) => parts,
+        };
+        if signal.as_ref().is_some_and(AbortSignal::aborted) {
+            return Err(abort_error());
+        }
+        if !paused {
+            paused = true;
+            TimeoutFuture::new(pause_ms).await;
+            continue;
+        }
+        rounds += 1;
+        if rounds > MAX_ROUNDS {
+            return Err(error(
+                "the parts of the index this question needs do not fit in the cache; configure a larger cacheBytes",
+            ));
+        }
+        load(&missing, tick).await?;
+    }
+}
+
+impl Loader {
+    /// Notes a question's reads; returns its clock.
+    fn touch(&mut self, read: &[PartId]) -> u64 {
+        self.clock += 1;
+        for id in read {
+            if let Some(kept) = self.kept.get_mut(id) {
+                kept.0 = self.clock;
+            }
+        }
+        self.clock
+    }
+
+    fn url(&self, id: PartId, build: u64) -> Result<String, JsValue> {
+        let base = self.base.as_deref().ok_or_else(|| {
+            error("this build fetches its index in parts; call configure({ base }) with the URL of the folder that holds its index-… folder")
+        })?;
+        Ok(format!("{base}{}/{}", shards::folder_name(build), id.file_name()))
+    }
+}
+
+/// Fetches the parts (or joins their fetches under way) and waits for all of them.
+async fn load(parts: &[PartId], tick: u64) -> Result<(), JsValue> {
+    let build = with_searcher(|s| s.index().build_id())?;
+    let fetches = Array::new();
+    for &id in parts {
+        let pending = LOADER.with_borrow(|l| l.pending.get(&id).cloned());
+        let promise = match pending {
+            Some(promise) => promise,
+            None => {
+                let url = LOADER.with_borrow(|l| l.url(id, build))?;
+                let promise = wasm_bindgen_futures::future_to_promise(async move {
+                    let loaded = load_part(id, &url, tick).await;
+                    LOADER.with_borrow_mut(|l| l.pending.remove(&id));
+                    loaded.map(|()| JsValue::UNDEFINED)
+                });
+                LOADER.with_borrow_mut(|l| l.pending.insert(id, promise.clone()));
+                promise
+            }
+        };
+        fetches.push(&promise);
+    }
+    JsFuture::from(Promise::all(&fetches)).await.map(|_| ())
+}
+
+/// Fetches one part, tries again after a pause when that fails, and keeps it.
+async fn load_part(id: PartId, url: &str, tick: u64) -> Result<(), JsValue> {
+    let mut last = String::new();
+    for attempt in 0..=RETRY_PAUSES_MS.len() {
+        if attempt > 0 {
+            TimeoutFuture::new(RETRY_PAUSES_MS[attempt - 1]).await;
+        }
+        let fetched = match fetch_bytes(url).await {
+            Ok(bytes) => keep(id, bytes, tick),
+            Err(e) => Err(e),
+        };
+        match fetched {
+            Ok(()) => return Ok(()),
+            Err(e) => last = e,
+        }
+    }
+    let tries = RETRY_PAUSES_MS.len() + 1;
+    Err(error(&format!(
+        "could not load {} of the index ({last}; tried {tries} times). Check the connection and try again; if this persists, the site may have been updated since this page was opened: reload it",
+        id.file_name()
+    )))
+}
+
+/// Reads a fetched part into the index and makes room for it.
+fn keep(id: PartId, bytes: Vec<u8>, tick: u64) -> Result<(), String> {
+    let size = bytes.len();
+    let inserted = with_searcher_mut(|s| s.insert_part(bytes)).map_err(|_| "the module did not start".to_string())?;
+    match inserted {
+        Ok(got) if got == id => {}
+        Ok(got) => {
+            return Err(format!(
+                "the file holds {}, not {}: the site's files are mixed up",
+                got.file_name(),
+                id.file_name()
+            ));
+        }
+        Err(e) => return Err(format!("the file is damaged: {e}")),
+    }
+    let evicted = LOADER.with_borrow_mut(|l| {
+        if let Some((_, old)) = l.kept.insert(id, (tick, size)) {
+            l.bytes -= old;
+        }
+        l.bytes += size;
+        l.evict(tick)
+    });
+    for victim in evicted {
+        let _ = with_searcher_mut(|s| s.remove_part(victim));
+    }
+    Ok(())
+}
+
+impl Loader {
+    /// The parts to drop to come back within the cap: the least recently read first, never the
+    /// docs part nor one read by the question at `tick` (whose parts must stay together).
+    fn evict(&mut self, tick: u64) -> Vec<PartId> {
+        let mut out = Vec::new();
+        while self.bytes > self.cap {
+            let oldest = self
+                .kept
+                .iter()
+                .filter(|(id, (read, _))| **id != PartId::DOCS && *read < tick)
+                .min_by_key(|(id, (read, _))| (*read, **id))
+                .map(|(id, (_, size))| (*id, *size));
+            let Some((id, size)) = oldest else { break };
+            self.kept.remove(&id);
+            self.bytes -= size;
+            out.push(id);
+        }
+        out
+    }
+}
+
+/// The bytes of the file at `url`, decompressed when gzipped; a message when that fails.
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let message =
+        |e: JsValue| e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()));
+    let controller = AbortController::new().map_err(message)?;
+    let init = RequestInit::new();
+    init.set_signal(Some(&controller.signal()));
+    let timeout = Timeout::new(FETCH_TIMEOUT_MS, move || controller.abort());
+    let response: Response = JsFuture::from(global_fetch(url, &init)?)
+        .await
+        .map_err(|e| format!("the request failed: {}", message(e)))?
+        .dyn_into()
+        .map_err(message)?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let body = JsFuture::from(response.array_buffer().map_err(message)?)
+        .await
+        .map_err(|e| format!("the download broke off: {}", message(e)))?;
+    drop(timeout);
+    let bytes = Uint8Array::new(&body);
+    let gzipped = bytes.length() >= 2 && bytes.get_index(0) == 0x1f && bytes.get_index(1) == 0x8b;
+    if !gzipped {
+        return Ok(bytes.to_vec());
+    }
+    gunzip(&bytes).await.map_err(|e| format!("the file does not decompress: {}", message(e)))
+}
+
+/// `bytes` gunzipped by the browser's `DecompressionStream`.
+async fn gunzip(bytes: &Uint8Array) -> Result<Vec<u8>, JsValue> {
+    let stream = DecompressionStream::new(CompressionFormat::Gzip)?;
+    let blob = Blob::new_with_u8_array_sequence(&Array::of1(bytes))?;
+    let pair = ReadableWritablePair::new(&stream.readable(), &stream.writable());
+    let decompressed = Response::new_with_opt_readable_stream(Some(&blob.stream().pipe_through(&pair)))?;
+    let buffer = JsFuture::from(decompressed.array_buffer()?).await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// `fetch` of the page or of the worker the module runs in.
+fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, String> {
+    let global = js_sys::global();
+    if let Some(window) = global.dyn_ref::<Window>() {
+        Ok(window.fetch_with_str_and_init(url, init))
+    } else if let Some(worker) = global.dyn_ref::<WorkerGlobalScope>() {
+        Ok(worker.fetch_with_str_and_init(url, init))
+    } else {
+        Err("this environment has no fetch".into())
+    }
+}
+
+/// Fetches every part file of the index, a few at a time, without keeping them (a service
+/// worker caches them); tells `on_progress` of each. Resolves to the final progress.
+pub async fn download_all(on_progress: Option<Function>) -> Result<JsValue, JsValue> {
+    let (parts, build) = with_searcher(|s| (s.index().all_parts(), s.index().build_id()))?;
+    let urls: Vec<String> =
+        parts.iter().map(|&id| LOADER.with_borrow(|l| l.url(id, build))).collect::<Result<_, _>>()?;
+    let total = urls.len();
+    // (next file to fetch, files done, bytes fetched)
+    let state = Rc::new(RefCell::new((0usize, 0usize, 0usize)));
+    let report = {
+        let state = Rc::clone(&state);
+        move || -> JsValue {
+            let (_, done, bytes) = *state.borrow();
+            let progress = Object::new();
+            for (key, value) in [("done", done), ("total", total), ("bytes", bytes)] {
+                let _ = Reflect::set(&progress, &JsValue::from_str(key), &JsValue::from(value as f64));
+            }
+            progress.into()
+        }
+    };
+    let urls = Rc::new(urls);
+    let workers = Array::new();
+    for _ in 0..DOWNLOADS_AT_ONCE.min(total.max(1)) {
+        let (state, urls, on_progress, report) =
+            (Rc::clone(&state), Rc::clone(&urls), on_progress.clone(), report.clone());
+        workers.push(&wasm_bindgen_futures::future_to_promise(async move {
+            loop {
+                let next = {
+                    let mut s = state.borrow_mut();
+                    s.0 += 1;
+                    s.0 - 1
+                };
+                let Some(url) = urls.get(next) else { return Ok(JsValue::UNDEFINED) };
+                let mut fetched = Err(String::new());
+                for attempt in 0..=RETRY_PAUSES_MS.len() {
+                    if attempt > 0 {
+                        TimeoutFuture::new(RETRY_PAUSES_MS[attempt - 1]).await;
+                    }
+                    fetched = fetch_raw(url).await;
+                    if fetched.is_ok() {
+                        break;
+                    }
+                }
+                let bytes = fetched.map_err(|e| error(&format!("could not download {url} ({e})")))?;
+                {
+                    let mut s = state.borrow_mut();
+                    s.1 += 1;
+                    s.2 += bytes;
+                }
+                if let Some(f) = &on_progress {
+                    let _ = f.call1(&JsValue::UNDEFINED, &report());
+                }
+            }
+        }));
+    }
+    JsFuture::from(Promise::all(&workers)).await?;
+    Ok(report())
+}
+
+/// Fetches a file whole (so that a service worker caches it); its size on the wire.
+async fn fetch_raw(url: &str) -> Result<usize, String> {
+    let response: Response = JsFuture::from(global_fetch(url, &RequestInit::new())?)
+        .await
+        .map_err(|_| "the request failed".to_string())?
+        .dyn_into()
+        .map_err(|_| "not a response".to_string())?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let body = JsFuture::from(response.array_buffer().map_err(|_| "no body".to_string())?)
+        .await
+        .map_err(|_| "the download broke off".to_string())?;
+    Ok(Uint8Array::new(&body).length() as usize)
+}
