@@ -18,7 +18,7 @@ use fst::Map;
 
 use crate::format::{self, FormatError, Reader};
 use crate::index::shards::Core;
-use crate::index::{TermOrd, RELATED, SLOTS};
+use crate::index::{TermOrd, FIELDS, RELATED, SLOTS};
 
 /// The kinds of parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -153,6 +153,12 @@ pub(crate) fn abstract_len(code: u8) -> u32 {
 #[inline(never)]
 fn fst_map(bytes: Bytes<'_>) -> Result<Map<Bytes<'_>>, FormatError> {
     Map::new(bytes).map_err(|_| FormatError::Corrupt("dictionary"))
+}
+
+/// The lengths a paper's fields are ranked by, given their lengths in tokens: the title's
+/// (saturating at 255), the abstract's as its one-byte code keeps it, and none for the authors.
+pub fn stored_lengths(len: [u32; FIELDS]) -> [u32; FIELDS] {
+    [len[0].min(255), abstract_len(abstract_code(len[1] as usize)), 0]
 }
 
 /// The docs part.
