@@ -19,7 +19,10 @@
 #   ./build.sh fuzz       the long fuzz run of the query path (PROPTEST_CASES, default 20,000)
 #   ./build.sh soak       100,000 random queries through the wasm in Chromium (SOAK_QUERIES)
 #
-# PAPERS=path/to/corpus ./build.sh   embeds another corpus (default: data/papers.txt).
+# PAPERS=path/to/corpus ./build.sh   builds for another corpus (default: data/papers.txt): embedded
+#                                    in the module up to 2,000 papers, sharded above (the module
+#                                    and pkg/index-<build>/, the parts it fetches on demand).
+# SHARDS=on|off ./build.sh           forces a sharded or an embedded build.
 # OUT=dir ./build.sh                 writes the built module to dir (default: www/pkg).
 # PORT=8000 ./build.sh serve         chooses the port.
 set -euo pipefail
@@ -58,15 +61,44 @@ resolve_papers() {
   fi
 }
 
-# Builds the release wasm and its JavaScript glue into $OUT (default www/pkg). The new files are
-# written to a temporary folder and moved into place only when every step succeeded, so a
-# failed build leaves the previous good one untouched.
+# Indexes $PAPERS (or the default corpus, when SHARDS is set) with paper-search-index into
+# $index_dir: index.bin, the bundle build.rs embeds (PAPER_SEARCH_INDEX), and for a sharded
+# build the folder index-<build>/ of parts. Without either, build.rs indexes the default corpus
+# itself. $1 is the --shards mode: auto, on, off or single (refuses a corpus too large for one file).
+index_dir=""
+index_corpus() {
+  local mode=$1
+  if [ -z "${PAPERS:-}" ] && { [ "$mode" = auto ] || [ "$mode" = single ]; }; then
+    unset PAPER_SEARCH_INDEX
+    return
+  fi
+  say "indexing ${PAPERS:-data/papers.txt}"
+  cargo build --quiet --release --bin paper-search-index
+  local target="${CARGO_TARGET_DIR:-target}"
+  case "$target" in /*) ;; *) target="$root/$target" ;; esac
+  index_dir="$target/paper-search-index"
+  rm -rf "$index_dir"
+  "$target/release/paper-search-index" "${PAPERS:-$root/data/papers.txt}" "$index_dir" --shards "$mode"
+  export PAPER_SEARCH_INDEX="$index_dir/index.bin"
+}
+
+# Builds the release wasm and its JavaScript glue into $OUT (default www/pkg), with the parts of
+# a sharded index beside them. The new files are written to a temporary folder and moved into
+# place only when every step succeeded, so a failed build leaves the previous good one untouched.
 build() {
   local out="${OUT:-www/pkg}"
   check_wasm_bindgen
   resolve_papers
-  say "building the wasm module${PAPERS:+ for $PAPERS}"
-  cargo build --release --lib --target wasm32-unknown-unknown
+  index_corpus "${1:-${SHARDS:-auto}}"
+  local parts=()
+  if [ -n "$index_dir" ]; then
+    parts=("$index_dir"/index-*)
+    [ -d "${parts[0]}" ] || parts=()
+  fi
+  local features=()
+  [ ${#parts[@]} -gt 0 ] && features=(--features shards)
+  say "building the wasm module${PAPERS:+ for $PAPERS}${features:+ (sharded)}"
+  cargo build --release --lib --target wasm32-unknown-unknown "${features[@]}"
   local tmp
   tmp="$(dirname "$out")/.$(basename "$out").tmp"
   rm -rf "$tmp"
@@ -75,6 +107,7 @@ build() {
   wasm-opt -Oz --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-multivalue \
     "$tmp/paper_search_bg.wasm" -o "$tmp/paper_search_bg.wasm"
+  [ ${#parts[@]} -gt 0 ] && cp -r "${parts[@]}" "$tmp/"
   node scripts/stamp.mjs "$tmp" www
   rm -rf "$out.old"
   if [ -d "$out" ]; then mv "$out" "$out.old"; fi
@@ -180,7 +213,8 @@ case "$cmd" in
     ;;
   single)
     scripts/setup.sh --build
-    build
+    # One file holds every paper: only an embedded build (SHARDS=off forces one for any corpus).
+    if [ "${SHARDS:-}" = off ]; then build off; else build single; fi
     node scripts/single.mjs "${OUT:-www/pkg}" dist
     node scripts/sizes.mjs dist/paper-search.html dist/paper-search-standalone.js
     ;;

@@ -223,6 +223,16 @@ struct TermMatch {
     ord: TermOrd,
     term: String,
     weight: f32,
+    /// How many papers contain the term, as the dictionary said when the term was found (so
+    /// that scoring needs only the term's postings).
+    doc_freq: u32,
+}
+
+impl TermMatch {
+    /// A match of weight 1 for a term known with its ordinal and document frequency.
+    fn exact((term, ord, doc_freq): (&str, TermOrd, u32)) -> Self {
+        TermMatch { ord, term: term.to_string(), weight: 1.0, doc_freq }
+    }
 }
 
 /// One alternative of a clause: words that must all match, with their term matches.
@@ -621,17 +631,12 @@ impl<'a> Searcher<'a> {
                 let phrase_terms = phrase.quoted.then(|| phrase.words.iter().map(|w| w.term.clone()).collect());
                 alternatives.push(AltPlan { words, weight: 1.0, all_words: phrase.quoted, phrase: phrase_terms });
             }
-            for long in extra.iter().filter(|_| self.features.acronyms) {
-                let words: Vec<Vec<TermMatch>> = long
-                    .iter()
-                    .filter_map(|t| ix.term(t).map(|ord| vec![TermMatch { ord, term: t.clone(), weight: 1.0 }]))
-                    .collect();
-                if words.len() == long.len() {
-                    // Averaged over its words, a long form fills one word's place, as the
-                    // acronym it stands for would.
-                    let weight = ACRONYM_WEIGHT / words.len() as f32;
-                    alternatives.push(AltPlan { words, weight, all_words: true, phrase: None });
-                }
+            for long in extra.iter().filter(|long| self.features.acronyms && !long.is_empty()) {
+                let words: Vec<Vec<TermMatch>> = long.iter().map(|m| vec![m.clone()]).collect();
+                // Averaged over its words, a long form fills one word's place, as the acronym it
+                // stands for would.
+                let weight = ACRONYM_WEIGHT / words.len() as f32;
+                alternatives.push(AltPlan { words, weight, all_words: true, phrase: None });
             }
             // An alternative that needs a word nothing matches cannot score.
             alternatives.retain(|a| {
@@ -667,8 +672,8 @@ impl<'a> Searcher<'a> {
     /// acronym's long form becomes one clause that the acronym also fills; an acronym gains its
     /// long forms; two words that the corpus also writes as one (`fine tuning`, `finetuning`)
     /// become one clause that the joined word also fills. Extra alternatives are lists of terms.
-    fn with_corpus_alternatives(&self, ix: &View, clauses: &[Clause]) -> Vec<(Clause, Vec<Vec<String>>)> {
-        let mut out: Vec<(Clause, Vec<Vec<String>>)> = Vec::new();
+    fn with_corpus_alternatives(&self, ix: &View, clauses: &[Clause]) -> Vec<(Clause, Vec<Vec<TermMatch>>)> {
+        let mut out: Vec<(Clause, Vec<Vec<TermMatch>>)> = Vec::new();
         let mut i = 0;
         while i < clauses.len() {
             // The longest run of plain words, from here, that is a long form.
@@ -681,7 +686,7 @@ impl<'a> Searcher<'a> {
                     let words: Vec<QueryWord> = run[..len].iter().map(|w| (*w).clone()).collect();
                     let clause =
                         Clause { alternatives: vec![Phrase { words, quoted: false }], field: None, required: false };
-                    out.push((clause, vec![vec![acronym]]));
+                    out.push((clause, vec![vec![TermMatch::exact(acronym)]]));
                     i += len;
                     merged = true;
                     break;
@@ -694,14 +699,14 @@ impl<'a> Searcher<'a> {
                 let joined = format!("{}{}", run[0].word, run[1].word);
                 if let Some(ord) = ix.word(&joined) {
                     let term = self.analyzer.stem(&joined);
-                    if ix.term(&term) == Some(ord) {
+                    if let Some(known) = ix.term_with_freq(&term).filter(|&(o, _)| o == ord) {
                         let words = vec![run[0].clone(), run[1].clone()];
                         let clause = Clause {
                             alternatives: vec![Phrase { words, quoted: false }],
                             field: None,
                             required: false,
                         };
-                        out.push((clause, vec![vec![term]]));
+                        out.push((clause, vec![vec![TermMatch::exact((&term, known.0, known.1))]]));
                         i += 2;
                         continue;
                     }
@@ -710,7 +715,7 @@ impl<'a> Searcher<'a> {
             let clause = clauses[i].clone();
             let extra = match clause.single_word() {
                 Some(w) => {
-                    ix.long_forms(&w.term).into_iter().map(|f| f.into_iter().map(String::from).collect()).collect()
+                    ix.long_forms(&w.term).into_iter().map(|f| f.into_iter().map(TermMatch::exact).collect()).collect()
                 }
                 None => Vec::new(),
             };
@@ -725,10 +730,11 @@ impl<'a> Searcher<'a> {
     /// (and that nearest word, as a correction to suggest).
     fn expand(&self, ix: &View, word: &QueryWord, typo_budget: &mut usize) -> (Vec<TermMatch>, Option<String>) {
         let mut out = Vec::new();
-        if let Some(ord) = ix.term(&word.term) {
-            out.push(TermMatch { ord, term: word.term.clone(), weight: 1.0 });
+        let missing = ix.missing_count();
+        if let Some((ord, doc_freq)) = ix.term_with_freq(&word.term) {
+            out.push(TermMatch::exact((&word.term, ord, doc_freq)));
         }
-        if !ix.is_complete() {
+        if ix.missing_count() > missing {
             // Without the word's shard of the dictionary, whether it needs expanding is unknown.
             return (out, None);
         }
@@ -756,22 +762,28 @@ impl<'a> Searcher<'a> {
             }
         }
         let nearest = found.iter().map(|f| f.2).min();
-        let near: Vec<(String, TermOrd)> =
-            found.into_iter().filter(|f| Some(f.2) == nearest).map(|(w, ord, _)| (w, ord)).collect();
-        let correction = near
-            .iter()
-            .max_by(|a, b| ix.doc_freq(a.1).cmp(&ix.doc_freq(b.1)).then(b.0.cmp(&a.0)))
-            .map(|(w, _)| w.clone());
+        let near: Vec<(String, TermOrd, u32)> = found
+            .into_iter()
+            .filter(|f| Some(f.2) == nearest)
+            .map(|(w, ord, _)| {
+                let doc_freq = ix.doc_freq(ord);
+                (w, ord, doc_freq)
+            })
+            .collect();
+        let correction = near.iter().max_by(|a, b| a.2.cmp(&b.2).then(b.0.cmp(&a.0))).map(|(w, _, _)| w.clone());
         let mut top = TopTerms::new(ix.term_count(), &[], MAX_TYPO_TERMS);
-        near.iter().for_each(|(w, ord)| top.offer(w, *ord, ix.doc_freq(*ord)));
+        near.iter().for_each(|(w, ord, doc_freq)| top.offer(w, *ord, *doc_freq));
         out.extend(self.term_matches(top.finish(), TYPO_WEIGHT));
         (out, correction)
     }
 
     /// The matches of the picked words' terms. Stemming waits until the pick is made: a short
     /// prefix begins thousands of words.
-    fn term_matches(&self, words: Vec<(String, TermOrd)>, weight: f32) -> Vec<TermMatch> {
-        words.into_iter().map(|(w, ord)| TermMatch { ord, term: self.analyzer.stem(&w), weight }).collect()
+    fn term_matches(&self, words: Vec<(String, TermOrd, u32)>, weight: f32) -> Vec<TermMatch> {
+        words
+            .into_iter()
+            .map(|(w, ord, doc_freq)| TermMatch { ord, term: self.analyzer.stem(&w), weight, doc_freq })
+            .collect()
     }
 
     /// Raises `scores[doc]` to this term's score in each paper that has it, if higher, and adds
@@ -785,7 +797,7 @@ impl<'a> Searcher<'a> {
         in_abstract: &mut [u64],
         id: u64,
     ) {
-        let idf = rank::idf(ix.doc_count(), ix.doc_freq(m.ord));
+        let idf = rank::idf(ix.doc_count(), m.doc_freq);
         for p in ix.postings(m.ord) {
             if id != 0 && p.tf[Field::Abstract as usize] > 0 {
                 if let Some(ids) = in_abstract.get_mut(p.doc as usize) {
@@ -1130,7 +1142,7 @@ mod tests {
 
     /// A plan of one clause whose one alternative has a word per term.
     fn plan_of(terms: &[&str]) -> Vec<ClausePlan> {
-        let words = terms.iter().map(|t| vec![TermMatch { ord: 0, term: t.to_string(), weight: 1.0 }]).collect();
+        let words = terms.iter().map(|t| vec![TermMatch::exact((t, 0, 1))]).collect();
         let alt = AltPlan { words, weight: 1.0, all_words: false, phrase: None };
         vec![ClausePlan { alternatives: vec![alt], field: None, required: false }]
     }

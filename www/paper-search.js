@@ -9,6 +9,11 @@
 // ?q= and an open paper in #paper-<id>. Corpus text is only ever set as text nodes and <mark>
 // elements. Exports `load()` (the initialized API, for pages that render their own results) and
 // the element class.
+//
+// The same element serves an embedded build (the whole index in the module: answers come at
+// once) and a sharded one (the module fetches the parts of the index a search needs from
+// ./pkg/index-<build>/): it always asks the module's …Async functions, aborts the search of
+// the previous keystroke, and shows a message when a part of the index cannot be loaded.
 
 // A page (or the single-file build) may supply the module itself before this script runs:
 //   globalThis[Symbol.for('paper-search.config')] = { load: async () => api, css: '...' }
@@ -17,6 +22,11 @@ const RECENT_KEY = 'paper-search:recent';
 const RECENT_MAX = 8;
 const DEFAULT_LIMIT = 10;
 const RELATED_LIMIT = 5;
+// A sharded build waits this long after a keystroke before fetching what the search needs, so
+// that fast typing fetches for the words typed, not for every letter.
+const TYPING_PAUSE_MS = 120;
+// A search that has not answered after this long says so in the status line.
+const BUSY_AFTER_MS = 200;
 
 let loading;
 
@@ -30,12 +40,35 @@ export function load() {
     wasm.catch(() => {}); // a failure is reported by the init below
     const api = await import('./pkg/paper_search.js');
     await api.default({ module_or_path: wasm });
+    // A sharded build fetches the parts of its index from beside its module.
+    api.configure?.({ base: new URL('./pkg/', import.meta.url).href });
     return api;
   })().catch((err) => {
     loading = undefined; // a later call may retry
     throw err;
   });
   return loading;
+}
+
+// The module's answers as promises: the …Async functions where it has them (every build of
+// this version), else its synchronous ones (a stand-in module, an older build).
+function searchIn(api, query, options) {
+  return api.searchAsync ? api.searchAsync(query, options) : Promise.resolve().then(() => api.search(query, { limit: options.limit }));
+}
+
+function paperIn(api, id) {
+  return api.paperAsync ? api.paperAsync(id) : Promise.resolve().then(() => api.paper(id));
+}
+
+function relatedIn(api, id, limit) {
+  if (api.relatedAsync) return api.relatedAsync(id, limit);
+  if (typeof api.related === 'function') return Promise.resolve().then(() => api.related(id, limit));
+  return Promise.resolve([]);
+}
+
+// An error's message for a person: the module prefixes its own with "paper-search: ".
+function reasonOf(err) {
+  return String(err?.message ?? err).replace(/^paper-search: /, '');
 }
 
 // ---- small DOM helpers: elements from tag, attributes and children (strings become text) ----
@@ -141,10 +174,15 @@ function onShortcut(event) {
 const Base = globalThis.HTMLElement ?? class {};
 
 export class PaperSearchElement extends Base {
-  static observedAttributes = ['placeholder', 'limit', 'query'];
+  static observedAttributes = ['placeholder', 'limit', 'query', 'offline'];
 
   #api = null;
   #papers = 0;
+  #sharded = false;
+  #search = null;    // { seq, controller } of the search under way
+  #searchSeq = 0;
+  #paperSeq = 0;
+  #searchFailed = false;
   #internals;
   #ui;
   #hits = [];        // options currently in the listbox: { kind: 'hit', id } | { kind: 'recent', query }
@@ -207,6 +245,7 @@ export class PaperSearchElement extends Base {
 
   attributeChangedCallback(name, _old, value) {
     if (name === 'placeholder') this.#ui.input.placeholder = value ?? 'Search papers…';
+    else if (name === 'offline') this.#refreshOffline();
     else if (name === 'limit' && this.#api) this.#run();
     else if (name === 'query' && this.#api && value != null) this.query = value;
   }
@@ -218,13 +257,76 @@ export class PaperSearchElement extends Base {
     if (!this.#ui.input.value) this.#ui.input.value = initial;
     try {
       this.#api = await load();
-      this.#papers = this.#api.stats().papers;
+      const stats = this.#api.stats();
+      this.#papers = stats.papers;
+      this.#sharded = stats.sharded === true;
     } catch (err) {
       this.#fail(err);
       return;
     }
+    this.#refreshOffline();
     this.#route({ fromHistory: false });
     this.#setState('ready');
+  }
+
+  /**
+   * Downloads every part of a sharded index, so that the whole corpus searches offline (with
+   * the page's service worker); resolves to `{ done, total, bytes }`. Fires
+   * `paper-search-download` events with the same `detail` as it goes. An embedded build
+   * already has everything and resolves at once.
+   */
+  async saveOffline() {
+    const api = this.#api ?? await load();
+    const report = (progress) => {
+      this.#showOffline(progress);
+      this.dispatchEvent(new CustomEvent('paper-search-download', { bubbles: true, composed: true, detail: progress }));
+    };
+    if (typeof api.downloadAll !== 'function') return { done: 0, total: 0, bytes: 0 };
+    this.#offlineBusy = true;
+    try {
+      const done = await api.downloadAll(report);
+      report(done);
+      return done;
+    } catch (err) {
+      this.#showOffline(null, err);
+      throw err;
+    } finally {
+      this.#offlineBusy = false;
+    }
+  }
+
+  #offlineBusy = false;
+
+  // The offline control: shown for a sharded build when the page asks for it (`offline`).
+  #refreshOffline() {
+    const { offline } = this.#ui;
+    offline.hidden = !(this.#sharded && this.hasAttribute('offline'));
+    if (!offline.hidden && !this.#offlineBusy && !offline.dataset.state) this.#showOffline();
+  }
+
+  #showOffline(progress, err) {
+    const { offline } = this.#ui;
+    const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+    if (err) {
+      offline.dataset.state = 'error';
+      offline.replaceChildren(`Saving for offline use stopped: ${reasonOf(err)} `, this.#offlineButton('Try again'));
+    } else if (!progress) {
+      offline.replaceChildren(`This page fetches papers as you search; what you have seen works offline. `,
+        this.#offlineButton(`Save all ${this.#papers.toLocaleString('en')} papers for offline use`));
+    } else if (progress.done < progress.total) {
+      offline.dataset.state = 'saving';
+      offline.replaceChildren(`Saving for offline use: ${progress.done} of ${progress.total} files (${mb(progress.bytes)}) `,
+        h('progress', { max: progress.total, value: progress.done }));
+    } else {
+      offline.dataset.state = 'saved';
+      offline.replaceChildren(`All ${this.#papers.toLocaleString('en')} papers are saved for offline use (${progress.total} files, ${mb(progress.bytes)}).`);
+    }
+  }
+
+  #offlineButton(text) {
+    const button = h('button', { type: 'button', class: 'link' }, text);
+    button.addEventListener('click', () => { this.saveOffline().catch(() => {}); });
+    return button;
   }
 
   #fail(err) {
@@ -289,8 +391,9 @@ export class PaperSearchElement extends Base {
     const more = h('p', { class: 'more', part: 'more', hidden: true });
     const none = h('p', { class: 'none', part: 'no-results', hidden: true });
     const paper = h('article', { class: 'paper', part: 'paper', hidden: true });
+    const offline = h('p', { class: 'offline', part: 'offline', 'aria-live': 'polite', hidden: true });
     const body = h('div', { class: 'body', part: 'body' }, error, hint, recentHead, none, suggest, listbox, more, paper);
-    const root = h('div', { class: 'root', part: 'container' }, form, status, body);
+    const root = h('div', { class: 'root', part: 'container' }, form, status, body, offline);
     shadow.append(root);
     if (stylesheet) {
       // Unstyled, the element would flash a bare input: it appears with its styles (or without
@@ -301,7 +404,7 @@ export class PaperSearchElement extends Base {
       stylesheet.addEventListener('error', show);
     }
 
-    const ui = { input, clear, status, error, hint, recentHead, suggest, listbox, more, none, paper, root };
+    const ui = { input, clear, status, error, hint, recentHead, suggest, listbox, more, none, paper, root, offline };
 
     form.addEventListener('submit', (e) => e.preventDefault());
     input.addEventListener('input', () => {
@@ -362,6 +465,10 @@ export class PaperSearchElement extends Base {
     more.hidden = view !== 'results' || !more.textContent;
     none.hidden = view !== 'none';
     paper.hidden = view !== 'paper';
+    if (view !== 'failed' && view !== 'error' && this.#searchFailed) {
+      this.#searchFailed = false;
+      this.#ui.error.hidden = true;
+    }
     input.setAttribute('aria-expanded', String(!listbox.hidden && this.#hits.length > 0));
     if (view === 'recent') listbox.setAttribute('aria-labelledby', 'recent-label');
     else listbox.removeAttribute('aria-labelledby');
@@ -398,21 +505,44 @@ export class PaperSearchElement extends Base {
   // ---- search ----
 
   #run() {
-    const { input, status, clear, hint, none, more, suggest } = this.#ui;
+    const { input, status, clear, hint, listbox } = this.#ui;
     clear.hidden = input.value === '';
     this.#keepQueryInUrl();
     if (!this.#api) return;
+    this.#search?.controller.abort();
+    this.#search = null;
     const query = input.value;
     if (query.trim() === '') {
       status.textContent = `${this.#papers} papers`;
       hint.textContent = `Type to search ${this.#papers} papers by title and abstract. Results appear as you type.`;
       this.#hits = [];
+      listbox.removeAttribute('aria-busy');
       this.#refreshRecent(true);
       return;
     }
+    const search = { seq: ++this.#searchSeq, controller: new AbortController() };
+    this.#search = search;
+    const current = () => this.#search === search;
     const started = performance.now();
-    const results = this.#api.search(query, { limit: this.limit });
-    const ms = performance.now() - started;
+    // Only a search that takes a while (a sharded build fetching) says so.
+    const busy = setTimeout(() => {
+      if (!current()) return;
+      status.textContent = 'Searching…';
+      listbox.setAttribute('aria-busy', 'true');
+    }, BUSY_AFTER_MS);
+    searchIn(this.#api, query, { limit: this.limit, signal: search.controller.signal, pause: TYPING_PAUSE_MS })
+      .then((results) => { if (current()) this.#render(query, results, performance.now() - started); })
+      .catch((err) => { if (current() && err?.name !== 'AbortError') this.#failSearch(query, err); })
+      .finally(() => {
+        clearTimeout(busy);
+        if (!current()) return;
+        this.#search = null;
+        listbox.removeAttribute('aria-busy');
+      });
+  }
+
+  #render(query, results, ms) {
+    const { status, none, more, suggest } = this.#ui;
     const { hits, total } = results;
     status.textContent = `${total} ${total === 1 ? 'result' : 'results'} in ${formatMs(ms)} ms`;
     status.dataset.ms = ms.toFixed(3);
@@ -430,6 +560,24 @@ export class PaperSearchElement extends Base {
       this.#firstResults = true;
       performance.mark('paper-search:first-results');
     }
+  }
+
+  // A search the module could not answer (a part of a sharded index that did not load): no
+  // results are shown for it, only what went wrong and a way to try again.
+  #failSearch(query, err) {
+    const { status, error } = this.#ui;
+    console.error('paper-search: the search failed:', err);
+    const again = h('button', { type: 'button', class: 'link' }, 'Try again');
+    again.addEventListener('click', () => { this.#ui.input.focus(); this.#run(); });
+    error.replaceChildren(h('strong', {}, `The search for “${query.trim()}” could not be completed.`), `${reasonOf(err)} `, again);
+    error.hidden = false;
+    this.#searchFailed = true;
+    status.textContent = 'The search failed.';
+    this.#options([], -1);
+    this.#show('failed');
+    this.dispatchEvent(new CustomEvent('paper-search-error', {
+      bubbles: true, composed: true, detail: { message: reasonOf(err), query },
+    }));
   }
 
   #hitNode(hit) {
@@ -542,8 +690,7 @@ export class PaperSearchElement extends Base {
     const url = new URL(location.href);
     url.hash = `paper-${id}`;
     history.pushState({ paperSearch: true }, '', url);
-    this.#renderPaper(id);
-    this.#ui.paper.querySelector('h2')?.focus();
+    this.#renderPaper(id).then(() => this.#ui.paper.querySelector('h2')?.focus());
   }
 
   // Back to the results: the history entry this element pushed, or the same entry without its hash.
@@ -565,17 +712,48 @@ export class PaperSearchElement extends Base {
     history.replaceState(null, '', url);
   }
 
-  #renderPaper(id) {
+  // Shows paper `id`: at once what is known (a sharded build fetches the paper's text first),
+  // then the paper; a later call wins over an earlier one still loading.
+  async #renderPaper(id) {
     const { paper } = this.#ui;
     this.#paperOpen = id;
     paper.dataset.id = String(id);
     this.#options([], -1);
-    const record = this.#api.paper(id);
-    const back = h('button', { type: 'button', class: 'back link', part: 'back' },
-      this.#ui.input.value.trim() ? '← Back to results' : '← Back to search');
-    back.addEventListener('click', () => this.#closePaper());
+    const seq = ++this.#paperSeq;
+    const back = () => {
+      const button = h('button', { type: 'button', class: 'back link', part: 'back' },
+        this.#ui.input.value.trim() ? '← Back to results' : '← Back to search');
+      button.addEventListener('click', () => this.#closePaper());
+      return button;
+    };
+    const loading = setTimeout(() => {
+      if (seq !== this.#paperSeq) return;
+      paper.replaceChildren(back(), h('h2', { tabindex: '-1', part: 'paper-title' }, 'Loading the paper…'));
+      paper.setAttribute('aria-busy', 'true');
+      this.#show('paper');
+    }, BUSY_AFTER_MS);
+    let record;
+    let related;
+    try {
+      [record, related] = await Promise.all([paperIn(this.#api, id), this.#related(id)]);
+    } catch (err) {
+      if (seq !== this.#paperSeq) return;
+      record = { failed: err };
+    } finally {
+      clearTimeout(loading);
+    }
+    if (seq !== this.#paperSeq || this.#paperOpen !== id) return;
+    paper.removeAttribute('aria-busy');
+    if (record?.failed) {
+      const again = h('button', { type: 'button', class: 'link' }, 'Try again');
+      again.addEventListener('click', () => this.#renderPaper(id));
+      paper.replaceChildren(back(), h('h2', { tabindex: '-1' }, 'The paper could not be loaded'),
+        h('p', { class: 'error', part: 'error' }, `${reasonOf(record.failed)} `, again));
+      this.#show('paper');
+      return;
+    }
     if (!record) {
-      paper.replaceChildren(back, h('h2', { tabindex: '-1' }, 'Paper not found'),
+      paper.replaceChildren(back(), h('h2', { tabindex: '-1' }, 'Paper not found'),
         h('p', {}, `There is no paper ${id} in this index.`));
       this.#show('paper');
       return;
@@ -597,10 +775,9 @@ export class PaperSearchElement extends Base {
     }
     for (const [i, bit] of bits.entries()) meta.append(...(i ? [' · ', bit] : [bit]));
 
-    const parts = [back, h('h2', { tabindex: '-1', part: 'paper-title' }, String(record.title ?? ''))];
+    const parts = [back(), h('h2', { tabindex: '-1', part: 'paper-title' }, String(record.title ?? ''))];
     if (bits.length) parts.push(meta);
     parts.push(h('p', { class: 'abstract', part: 'paper-abstract' }, String(record.abstract ?? '')));
-    const related = this.#related(id);
     if (related.length) {
       parts.push(h('h3', {}, 'Related papers'), h('ul', { class: 'related', part: 'related' },
         ...related.map((r) => h('li', {}, titleInto(h('a', { href: `#paper-${r.id}`, 'data-paper': r.id }), r),
@@ -610,10 +787,10 @@ export class PaperSearchElement extends Base {
     this.#show('paper');
   }
 
-  #related(id) {
-    if (typeof this.#api.related !== 'function') return [];
+  // The related papers, or none when they cannot be had: they are an extra.
+  async #related(id) {
     try {
-      const list = this.#api.related(id, RELATED_LIMIT);
+      const list = await relatedIn(this.#api, id, RELATED_LIMIT);
       return Array.isArray(list) ? list.filter((r) => Number.isInteger(r?.id) && r.id !== id) : [];
     } catch {
       return [];

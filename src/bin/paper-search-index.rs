@@ -1,13 +1,13 @@
 //! `paper-search-index`: indexes a corpus for a build of the page.
 //!
 //! ```text
-//! paper-search-index CORPUS OUT_DIR [--shards auto|on|off]
+//! paper-search-index CORPUS OUT_DIR [--shards auto|on|off|single]
 //! ```
 //!
 //! Writes `OUT_DIR/index.bin`, the bundle the wasm module embeds (`build.rs` reads it from
 //! `PAPER_SEARCH_INDEX`), and, for a sharded build, the parts as gzip files in
 //! `OUT_DIR/index-<build id>/`, the folder the page fetches them from. `auto` shards corpora of
-//! more than `MAX_EMBEDDED_PAPERS` papers. Progress goes to stderr, then a summary: papers,
+//! more than `MAX_EMBEDDED_PAPERS` papers; `single` (for the one-file page) refuses them. Progress goes to stderr, then a summary: papers,
 //! files, bytes, time and peak memory. A corpus error stops it with `path:line: problem; fix`
 //! and exit status 1, and leaves `OUT_DIR` as it was.
 
@@ -33,7 +33,7 @@ mod native {
     use paper_search::corpus;
     use paper_search::index::{self, shards, BuildError, Layout, PartId, Progress, MAX_EMBEDDED_PAPERS};
 
-    const USAGE: &str = "usage: paper-search-index CORPUS OUT_DIR [--shards auto|on|off]";
+    const USAGE: &str = "usage: paper-search-index CORPUS OUT_DIR [--shards auto|on|off|single]";
 
     pub fn run(args: Vec<String>) -> Result<(), String> {
         let mut positional = Vec::new();
@@ -53,7 +53,14 @@ mod native {
             "on" => true,
             "off" => false,
             "auto" => papers.len() > MAX_EMBEDDED_PAPERS,
-            other => return Err(format!("--shards {other}: say auto, on or off")),
+            "single" if papers.len() > MAX_EMBEDDED_PAPERS => {
+                return Err(format!(
+                    "{corpus_path}: {} papers are too many for one file that holds them all (it would be tens of megabytes; the limit is {MAX_EMBEDDED_PAPERS}); serve the sharded build instead (./build.sh serve, or copy www/ to any static host), or force one file with SHARDS=off ./build.sh single",
+                    papers.len()
+                ))
+            }
+            "single" => false,
+            other => return Err(format!("--shards {other}: say auto, on, off or single")),
         };
         eprintln!(
             "paper-search-index: {} papers read from {corpus_path} in {:.1} s; building {} index",

@@ -7,7 +7,7 @@
 //! | kind | sections |
 //! |------|----------|
 //! | docs | `DLEN`: per paper, its title's length in tokens (u8, saturating) and its abstract's, coded on a log scale ([`abstract_code`]); `YEAR`: per paper, u16 year, 0 when unknown |
-//! | dict | `DICT`: fst map of the shard's keys (folded words and terms) to packed term ordinals; `DFRQ`: varint document frequency of each of the shard's terms, in ordinal order; `PREF`/`PRFL`: the prefix table's entries whose keys fall in the shard; `ACRO`/`ACRL`, `LONG`/`LONL`: the acronyms and long forms whose keys fall in it |
+//! | dict | `DICT`: fst map of the shard's keys (folded words and terms) to packed term ordinals; `DFRQ`: varint document frequency of each of the shard's terms, in ordinal order; `PREF`/`PRFL`: the prefix table's entries whose keys fall in the shard (per word: its term's ordinal and document frequency, the word); `ACRO`/`ACRL`: the acronyms whose terms fall in it, each with its long forms (per term: ordinal, document frequency, string); `LONG`/`LONL`: the long forms (terms joined by spaces) that fall in it, each with its acronym's term (ordinal, document frequency, string) |
 //! | postings | `POFF`: (terms + 1) u32 offsets into `POST` of the shard's terms; `POST`: their postings |
 //! | text | `TOFF`: (6 × papers + 1) u32 offsets into `TEXT`; `TEXT`: the papers' stored strings; `RELA`: per paper, 6 u32 ids of related papers |
 

@@ -73,13 +73,14 @@ impl TopTerms {
         self.top.truncate(self.max);
     }
 
-    /// The picked words and their terms, most frequent first.
-    pub fn finish(self) -> Vec<(String, TermOrd)> {
-        self.top.into_iter().map(|(_, w, ord)| (w, ord)).collect()
+    /// The picked words with their terms and the terms' document frequencies, most frequent
+    /// first.
+    pub fn finish(self) -> Vec<(String, TermOrd, u32)> {
+        self.top.into_iter().map(|(key, w, ord)| (w, ord, u32::MAX - (key >> 32) as u32)).collect()
     }
 
-    /// The picked words and their terms, in byte order.
-    pub(crate) fn finish_in_byte_order(mut self) -> Vec<(String, TermOrd)> {
+    /// The picked words, their terms and document frequencies, in byte order.
+    pub(crate) fn finish_in_byte_order(mut self) -> Vec<(String, TermOrd, u32)> {
         self.top.sort_unstable_by_key(|t| t.0 as u32);
         self.finish()
     }

@@ -112,6 +112,18 @@ impl<'i> View<'i> {
         self.dict_of_key(term)?.dict.get(term).and_then(dict_term)
     }
 
+    /// The ordinal of a term and how many papers contain it, if any does: both from the term's
+    /// own shard of the dictionary.
+    pub fn term_with_freq(&self, term: &str) -> Option<(TermOrd, u32)> {
+        let ord = self.term(term)?;
+        Some((ord, self.doc_freq(ord)))
+    }
+
+    /// How many parts this view has found missing so far.
+    pub fn missing_count(&self) -> usize {
+        self.missing.borrow().len()
+    }
+
     /// The ordinal of the term a folded word of the corpus stems to, if the corpus has the word.
     pub fn word(&self, word: &str) -> Option<TermOrd> {
         self.dict_of_key(word)?.dict.get(word).and_then(dict_word)
@@ -123,11 +135,12 @@ impl<'i> View<'i> {
         ord.checked_sub(part.first_term).and_then(|i| part.freqs.get(i as usize)).copied().unwrap_or(0)
     }
 
-    /// The words an unfinished word `prefix` expands to, with their terms: the `max` most
-    /// frequent terms not in `have`, each with its first word, most frequent first. A short
+    /// The words an unfinished word `prefix` expands to, with their terms and the terms'
+    /// document frequencies: the `max` most frequent terms not in `have`, each with its first
+    /// word, most frequent first. A short
     /// prefix that begins many words reads the build's pick (when it holds enough words to
     /// leave out `have`); any other walks the dictionary.
-    pub fn prefix_terms(&self, prefix: &str, have: &[TermOrd], max: usize) -> Vec<(String, TermOrd)> {
+    pub fn prefix_terms(&self, prefix: &str, have: &[TermOrd], max: usize) -> Vec<(String, TermOrd, u32)> {
         let mut top = TopTerms::new(self.term_count(), have, max);
         // The shard that would hold the prefix's pick comes first: without it, nothing says
         // which shards a walk would need.
@@ -202,27 +215,34 @@ impl<'i> View<'i> {
         out
     }
 
-    /// The long forms (each a list of terms) of an acronym term, most frequent first.
-    pub fn long_forms(&self, acronym: &str) -> Vec<Vec<&'i str>> {
+    /// The long forms of an acronym term, most frequent first: each a list of its terms, with
+    /// their ordinals and document frequencies (so that no other shard is needed to use them).
+    pub fn long_forms(&self, acronym: &str) -> Vec<Vec<(&'i str, TermOrd, u32)>> {
         let Some(part) = self.dict_of_key(acronym) else { return Vec::new() };
         let Some(at) = part.acronyms.get(acronym) else { return Vec::new() };
         let bytes = part.acronym_forms.as_ref();
         let mut pos = at as usize;
-        let count = format::varint(bytes, &mut pos).unwrap_or(0);
+        let forms = format::varint(bytes, &mut pos).unwrap_or(0);
         let mut out = Vec::new();
-        for _ in 0..count {
-            let Some(form) = string_at(bytes, &mut pos) else { break };
-            out.push(form.split(' ').collect());
+        for _ in 0..forms {
+            let Some(terms) = format::varint(bytes, &mut pos) else { break };
+            let mut form = Vec::new();
+            for _ in 0..terms {
+                let Some(term) = term_at(bytes, &mut pos) else { return out };
+                form.push(term);
+            }
+            out.push(form);
         }
         out
     }
 
-    /// The acronym term of a long form given as its terms, if the corpus defines one.
-    pub fn acronym_of(&self, long_form: &[&str]) -> Option<String> {
+    /// The acronym term of a long form given as its terms, with its ordinal and document
+    /// frequency, if the corpus defines one.
+    pub fn acronym_of(&self, long_form: &[&str]) -> Option<(&'i str, TermOrd, u32)> {
         let key = long_form.join(" ");
         let part = self.dict_of_key(&key)?;
         let at = part.long_forms.get(&key)?;
-        string_at(part.long_acronyms.as_ref(), &mut (at as usize)).map(String::from)
+        term_at(part.long_acronyms.as_ref(), &mut (at as usize))
     }
 
     /// The papers most similar to `doc`, best first (computed at build time).
@@ -301,6 +321,14 @@ fn listed_words<'p>(part: &'p DictPart<'_>, at: usize) -> Option<Vec<(&'p str, T
         out.push((string_at(bytes, &mut pos)?, ord, doc_freq));
     }
     Some(out)
+}
+
+/// The term at `*pos` (its ordinal and document frequency as varints, then its string);
+/// advances `*pos`.
+fn term_at<'b>(bytes: &'b [u8], pos: &mut usize) -> Option<(&'b str, TermOrd, u32)> {
+    let ord = format::varint(bytes, pos)?;
+    let doc_freq = format::varint(bytes, pos)?;
+    Some((string_at(bytes, pos)?, ord, doc_freq))
 }
 
 /// The string at `*pos` (a varint length, then UTF-8 bytes); advances `*pos`.

@@ -96,8 +96,14 @@ fn mines_acronyms_both_ways() {
     .unwrap();
     let opened = Index::open(&bytes).unwrap();
     let index = opened.view();
-    assert_eq!(index.long_forms("irm"), [vec!["invari", "risk", "minim"]]);
-    assert_eq!(index.acronym_of(&["invari", "risk", "minim"]).as_deref(), Some("irm"));
+    let terms = |form: &[(&str, TermOrd, u32)]| form.iter().map(|t| t.0.to_string()).collect::<Vec<_>>();
+    let forms = index.long_forms("irm");
+    assert_eq!(forms.iter().map(|f| terms(f)).collect::<Vec<_>>(), [["invari", "risk", "minim"]]);
+    for (term, ord, doc_freq) in &forms[0] {
+        assert_eq!((Some(*ord), *doc_freq), (index.term(term), index.doc_freq(*ord)), "{term}");
+    }
+    let (acronym, ord, doc_freq) = index.acronym_of(&["invari", "risk", "minim"]).unwrap();
+    assert_eq!((acronym, Some(ord), doc_freq), ("irm", index.term("irm"), 1));
     assert_eq!(index.acronym_of(&["risk", "minim"]), None);
 }
 
@@ -228,7 +234,7 @@ fn the_prefix_table_picks_what_walking_the_dictionary_picks() {
             index.for_each_word_with_prefix(prefix, |w, ord| top.offer(w, ord, index.doc_freq(ord)));
             top.finish()
         };
-        let best: Vec<TermOrd> = walk(&[]).iter().map(|(_, ord)| *ord).collect();
+        let best: Vec<TermOrd> = walk(&[]).iter().map(|(_, ord, _)| *ord).collect();
         let haves = [vec![], best.iter().take(1).copied().collect(), best.iter().rev().take(1).copied().collect()];
         for have in haves {
             assert_eq!(index.prefix_terms(prefix, &have, max), walk(&have), "{prefix} without {have:?}");
@@ -346,8 +352,8 @@ fn a_sharded_index_reads_exactly_what_the_embedded_one_reads() {
             }
         }
     }
-    assert_eq!(e.acronym_of(&["invari", "risk", "minim"]).as_deref(), Some("irm"));
-    assert_eq!(s.acronym_of(&["invari", "risk", "minim"]).as_deref(), Some("irm"));
+    assert_eq!(e.acronym_of(&["invari", "risk", "minim"]).map(|a| a.0), Some("irm"));
+    assert_eq!(s.acronym_of(&["invari", "risk", "minim"]), e.acronym_of(&["invari", "risk", "minim"]));
     for doc in 0..=papers.len() as DocId {
         assert_eq!(e.related(doc), s.related(doc));
         assert_eq!(e.year(doc), s.year(doc));

@@ -274,6 +274,9 @@ fn docs_part(papers: &[Paper], doc_lens: &[[u16; FIELDS]]) -> Vec<u8> {
     part(PartId::DOCS, vec![(b"DLEN", lens), (b"YEAR", years)])
 }
 
+/// A term with its ordinal and document frequency.
+type Known = (String, TermOrd, u32);
+
 /// The dictionary's entries, by key: the words and terms, the prefix table, the acronyms and
 /// the long forms. All four sort in one key space, which the shards split into ranges.
 struct Dictionary<'t> {
@@ -282,12 +285,15 @@ struct Dictionary<'t> {
     /// The terms, by ordinal, and their document frequencies.
     terms: &'t [&'t str],
     freqs: &'t [u32],
+    /// folded word → its term.
+    words: &'t BTreeMap<String, String>,
     /// prefix → the words it expands to: ordinal, document frequency, word (in byte order).
     prefixes: BTreeMap<String, Vec<(TermOrd, u32, String)>>,
-    /// acronym term → its most frequent long forms, joined by spaces.
-    acronyms: BTreeMap<String, Vec<String>>,
-    /// long form (terms joined by spaces) → its acronym term.
-    long_forms: BTreeMap<String, String>,
+    /// acronym term → its most frequent long forms, each a list of terms (with their ordinals
+    /// and document frequencies).
+    acronyms: BTreeMap<String, Vec<Vec<Known>>>,
+    /// long form (terms joined by spaces) → its acronym's term.
+    long_forms: BTreeMap<String, Known>,
 }
 
 impl<'t> Dictionary<'t> {
@@ -328,35 +334,38 @@ impl<'t> Dictionary<'t> {
                     top.offer(word, o, freqs[o as usize]);
                 }
             }
-            let picked = top.finish_in_byte_order().into_iter().map(|(w, o)| (o, freqs[o as usize], w)).collect();
+            let picked = top.finish_in_byte_order().into_iter().map(|(w, o, df)| (o, df, w)).collect();
             prefixes.insert(prefix.to_string(), picked);
         }
 
-        // Acronyms: the most frequent long forms of each, and each long form's acronym.
+        // Acronyms: the most frequent long forms of each, and each long form's acronym. Each
+        // term comes with its ordinal and document frequency, so that a query needs no other
+        // shard of the dictionary to use them.
+        let known = |term: &str| ord(term).map(|o| (term.to_string(), o, freqs[o as usize]));
         let mut acronyms = BTreeMap::new();
-        let mut long_forms: BTreeMap<String, (u32, String)> = BTreeMap::new();
+        let mut long_forms: BTreeMap<String, (u32, Known)> = BTreeMap::new();
         for (short, forms) in &analyzed.acronyms {
-            if ord(short).is_none() {
-                continue;
-            }
+            let Some(short_known) = known(short) else { continue };
             let mut forms: Vec<(&Vec<String>, &u32)> = forms.iter().collect();
             forms.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
             forms.truncate(MAX_LONG_FORMS);
-            let mut joined_forms = Vec::new();
+            let mut known_forms = Vec::new();
             for (long, &count) in forms {
-                let joined = long.join(" ");
                 // A long form two acronyms share belongs to the one more papers define it for;
                 // the first in byte order when they tie.
-                let entry = long_forms.entry(joined.clone()).or_insert((count, short.clone()));
+                let entry = long_forms.entry(long.join(" ")).or_insert((count, short_known.clone()));
                 if count > entry.0 {
-                    *entry = (count, short.clone());
+                    *entry = (count, short_known.clone());
                 }
-                joined_forms.push(joined);
+                // A long form with a word no paper has as a term could never be matched.
+                if let Some(terms) = long.iter().map(|t| known(t)).collect::<Option<Vec<Known>>>() {
+                    known_forms.push(terms);
+                }
             }
-            acronyms.insert(short.clone(), joined_forms);
+            acronyms.insert(short.clone(), known_forms);
         }
         let long_forms = long_forms.into_iter().map(|(long, (_, short))| (long, short)).collect();
-        Dictionary { keys, terms, freqs, prefixes, acronyms, long_forms }
+        Dictionary { keys, terms, freqs, words: &analyzed.words, prefixes, acronyms, long_forms }
     }
 
     /// The shards' first keys: a shard grows until it reaches the layout's size, and ends
@@ -371,18 +380,41 @@ impl<'t> Dictionary<'t> {
             *sizes.entry(prefix).or_default() += words.iter().map(|(_, _, w)| w.len() + 5).sum::<usize>();
         }
         for (short, forms) in &self.acronyms {
-            *sizes.entry(short).or_default() += forms.iter().map(|f| f.len() + 1).sum::<usize>();
+            *sizes.entry(short).or_default() += forms.iter().flatten().map(|t| t.0.len() + 4).sum::<usize>();
         }
         for (long, short) in &self.long_forms {
-            *sizes.entry(long).or_default() += long.len() + short.len() + 4;
+            *sizes.entry(long).or_default() += long.len() + short.0.len() + 8;
         }
+        // A word and its term stay in one shard (no shard starts after the lesser and at or
+        // before the greater), so that whatever reads a word finds its term's document
+        // frequency in the same shard.
+        let mut spans: Vec<(&str, &str)> = self
+            .words
+            .iter()
+            .map(|(word, term)| {
+                if term.as_str() < word.as_str() {
+                    (term.as_str(), word.as_str())
+                } else {
+                    (word.as_str(), term.as_str())
+                }
+            })
+            .filter(|(low, high)| low < high)
+            .collect();
+        spans.sort_unstable();
+        let mut spans = spans.into_iter().peekable();
+        let mut reach = "";
         let mut out = Vec::new();
         let mut size = 0;
         let mut last_first: Option<char> = None;
         for (key, bytes) in sizes {
+            while let Some((low, high)) = spans.next_if(|(low, _)| *low < key) {
+                debug_assert!(low < key);
+                reach = reach.max(high);
+            }
+            let inside_a_span = reach >= key;
             let first = key.chars().next();
             let new_letter = last_first.is_some() && first != last_first;
-            if size > 0 && (size >= target || (new_letter && size >= target / 2)) {
+            if size > 0 && !inside_a_span && (size >= target || (new_letter && size >= target / 2)) {
                 out.push(key.to_string());
                 size = 0;
             }
@@ -442,14 +474,17 @@ impl<'t> Dictionary<'t> {
                 acro.insert(short, acro_forms.len() as u64)?;
                 format::put_varint(&mut acro_forms, forms.len() as u32);
                 for form in forms {
-                    put_string(&mut acro_forms, form);
+                    format::put_varint(&mut acro_forms, form.len() as u32);
+                    for term in form {
+                        put_term(&mut acro_forms, term);
+                    }
                 }
             }
             let mut long = MapBuilder::memory();
             let mut long_acronyms = Vec::new();
             for (form, short) in self.long_forms.range::<str, _>((low, high)) {
                 long.insert(form, long_acronyms.len() as u64)?;
-                put_string(&mut long_acronyms, short);
+                put_term(&mut long_acronyms, short);
             }
             let id = PartId { kind: PartKind::Dict, n: n as u32 };
             emit(
@@ -471,6 +506,13 @@ impl<'t> Dictionary<'t> {
         }
         Ok((first_terms, boundaries.into_iter().map(String::into_bytes).collect()))
     }
+}
+
+/// A term as the reader's `term_at` reads it: ordinal, document frequency, string.
+fn put_term(out: &mut Vec<u8>, (term, ord, doc_freq): &Known) {
+    format::put_varint(out, *ord);
+    format::put_varint(out, *doc_freq);
+    put_string(out, term);
 }
 
 fn put_string(out: &mut Vec<u8>, s: &str) {

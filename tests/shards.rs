@@ -1,0 +1,140 @@
+//! A sharded build answers exactly as the embedded build of the same corpus: SciFact (5,183
+//! papers) built both ways, and every query of the benchmark mix and of SciFact's claims asked
+//! of both, finished and as typed, with a few of the query language's forms: the same ids, in
+//! the same order, with the same scores, snippets, totals and suggestions, and the same papers
+//! and related papers for every hit. The sharded searcher starts with its core alone and is
+//! given the parts each answer asks for, as the page's loader does.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use paper_search::corpus::{self, Paper};
+use paper_search::index::{self, shards, Index, Layout, PartId, PartKind};
+use paper_search::search::{Missing, SearchOptions, Searcher};
+
+fn scifact() -> PathBuf {
+    let dir = std::env::var_os("SCIFACT")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/scifact"), PathBuf::from);
+    assert!(dir.join("corpus.jsonl").is_file(), "{}: SciFact is missing (set SCIFACT to its folder)", dir.display());
+    dir
+}
+
+/// The sharded build of `papers`: its core's bundle and its parts by name.
+fn sharded(papers: &[Paper]) -> (Vec<u8>, HashMap<PartId, Vec<u8>>) {
+    let mut parts = HashMap::new();
+    let core = index::write(
+        papers,
+        &Layout::SHARDED,
+        &mut |id, bytes| {
+            parts.insert(id, bytes);
+            Ok(())
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    (shards::bundle(&core, &[]), parts)
+}
+
+/// Asks `ask` of the sharded searcher, giving it the parts it lacks, as the page's loader does;
+/// returns the answer and the rounds of fetching it took.
+fn fetching<T>(
+    searcher: &mut Searcher,
+    parts: &HashMap<PartId, Vec<u8>>,
+    mut ask: impl FnMut(&Searcher) -> Result<T, Missing>,
+) -> (T, usize) {
+    for round in 0..8 {
+        match ask(searcher) {
+            Ok(answer) => return (answer, round),
+            Err(Missing(missing)) => {
+                assert!(!missing.is_empty());
+                for id in missing {
+                    let got = searcher.insert_part(parts[&id].clone()).unwrap();
+                    assert_eq!(got, id);
+                }
+            }
+        }
+    }
+    panic!("no answer after 8 rounds of fetching");
+}
+
+/// The queries: the benchmark's mix and SciFact's claims, each finished (a trailing space) and
+/// as typed (its last word unfinished), and forms of the query language.
+fn queries(dir: &std::path::Path) -> Vec<String> {
+    let mix = include_str!("../bench/queries-scifact.jsonl");
+    let claims = std::fs::read_to_string(dir.join("queries.jsonl")).unwrap();
+    let mut out: Vec<String> = Vec::new();
+    for line in mix.lines().chain(claims.lines()) {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        let text = value.get("q").or_else(|| value.get("text")).and_then(|q| q.as_str()).unwrap().to_string();
+        out.push(format!("{} ", text.trim_end()));
+        out.push(text);
+    }
+    out.extend(
+        [
+            "\"gene expression\"",
+            "\"t cells\" -mice",
+            "cancer -\"breast cancer\"",
+            "insulin OR glucose",
+            "title:vaccine",
+            "title:\"stem cells\" therapy",
+            "author:smith",
+            "year:2019",
+            "DNA damage repair mechanisms",
+            "mitochondrail dysfunction",
+            "alzheimers diseese",
+            "tumour supressor",
+            "NSAID",
+            "non-steroidal anti-inflammatory drugs",
+            "a",
+            "th",
+            "immuno",
+            "",
+            "!!!",
+        ]
+        .map(String::from),
+    );
+    out
+}
+
+#[test]
+fn a_sharded_build_answers_every_query_as_the_embedded_build_does() {
+    let dir = scifact();
+    let papers = corpus::load(&dir.join("corpus.jsonl")).unwrap();
+    let embedded_bytes = index::build(&papers).unwrap();
+    let embedded = Searcher::new(Index::open(&embedded_bytes).unwrap());
+    let (core, parts) = sharded(&papers);
+    let mut sharded = Searcher::new(Index::open(&core).unwrap());
+    assert!(sharded.index().is_sharded() && !embedded.index().is_sharded());
+    assert_eq!(sharded.stats().papers, embedded.stats().papers);
+    let count = |kind| parts.keys().filter(|id| id.kind == kind).count();
+    assert!(count(PartKind::Dict) > 5 && count(PartKind::Postings) > 20 && count(PartKind::Text) > 100);
+
+    let queries = queries(&dir);
+    let options = SearchOptions { limit: 20, ..SearchOptions::default() };
+    let mut compared = 0;
+    let mut max_rounds = 0;
+    for (i, query) in queries.iter().enumerate() {
+        // Every fiftieth query starts from the core alone again, so that the parts a query
+        // needs are fetched from nothing as well as found among those fetched before.
+        if i % 50 == 0 {
+            for id in sharded.index().all_parts() {
+                sharded.remove_part(id);
+            }
+        }
+        let expected = embedded.search(query, &options);
+        let (got, rounds) = fetching(&mut sharded, &parts, |s| s.try_search(query, &options));
+        assert_eq!(got, expected, "{query:?}");
+        max_rounds = max_rounds.max(rounds);
+        for hit in expected.hits.iter().take(3) {
+            let (paper, _) = fetching(&mut sharded, &parts, |s| s.try_paper(hit.id));
+            assert_eq!(paper, embedded.paper(hit.id), "paper {}", hit.id);
+            let (related, _) = fetching(&mut sharded, &parts, |s| s.try_related(hit.id, 5));
+            assert_eq!(related, embedded.related(hit.id, 5), "related to {}", hit.id);
+        }
+        compared += 1;
+    }
+    assert!(compared > 2000, "{compared} queries compared");
+    assert!(max_rounds <= 4, "a query took {max_rounds} rounds of fetching");
+}
