@@ -82,6 +82,40 @@ function table(c) {
   return [...head, ...body].join('\n');
 }
 
+// The files of one cold search, grouped: files of one subfolder with one extension together.
+function fileGroups(files) {
+  const key = ([path]) => {
+    const slash = path.lastIndexOf('/');
+    const dot = path.lastIndexOf('.');
+    return `${path.slice(0, slash + 1)}*${dot > slash ? path.slice(dot).replace(/\?.*$/, '') : ''}`;
+  };
+  const groups = new Map();
+  for (const f of files) {
+    const k = key(f);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(f);
+  }
+  return [...groups.entries()]
+    .flatMap(([k, fs]) => (fs.length > 1 && k.includes('/') ? [[k, fs]] : fs.map((f) => [f[0].replace(/\?.*$/, ''), [f]])))
+    .map(([name, fs]) => ({ name, n: fs.length, bytes: fs.reduce((n, f) => n + f[1], 0) }))
+    .sort((a, b) => b.bytes - a.bytes);
+}
+
+// What the cold run of median bytes downloaded, per engine.
+function downloads(c) {
+  const lines = ['| engine (query) | files | requests | bytes on the wire |', '|---|---|---:|---:|'];
+  for (const id of ORDER) {
+    const runs = c.engines[id]?.cold?.runs.filter((r) => !r.error) ?? [];
+    if (!runs.length) continue;
+    const byBytes = [...runs].sort((a, b) => a.bytes - b.bytes);
+    const run = byBytes[Math.floor((byBytes.length - 1) / 2)];
+    const name = `${c.engines[id].name} (\`${run.q.length > 40 ? `${run.q.slice(0, 40)}…` : run.q}\`)`;
+    for (const g of fileGroups(run.files)) lines.push(`| ${name} | ${g.name} | ${g.n} | ${bytes(g.bytes)} |`);
+    lines.push(`| **${name}** | **all** | **${run.requests}** | **${bytes(run.bytes)}** |`);
+  }
+  return lines.join('\n');
+}
+
 function corpusSection(c) {
   const q = c.queries;
   const lines = [
@@ -98,7 +132,7 @@ function corpusSection(c) {
     if (stopped) lines.push(`- ${e.name}: throttled runs stopped after ${e.throttled.runs.length}: ${stopped}.`);
   }
   if (lines[lines.length - 1] !== '') lines.push('');
-  lines.push(table(c), '');
+  lines.push(table(c), '', `### ${c.title}: what a cold first search downloads (the run of median bytes)`, '', downloads(c), '');
   const ps = c.engines['paper-search'];
   if (!ps) lines.push('paper-search is not in this table (see above), so there are no ratio columns.', '');
   return lines.join('\n');

@@ -86,19 +86,24 @@ async function buildPeer(script, corpus, dir, log) {
   return { ...inner, seconds: inner.seconds, wallSeconds: r.wallSeconds, peakTreeKB: r.peakTreeKB, processes: r.processes };
 }
 
-// paper-search's site: `./build.sh` run in the repository with PAPERS (and SHARDS=on for the
-// sharded build) and OUT inside `outDir`, and the demo page's files from www/ beside the module.
-// The demo page lists 20 results; the copy lists 10, as the peers' pages do.
+// paper-search's site: `./build.sh` run in the repository with PAPERS, SHARDS (on for the
+// sharded build, off for the embedded one: without it, ./build.sh chooses by the corpus's size)
+// and OUT inside `outDir`, and the demo page's files from www/ beside the module. The demo page
+// lists 20 results; the copy lists 10, as the peers' pages do. Returns the build's time and
+// peak memory, and whether it is sharded (a pkg/index-<build>/ folder of parts beside the
+// module).
 export const PAPER_SEARCH_PAGE = ['index.html', 'app.js', 'style.css', 'favicon.svg', 'paper-search.js', 'paper-search.css', 'sw.js'];
 export async function buildPaperSearchSite(corpusPath, outDir, log, { sharded = paperSearchBuild === 'sharded' } = {}) {
-  const env = { ...process.env, PAPERS: corpusPath, OUT: join(outDir, 'pkg') };
+  const env = { ...process.env, PAPERS: corpusPath, OUT: join(outDir, 'pkg'), SHARDS: sharded ? 'on' : 'off' };
   delete env.CARGO_TARGET_DIR;
-  if (sharded) env.SHARDS = 'on';
-  else delete env.SHARDS;
   const r = await runMeasured('./build.sh', [], { cwd: REPO, env, log });
   for (const f of PAPER_SEARCH_PAGE) copyFileSync(join(REPO, 'www', f), join(outDir, f));
   const page = join(outDir, 'index.html');
   writeFileSync(page, readFileSync(page, 'utf8').replace(/(<paper-search\b[^>]*\blimit=")\d+"/, '$110"'));
+  const parts = readdirSync(join(outDir, 'pkg')).filter((f) => f.startsWith('index-'));
+  if (sharded !== parts.length > 0) {
+    throw new Error(`asked for ${sharded ? 'a sharded' : 'an embedded'} build, ./build.sh wrote ${parts.length ? 'a sharded' : 'an embedded'} one (log: ${log})`);
+  }
   return { seconds: r.wallSeconds, wallSeconds: r.wallSeconds, peakTreeKB: r.peakTreeKB, processes: r.processes, sharded };
 }
 
@@ -121,13 +126,15 @@ function gitDescribe() {
 export const ENGINES = [
   {
     id: 'paper-search',
-    name: 'paper-search',
+    get name() {
+      return `paper-search (${paperSearchBuild})`;
+    },
     kind: 'paper-search',
     version: () => `${gitDescribe()} (${paperSearchBuild}, tree ${treeHash()})`,
     describe: () =>
       paperSearchBuild === 'sharded'
         ? 'the demo page (www/) and `PAPERS=… SHARDS=on ./build.sh`: the engine in wasm, shard files fetched on demand'
-        : 'the demo page (www/) and `PAPERS=… ./build.sh`: the corpus and its index compiled into the wasm',
+        : 'the demo page (www/) and `PAPERS=… SHARDS=off ./build.sh`: the corpus and its index compiled into the wasm',
     skip: (corpus) =>
       corpus === 'large' && paperSearchBuild === 'embedded'
         ? 'the embedded build of corpus-large would be a wasm of about 30 MB; paper-search is measured on corpus-large with the sharded build (--paper-search sharded)'
