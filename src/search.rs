@@ -17,7 +17,9 @@ use serde::Serialize;
 
 use crate::analyze::{Analyzer, ANALYZER_VERSION};
 use crate::format::{FormatError, FORMAT_VERSION};
-use crate::index::{max_prefix_terms, DocId, Field, Index, PartId, Slot, TermOrd, TopTerms, View, FIELDS};
+use crate::index::{
+    max_prefix_terms, DocId, Field, Index, PartId, Slot, TermOrd, TopTerms, View, FIELDS, PREFIX_TABLE_MAX_CHARS,
+};
 use crate::query::{self, Clause, Phrase, Query, QueryWord};
 use crate::rank::{self, Params};
 use crate::snippet::{self, Segment, Snippet};
@@ -730,18 +732,22 @@ impl<'a> Searcher<'a> {
     /// (and that nearest word, as a correction to suggest).
     fn expand(&self, ix: &View, word: &QueryWord, typo_budget: &mut usize) -> (Vec<TermMatch>, Option<String>) {
         let mut out = Vec::new();
-        let missing = ix.missing_count();
+        let misses = ix.misses();
         if let Some((ord, doc_freq)) = ix.term_with_freq(&word.term) {
             out.push(TermMatch::exact((&word.term, ord, doc_freq)));
         }
-        if ix.missing_count() > missing {
-            // Without the word's shard of the dictionary, whether it needs expanding is unknown.
-            return (out, None);
-        }
-        if word.prefix {
+        let missed = ix.misses() > misses;
+        // An unfinished word longer than the prefix table's keys is expanded by walking its
+        // range of the dictionary: without the word's own shard the walk is still asked for,
+        // so that its shards come in the same round.
+        if word.prefix && (!missed || word.word.chars().count() > PREFIX_TABLE_MAX_CHARS) {
             let have: Vec<TermOrd> = out.iter().map(|m| m.ord).collect();
             let found = ix.prefix_terms(&word.word, &have, max_prefix_terms(word.word.chars().count()));
             out.extend(self.term_matches(found, PREFIX_WEIGHT));
+        }
+        if missed {
+            // Without the word's shard of the dictionary, whether it needs correcting is unknown.
+            return (out, None);
         }
         if !out.is_empty() {
             return (out, None);
@@ -761,18 +767,12 @@ impl<'a> Searcher<'a> {
                 break;
             }
         }
-        let nearest = found.iter().map(|f| f.2).min();
-        let near: Vec<(String, TermOrd, u32)> = found
-            .into_iter()
-            .filter(|f| Some(f.2) == nearest)
-            .map(|(w, ord, _)| {
-                let doc_freq = ix.doc_freq(ord);
-                (w, ord, doc_freq)
-            })
-            .collect();
-        let correction = near.iter().max_by(|a, b| a.2.cmp(&b.2).then(b.0.cmp(&a.0))).map(|(w, _, _)| w.clone());
+        let nearest = found.iter().map(|f| f.distance).min();
+        let near: Vec<_> = found.into_iter().filter(|f| Some(f.distance) == nearest).collect();
+        let correction =
+            near.iter().max_by(|a, b| a.doc_freq.cmp(&b.doc_freq).then(b.word.cmp(&a.word))).map(|n| n.word.clone());
         let mut top = TopTerms::new(ix.term_count(), &[], MAX_TYPO_TERMS);
-        near.iter().for_each(|(w, ord, doc_freq)| top.offer(w, *ord, *doc_freq));
+        near.iter().for_each(|n| top.offer(&n.word, n.ord, n.doc_freq));
         out.extend(self.term_matches(top.finish(), TYPO_WEIGHT));
         (out, correction)
     }

@@ -35,7 +35,7 @@ pub mod writer;
 
 pub use parts::{stored_lengths, PartId, PartKind};
 pub use prefix::{max_prefix_terms, TopTerms, MAX_PREFIX_TERMS, PREFIX_TABLE_MAX_CHARS, PREFIX_TABLE_MIN_WORDS};
-pub use reader::{Postings, View};
+pub use reader::{NearWord, Postings, View};
 pub use shards::{Layout, MAX_EMBEDDED_PAPERS};
 pub use writer::{build, write, BuildError, Progress};
 

@@ -7,7 +7,7 @@
 //! | kind | sections |
 //! |------|----------|
 //! | docs | `DLEN`: per paper, its title's length in tokens (u8, saturating) and its abstract's, coded on a log scale ([`abstract_code`]); `YEAR`: per paper, u16 year, 0 when unknown |
-//! | dict | `DICT`: fst map of the shard's keys (folded words and terms) to packed term ordinals; `DFRQ`: varint document frequency of each of the shard's terms, in ordinal order; `PREF`/`PRFL`: the prefix table's entries whose keys fall in the shard (per word: its term's ordinal and document frequency, the word); `ACRO`/`ACRL`: the acronyms whose terms fall in it, each with its long forms (per term: ordinal, document frequency, string); `LONG`/`LONL`: the long forms (terms joined by spaces) that fall in it, each with its acronym's term (ordinal, document frequency, string) |
+//! | dict | `DICT`: fst map of the shard's keys (folded words and terms) to packed term ordinals; `DFRQ`: varint document frequency of each of the shard's terms, in ordinal order; `DFEX`: for the terms outside the shard that its words stem to, varint ordinal gap and varint document frequency; `PREF`/`PRFL`: the prefix table's entries whose keys fall in the shard (per word: its term's ordinal and document frequency, the word); `ACRO`/`ACRL`: the acronyms whose terms fall in it, each with its long forms (per term: ordinal, document frequency, string); `LONG`/`LONL`: the long forms (terms joined by spaces) that fall in it, each with its acronym's term (ordinal, document frequency, string) |
 //! | postings | `POFF`: (terms + 1) u32 offsets into `POST` of the shard's terms; `POST`: their postings |
 //! | text | `TOFF`: (6 × papers + 1) u32 offsets into `TEXT`; `TEXT`: the papers' stored strings; `RELA`: per paper, 6 u32 ids of related papers |
 
@@ -174,12 +174,26 @@ pub(crate) struct DictPart<'a> {
     /// The document frequency of each of the shard's terms, from its first.
     pub freqs: Vec<u32>,
     pub first_term: TermOrd,
+    /// The document frequencies of the terms outside the shard that its words stem to (a word
+    /// and its term may sort apart: `tying` and `tie`), by ordinal.
+    pub foreign_freqs: Vec<(TermOrd, u32)>,
     pub prefixes: Map<Bytes<'a>>,
     pub prefix_lists: Bytes<'a>,
     pub acronyms: Map<Bytes<'a>>,
     pub acronym_forms: Bytes<'a>,
     pub long_forms: Map<Bytes<'a>>,
     pub long_acronyms: Bytes<'a>,
+}
+
+impl DictPart<'_> {
+    /// The document frequency of a term of this shard or of one its words stem to (0 for
+    /// another).
+    pub fn doc_freq(&self, ord: TermOrd) -> u32 {
+        match ord.checked_sub(self.first_term).and_then(|i| self.freqs.get(i as usize)) {
+            Some(&df) => df,
+            None => self.foreign_freqs.binary_search_by_key(&ord, |f| f.0).map_or(0, |i| self.foreign_freqs[i].1),
+        }
+    }
 }
 
 /// A postings shard.
@@ -248,10 +262,20 @@ impl<'a> Store<'a> {
                 if n >= self.dict.len() || freqs.len() != terms.len() {
                     return Err(FormatError::Corrupt("dictionary shard disagrees with the core"));
                 }
+                let foreign_bytes = r.section(b"DFEX")?;
+                let mut foreign_freqs = Vec::new();
+                let (mut pos, mut ord) = (0, 0u32);
+                while pos < foreign_bytes.len() {
+                    let gap = format::varint(foreign_bytes, &mut pos).ok_or(FormatError::Truncated("DFEX"))?;
+                    ord = ord.checked_add(gap).ok_or(FormatError::Corrupt("DFEX"))?;
+                    let df = format::varint(foreign_bytes, &mut pos).ok_or(FormatError::Truncated("DFEX"))?;
+                    foreign_freqs.push((ord, df));
+                }
                 self.dict[n] = Some(DictPart {
                     dict: fst(b"DICT")?,
                     freqs,
                     first_term: terms.start,
+                    foreign_freqs,
                     prefixes: fst(b"PREF")?,
                     prefix_lists: section(b"PRFL")?,
                     acronyms: fst(b"ACRO")?,

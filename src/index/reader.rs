@@ -16,7 +16,7 @@ use crate::index::near::Near;
 use crate::index::parts::{
     abstract_len, DictPart, DocsPart, PartId, PartKind, PostPart, Store, TextPart, LENS_PER_DOC,
 };
-use crate::index::prefix::TopTerms;
+use crate::index::prefix::{TopTerms, PREFIX_TABLE_MAX_CHARS};
 use crate::index::shards::Core;
 use crate::index::{DocId, Field, Meta, Posting, Slot, TermOrd, FIELDS, RELATED, SLOTS};
 
@@ -26,12 +26,20 @@ pub struct View<'i> {
     core: &'i Core,
     store: &'i Store<'i>,
     missing: RefCell<Vec<PartId>>,
+    /// How many times a question found a part missing (the same part counts each time).
+    misses: std::cell::Cell<usize>,
     read: RefCell<Vec<PartId>>,
 }
 
 impl<'i> View<'i> {
     pub(crate) fn new(core: &'i Core, store: &'i Store<'i>) -> Self {
-        View { core, store, missing: RefCell::new(Vec::new()), read: RefCell::new(Vec::new()) }
+        View {
+            core,
+            store,
+            missing: RefCell::new(Vec::new()),
+            misses: std::cell::Cell::new(0),
+            read: RefCell::new(Vec::new()),
+        }
     }
 
     /// The parts this view read, each once, in the order it first read them (for a cache that
@@ -46,6 +54,9 @@ impl<'i> View<'i> {
     fn note<T>(&self, id: PartId, part: Option<T>) -> Option<T> {
         #[cfg(missing_parts)]
         {
+            if part.is_none() {
+                self.misses.set(self.misses.get() + 1);
+            }
             let log = if part.is_some() { &self.read } else { &self.missing };
             let mut log = log.borrow_mut();
             if !log.contains(&id) {
@@ -119,9 +130,11 @@ impl<'i> View<'i> {
         Some((ord, self.doc_freq(ord)))
     }
 
-    /// How many parts this view has found missing so far.
-    pub fn missing_count(&self) -> usize {
-        self.missing.borrow().len()
+    /// How many times this view has found a part missing so far (a question asked twice of
+    /// a missing part counts twice): compare it before and after a question to know whether
+    /// that question's answer is whole.
+    pub fn misses(&self) -> usize {
+        self.misses.get()
     }
 
     /// The ordinal of the term a folded word of the corpus stems to, if the corpus has the word.
@@ -142,8 +155,13 @@ impl<'i> View<'i> {
     /// leave out `have`); any other walks the dictionary.
     pub fn prefix_terms(&self, prefix: &str, have: &[TermOrd], max: usize) -> Vec<(String, TermOrd, u32)> {
         let mut top = TopTerms::new(self.term_count(), have, max);
-        // The shard that would hold the prefix's pick comes first: without it, nothing says
-        // which shards a walk would need.
+        // A prefix too long for the prefix table is walked: ask for every shard of the walk at
+        // once. A shorter one may have its pick in the table: ask for the shard that would hold
+        // it first, which spares the walk of the many shards a short prefix spans.
+        if prefix.chars().count() > PREFIX_TABLE_MAX_CHARS {
+            self.for_each_word_with_prefix(prefix, |word, ord, doc_freq| top.offer(word, ord, doc_freq));
+            return top.finish();
+        }
         let Some(part) = self.dict_of_key(prefix) else { return Vec::new() };
         let listed = part.prefixes.get(prefix).and_then(|at| listed_words(part, at as usize));
         match listed {
@@ -152,21 +170,22 @@ impl<'i> View<'i> {
                     top.offer(word, ord, doc_freq);
                 }
             }
-            _ => self.for_each_word_with_prefix(prefix, |word, ord| top.offer(word, ord, self.doc_freq(ord))),
+            _ => self.for_each_word_with_prefix(prefix, |word, ord, doc_freq| top.offer(word, ord, doc_freq)),
         }
         top.finish()
     }
 
-    /// Calls `f` with each word that starts with `prefix` and its term ordinal, in byte order,
-    /// without copying the words (a one-letter prefix begins thousands).
-    pub fn for_each_word_with_prefix(&self, prefix: &str, mut f: impl FnMut(&str, TermOrd)) {
+    /// Calls `f` with each word that starts with `prefix`, its term's ordinal and the term's
+    /// document frequency, in byte order, without copying the words (a one-letter prefix
+    /// begins thousands).
+    pub fn for_each_word_with_prefix(&self, prefix: &str, mut f: impl FnMut(&str, TermOrd, u32)) {
         for n in self.core.dict_shards_of_prefix(prefix.as_bytes()) {
             let Some(part) = self.dict_part(n) else { continue };
             let automaton = fst::automaton::Str::new(prefix).starts_with();
             let mut stream = part.dict.search(automaton).into_stream();
             while let Some((word, value)) = stream.next() {
                 if let (Ok(word), Some(ord)) = (std::str::from_utf8(word), dict_word(value)) {
-                    f(word, ord);
+                    f(word, ord, part.doc_freq(ord));
                 }
             }
         }
@@ -186,15 +205,15 @@ impl<'i> View<'i> {
     }
 
     /// Words within `distance` edits of `word` (or of a prefix of them, with `prefix`), among
-    /// the words that start with the same letter, with their term ordinals and distances, in
-    /// byte order. An edit inserts, deletes or changes a letter, or swaps two neighbouring
+    /// the words that start with the same letter, with their terms and distances, in byte
+    /// order. An edit inserts, deletes or changes a letter, or swaps two neighbouring
     /// letters (`grokkign` is one edit from `grokking`). A word longer than
     /// [`NEAR_MAX_CHARS`](super::NEAR_MAX_CHARS) has no near words.
     ///
     /// Keeping the first letter (as search engines' fuzzy matching usually does) bounds the
     /// work to one slice of the dictionary, the shards of that letter; within it, the
     /// automaton leaves every branch in which no word can come within the distance.
-    pub fn words_near(&self, word: &str, distance: u32, prefix: bool) -> Vec<(String, TermOrd, u32)> {
+    pub fn words_near(&self, word: &str, distance: u32, prefix: bool) -> Vec<NearWord> {
         let target: Vec<char> = word.chars().collect();
         let Some(first) = target.first() else { return Vec::new() };
         if target.len() > super::NEAR_MAX_CHARS {
@@ -208,7 +227,8 @@ impl<'i> View<'i> {
             let mut stream = part.dict.search_with_state(&near).into_stream();
             while let Some((w, value, state)) = stream.next() {
                 if let (Ok(w), Some(ord)) = (std::str::from_utf8(w), dict_word(value)) {
-                    out.push((w.to_string(), ord, near.distance(&state)));
+                    let (distance, doc_freq) = (near.distance(&state), part.doc_freq(ord));
+                    out.push(NearWord { word: w.to_string(), ord, distance, doc_freq });
                 }
             }
         }
@@ -306,6 +326,18 @@ impl<'i> View<'i> {
     pub fn abstract_text(&self, doc: DocId) -> &'i str {
         self.slot(doc, Slot::Abstract)
     }
+}
+
+/// A dictionary word near a word looked for, as [`View::words_near`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NearWord {
+    pub word: String,
+    /// The word's term.
+    pub ord: TermOrd,
+    /// Edits from the word looked for.
+    pub distance: u32,
+    /// How many papers contain the term.
+    pub doc_freq: u32,
 }
 
 /// The words of the prefix list at `at` in a shard's `PRFL`, with their terms and document

@@ -58,7 +58,7 @@ fn words_map_to_their_stems() {
     let index = opened.view();
     let words_with_prefix = |prefix: &str| {
         let mut found = Vec::new();
-        index.for_each_word_with_prefix(prefix, |w, ord| found.push((w.to_string(), ord)));
+        index.for_each_word_with_prefix(prefix, |w, ord, _| found.push((w.to_string(), ord)));
         found
     };
     let found = words_with_prefix("grok");
@@ -129,7 +129,7 @@ fn finds_words_within_an_edit_distance() {
     let opened = Index::open(&bytes).unwrap();
     let index = opened.view();
     let near = |w: &str, d: u32, prefix: bool| -> Vec<(String, u32)> {
-        index.words_near(w, d, prefix).into_iter().map(|(w, _, d)| (w, d)).collect()
+        index.words_near(w, d, prefix).into_iter().map(|n| (n.word, n.distance)).collect()
     };
     assert_eq!(near("netwrks", 1, false), [("networks".to_string(), 1)]);
     assert_eq!(near("grokin", 1, true), [("grokking".to_string(), 1)]);
@@ -144,7 +144,7 @@ fn words_near_by_scan(index: &View, word: &str, distance: u32, prefix: bool) -> 
     let target: Vec<char> = word.chars().collect();
     let mut out = Vec::new();
     let mut words = Vec::new();
-    index.for_each_word_with_prefix("", |w, _| words.push(w.to_string()));
+    index.for_each_word_with_prefix("", |w, _, _| words.push(w.to_string()));
     for w in &words {
         let candidate: Vec<char> = w.chars().collect();
         if candidate.first() == target.first() {
@@ -188,7 +188,7 @@ proptest::proptest! {
         let opened = Index::open(&bytes).unwrap();
         let index = opened.view();
         let found: Vec<(String, u32)> =
-            index.words_near(&word, distance, prefix).into_iter().map(|(w, _, d)| (w, d)).collect();
+            index.words_near(&word, distance, prefix).into_iter().map(|n| (n.word, n.distance)).collect();
         proptest::prop_assert_eq!(found, words_near_by_scan(&index, &word, distance, prefix));
     }
 }
@@ -231,7 +231,10 @@ fn the_prefix_table_picks_what_walking_the_dictionary_picks() {
         let max = max_prefix_terms(prefix.chars().count());
         let walk = |have: &[TermOrd]| {
             let mut top = TopTerms::new(index.term_count(), have, max);
-            index.for_each_word_with_prefix(prefix, |w, ord| top.offer(w, ord, index.doc_freq(ord)));
+            index.for_each_word_with_prefix(prefix, |w, ord, doc_freq| {
+                assert_eq!(doc_freq, index.doc_freq(ord));
+                top.offer(w, ord, doc_freq)
+            });
             top.finish()
         };
         let best: Vec<TermOrd> = walk(&[]).iter().map(|(_, ord, _)| *ord).collect();
@@ -330,11 +333,11 @@ fn a_sharded_index_reads_exactly_what_the_embedded_one_reads() {
 
     let (e, s) = (embedded.view(), sharded.view());
     let mut words = Vec::new();
-    e.for_each_word_with_prefix("", |w, ord| words.push((w.to_string(), ord)));
+    e.for_each_word_with_prefix("", |w, ord, df| words.push((w.to_string(), ord, df)));
     let mut sharded_words = Vec::new();
-    s.for_each_word_with_prefix("", |w, ord| sharded_words.push((w.to_string(), ord)));
+    s.for_each_word_with_prefix("", |w, ord, df| sharded_words.push((w.to_string(), ord, df)));
     assert_eq!(words, sharded_words);
-    for (word, ord) in &words {
+    for (word, ord, _) in &words {
         assert_eq!(e.word(word), s.word(word), "{word}");
         assert_eq!(e.term(word), s.term(word), "{word}");
         assert_eq!(e.doc_freq(*ord), s.doc_freq(*ord), "{word}");

@@ -385,36 +385,13 @@ impl<'t> Dictionary<'t> {
         for (long, short) in &self.long_forms {
             *sizes.entry(long).or_default() += long.len() + short.0.len() + 8;
         }
-        // A word and its term stay in one shard (no shard starts after the lesser and at or
-        // before the greater), so that whatever reads a word finds its term's document
-        // frequency in the same shard.
-        let mut spans: Vec<(&str, &str)> = self
-            .words
-            .iter()
-            .map(|(word, term)| {
-                if term.as_str() < word.as_str() {
-                    (term.as_str(), word.as_str())
-                } else {
-                    (word.as_str(), term.as_str())
-                }
-            })
-            .filter(|(low, high)| low < high)
-            .collect();
-        spans.sort_unstable();
-        let mut spans = spans.into_iter().peekable();
-        let mut reach = "";
         let mut out = Vec::new();
         let mut size = 0;
         let mut last_first: Option<char> = None;
         for (key, bytes) in sizes {
-            while let Some((low, high)) = spans.next_if(|(low, _)| *low < key) {
-                debug_assert!(low < key);
-                reach = reach.max(high);
-            }
-            let inside_a_span = reach >= key;
             let first = key.chars().next();
             let new_letter = last_first.is_some() && first != last_first;
-            if size > 0 && !inside_a_span && (size >= target || (new_letter && size >= target / 2)) {
+            if size > 0 && (size >= target || (new_letter && size >= target / 2)) {
                 out.push(key.to_string());
                 size = 0;
             }
@@ -457,6 +434,24 @@ impl<'t> Dictionary<'t> {
             for &df in &self.freqs[first_term..end_term] {
                 format::put_varint(&mut freqs, df);
             }
+            // The terms outside the shard that its words stem to, so that the shard alone
+            // tells each of its words' document frequency.
+            let mut foreign: Vec<TermOrd> = self
+                .words
+                .range::<str, _>((low, high))
+                .filter_map(|(_, term)| self.terms.binary_search(&term.as_str()).ok())
+                .filter(|&o| !(first_term..end_term).contains(&o))
+                .map(|o| o as TermOrd)
+                .collect();
+            foreign.sort_unstable();
+            foreign.dedup();
+            let mut foreign_freqs = Vec::new();
+            let mut prev = 0;
+            for ord in foreign {
+                format::put_varint(&mut foreign_freqs, ord - prev);
+                format::put_varint(&mut foreign_freqs, self.freqs[ord as usize]);
+                prev = ord;
+            }
             let mut pref = MapBuilder::memory();
             let mut pref_lists = Vec::new();
             for (prefix, words) in self.prefixes.range::<str, _>((low, high)) {
@@ -494,6 +489,7 @@ impl<'t> Dictionary<'t> {
                     vec![
                         (b"DICT", dict.into_inner()?),
                         (b"DFRQ", freqs),
+                        (b"DFEX", foreign_freqs),
                         (b"PREF", pref.into_inner()?),
                         (b"PRFL", pref_lists),
                         (b"ACRO", acro.into_inner()?),
