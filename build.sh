@@ -157,9 +157,34 @@ test_corpora() {
   tests/build-errors.sh target/hostile-pkg
 }
 
+# The sites the sharded end-to-end tests search and compare: the first 3,000 papers of
+# corpus-large (more than a build embeds), built sharded and embedded, each beside the page.
+# Their own target folder, so that the default build's artifacts stay valid.
+E2E_SITES=target/e2e-sites
+LARGE_CORPUS=../shared/corpus-large/papers.jsonl.gz
+test_sites() {
+  say "the sites of a 3,000-paper slice of corpus-large, sharded and embedded (tests/e2e/shards.test.mjs)"
+  if [ ! -f "$LARGE_CORPUS" ]; then
+    echo "build.sh: $LARGE_CORPUS is missing; the sharded builds are tested on a slice of it" >&2
+    exit 1
+  fi
+  mkdir -p "$E2E_SITES"
+  gzip -dc "$LARGE_CORPUS" | head -n 3000 > "$E2E_SITES/corpus.jsonl"
+  local mode
+  for mode in on off; do
+    (
+      export CARGO_TARGET_DIR=target/other-corpora PAPERS="$E2E_SITES/corpus.jsonl" SHARDS=$mode OUT="$E2E_SITES/$mode/pkg"
+      build > "$E2E_SITES/build-$mode.log"
+    )
+    cp www/index.html www/app.js www/style.css www/favicon.svg www/paper-search.js www/paper-search.css www/sw.js \
+      "$E2E_SITES/$mode/"
+  done
+}
+
 test_e2e() {
   say "end-to-end tests of the page in headless Chromium"
-  HOSTILE_PKG=target/hostile-pkg node --test --test-concurrency=1 tests/e2e/
+  HOSTILE_PKG=target/hostile-pkg SHARDED_SITE="$E2E_SITES/on" EMBEDDED_SITE="$E2E_SITES/off" \
+    node --test --test-concurrency=1 tests/e2e/
 }
 
 # The benchmark (bench/). Its npm packages (the peer engines) are installed here on first use,
@@ -196,6 +221,7 @@ case "$cmd" in
     (unset PAPERS; build)
     test_wasm
     test_corpora
+    test_sites
     test_e2e
     ;;
   eval)

@@ -39,24 +39,27 @@ pub enum FormatError {
     Corrupt(&'static str),
 }
 
+impl FormatError {
+    /// What is wrong, without the fix (for a page's visitor, who cannot rebuild the index).
+    pub fn problem(&self) -> String {
+        match self {
+            FormatError::NotAnIndex => "not a paper-search index (bad magic bytes)".into(),
+            FormatError::Version { found, expected } => {
+                format!("index format version {found}, but this reader reads version {expected}")
+            }
+            FormatError::Analyzer { found, expected } => {
+                format!("index written by analyzer version {found}, but queries use version {expected}")
+            }
+            FormatError::Truncated(what) => format!("index truncated in {what}"),
+            FormatError::MissingSection(tag) => format!("index has no {} section", String::from_utf8_lossy(tag)),
+            FormatError::Corrupt(what) => format!("index corrupt: {what}"),
+        }
+    }
+}
+
 impl fmt::Display for FormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FormatError::NotAnIndex => write!(f, "not a paper-search index (bad magic bytes); rebuild it with ./build.sh"),
-            FormatError::Version { found, expected } => write!(
-                f,
-                "index format version {found}, but this reader reads version {expected}; rebuild the index with ./build.sh"
-            ),
-            FormatError::Analyzer { found, expected } => write!(
-                f,
-                "index written by analyzer version {found}, but queries use version {expected}; rebuild the index with ./build.sh"
-            ),
-            FormatError::Truncated(what) => write!(f, "index truncated in {what}; rebuild it with ./build.sh"),
-            FormatError::MissingSection(tag) => {
-                write!(f, "index has no {} section; rebuild it with ./build.sh", String::from_utf8_lossy(tag))
-            }
-            FormatError::Corrupt(what) => write!(f, "index corrupt: {what}; rebuild it with ./build.sh"),
-        }
+        write!(f, "{}; rebuild the index with ./build.sh", self.problem())
     }
 }
 

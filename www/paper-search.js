@@ -542,6 +542,8 @@ export class PaperSearchElement extends Base {
   }
 
   #render(query, results, ms) {
+    // A paper opened meanwhile (a link straight to one) stays open; going back searches again.
+    if (this.#paperOpen !== null) return;
     const { status, none, more, suggest } = this.#ui;
     const { hits, total } = results;
     status.textContent = `${total} ${total === 1 ? 'result' : 'results'} in ${formatMs(ms)} ms`;
@@ -565,6 +567,7 @@ export class PaperSearchElement extends Base {
   // A search the module could not answer (a part of a sharded index that did not load): no
   // results are shown for it, only what went wrong and a way to try again.
   #failSearch(query, err) {
+    if (this.#paperOpen !== null) return;
     const { status, error } = this.#ui;
     console.error('paper-search: the search failed:', err);
     const again = h('button', { type: 'button', class: 'link' }, 'Try again');

@@ -1,5 +1,7 @@
 // The service worker of the hosted page: after the first visit the page, the element, its
-// styles and the wasm module come from a cache, so search works with no network.
+// styles and the wasm module come from a cache, so search works with no network. A sharded
+// build's parts (pkg/index-<build>/…) are cached as they are fetched: what was searched keeps
+// working offline, and once the element has saved every part (`offline` attribute), all of it.
 //
 // Cache first, in a cache named after the build: `./build.sh` writes pkg/build-id.js with a
 // hash of the files below. A new deployment changes that file, the browser sees the worker's
@@ -12,6 +14,19 @@ const SHELL = [
   './', 'style.css', 'favicon.svg', 'app.js', 'paper-search.js', 'paper-search.css',
   'pkg/paper_search.js', 'pkg/paper_search_bg.wasm',
 ];
+
+// A part of a sharded index: its folder is named after the build, so a file never changes and
+// the cached copy is always right. Only whole, successful responses are kept.
+const PART = /^pkg\/index-[0-9a-f]+\/[a-z]+-\d+\.gz$/;
+
+async function part(event, request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(request.url);
+  if (cached) return cached;
+  const response = await fetch(request.url);
+  if (response.ok && response.status === 200) event.waitUntil(cache.put(request.url, response.clone()));
+  return response;
+}
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -37,6 +52,10 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
   const path = url.pathname.slice(scope.pathname.length);
+  if (PART.test(path)) {
+    event.respondWith(part(event, request));
+    return;
+  }
   const key = request.mode === 'navigate' && (path === '' || path === 'index.html') ? './' : path;
   if (!SHELL.includes(key)) return;
   event.respondWith((async () => {

@@ -214,7 +214,7 @@ fn keep(id: PartId, bytes: Vec<u8>, tick: u64) -> Result<(), String> {
                 id.file_name()
             ));
         }
-        Err(e) => return Err(format!("the file is damaged: {e}")),
+        Err(e) => return Err(format!("the file is damaged: {}", e.problem())),
     }
     let evicted = LOADER.with_borrow_mut(|l| {
         if let Some((_, old)) = l.kept.insert(id, (tick, size)) {

@@ -1,0 +1,249 @@
+// End-to-end tests of a sharded site in headless Chromium, one behaviour per test: the first
+// 3,000 papers of corpus-large built sharded (SHARDED_SITE) and embedded (EMBEDDED_SITE) by
+// `./build.sh test`, each beside the demo page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { open, ready, screenshot, ui } from './helpers.mjs';
+
+const SHARDED = process.env.SHARDED_SITE;
+const EMBEDDED = process.env.EMBEDDED_SITE;
+if (!SHARDED || !EMBEDDED) throw new Error('SHARDED_SITE and EMBEDDED_SITE name the sites to test (./build.sh test makes them)');
+
+const tmp = mkdtempSync(join(tmpdir(), 'paper-search-shards-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+const partsFolder = (site) => readdirSync(join(site, 'pkg')).find((f) => f.startsWith('index-'));
+const isPart = (url) => /\/pkg\/index-[0-9a-f]+\/[a-z]+-\d+\.gz$/.test(url);
+
+// A copy of a site that a test may change or stop serving.
+function copyOf(site) {
+  const dir = mkdtempSync(join(tmp, 'site-'));
+  cpSync(site, dir, { recursive: true });
+  return dir;
+}
+
+// The module's answers in a page, through the element's own load().
+function ask(page, calls) {
+  return page.evaluate(async (calls) => {
+    const { load } = await import('/paper-search.js');
+    const api = await load();
+    const out = [];
+    for (const [name, ...args] of calls) out.push(await api[name](...args));
+    return out;
+  }, calls);
+}
+
+const QUERIES = [
+  'reinforcement learning', 'reinforcement learning ', 'graph neural networks', 'diffusion models',
+  'contrastive learning ', 'object detection', 'machine translation', 'bandit regret', 'protein structure',
+  'neural tang', 'transformer', 'trnasformer', 'convolutonal networks ', 'GAN', 'generative adversarial networks',
+  '"neural networks"', 'learning -deep', 'title:attention', 'author:bengio', 'year:2017', 'year:2016-2017 vision',
+  'gan OR diffusion', 'fine-tuning', 'finetuning', 'self supervised', 'a', 'zero-shot', 'BERT', '  ', '"',
+];
+
+let sharded;
+let embedded;
+before(async () => {
+  [sharded, embedded] = await Promise.all([open({ dir: SHARDED }), open({ dir: EMBEDDED })]);
+  await Promise.all([sharded.page.goto(sharded.url), embedded.page.goto(embedded.url)]);
+  await Promise.all([ready(sharded.page), ready(embedded.page)]);
+});
+after(async () => {
+  await sharded?.close();
+  await embedded?.close();
+});
+
+test('the sharded site answers every query as the embedded site does', async () => {
+  const calls = QUERIES.map((q) => ['searchAsync', q, { limit: 20 }]);
+  const [fromShards, fromModule] = await Promise.all([ask(sharded.page, calls), ask(embedded.page, calls)]);
+  for (const [i, q] of QUERIES.entries()) {
+    assert.deepEqual(fromShards[i], fromModule[i], `the query ${JSON.stringify(q)}`);
+  }
+  assert.ok(fromShards.filter((r) => r.hits.length > 0).length > 20, 'most queries find papers');
+  const ids = fromModule.flatMap((r) => r.hits.slice(0, 2).map((h) => h.id));
+  const papers = ids.flatMap((id) => [['paperAsync', id], ['relatedAsync', id, 5]]);
+  const [a, b] = await Promise.all([ask(sharded.page, papers), ask(embedded.page, papers)]);
+  assert.deepEqual(a, b, 'papers and related papers');
+  const [stats] = await ask(sharded.page, [['stats']]);
+  assert.equal(stats.sharded, true);
+});
+
+test('a first search downloads a few parts of the index, not all of it', async () => {
+  const context = await sharded.browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const parts = [];
+  page.on('requestfinished', (r) => { if (isPart(r.url())) parts.push(r.url()); });
+  await page.goto(`${sharded.url}?q=${encodeURIComponent('graph neural networks')}`);
+  await ready(page);
+  await ui(page).titles.first().waitFor({ timeout: 15000 });
+  assert.equal(await ui(page).options.count(), 20);
+  const all = readdirSync(join(SHARDED, 'pkg', partsFolder(SHARDED))).length;
+  assert.ok(parts.length <= 30, `${parts.length} parts fetched`);
+  assert.ok(parts.length < all / 10, `${parts.length} of ${all} parts fetched`);
+  assert.equal(parts.filter((u) => u.endsWith('/docs-0.gz')).length, 1, 'the docs part once');
+  await screenshot(page, 'sharded-first-search');
+  await context.close();
+});
+
+test('a link to a paper opens it, its text fetched on demand', async () => {
+  const [paper] = await ask(embedded.page, [['paper', 1234]]);
+  const page = await sharded.context.newPage();
+  await page.goto(`${sharded.url}?q=learning#paper-1234`);
+  await ready(page);
+  await ui(page).paper.locator('h2', { hasText: paper.title }).waitFor({ timeout: 15000 });
+  assert.equal(await ui(page).paper.locator('.abstract').textContent(), paper.abstract);
+  await page.close();
+});
+
+test('typing fetches for the words typed, not for every keystroke', async () => {
+  const page = await sharded.context.newPage();
+  await page.goto(sharded.url);
+  await ready(page);
+  const parts = [];
+  page.on('request', (r) => { if (isPart(r.url())) parts.push(r.url()); });
+  await ui(page).input.pressSequentially('variational inference', { delay: 40 });
+  await ui(page).status.filter({ hasText: /results? in/ }).waitFor({ timeout: 15000 });
+  const [expected] = await ask(embedded.page, [['searchAsync', 'variational inference', { limit: 20 }]]);
+  assert.deepEqual(await ui(page).titles.allTextContents(), expected.hits.map((h) => h.title));
+  // 21 keystrokes at 40 ms: each waits 120 ms before it fetches, so only the last does.
+  const files = new Set(parts.map((u) => u.replace(/^.*\//, '')));
+  assert.ok(files.size <= 25, `${files.size} parts for one typed query: ${[...files].join(' ')}`);
+  await page.close();
+});
+
+test('what was searched keeps working offline', async (t) => {
+  const env = await open({ dir: copyOf(SHARDED), serviceWorkers: 'allow' });
+  t.after(() => env.close());
+  const { page } = env;
+  await page.goto(env.url);
+  await ready(page);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 });
+  await ui(page).input.fill('bandit regret');
+  await ui(page).status.filter({ hasText: /results? in/ }).waitFor({ timeout: 15000 });
+  const online = await ui(page).titles.allTextContents();
+  env.server.closeAllConnections();
+  await new Promise((done) => env.server.close(done));
+  const offline = await env.context.newPage();
+  await offline.goto(`${env.url}?q=${encodeURIComponent('bandit regret')}`);
+  await ready(offline);
+  await ui(offline).status.filter({ hasText: /results? in/ }).waitFor({ timeout: 15000 });
+  assert.deepEqual(await ui(offline).titles.allTextContents(), online);
+});
+
+test('saving every part for offline use shows its progress, then any query works offline', async (t) => {
+  const env = await open({ dir: copyOf(SHARDED), serviceWorkers: 'allow' });
+  t.after(() => env.close());
+  const { page } = env;
+  env.context.setDefaultTimeout(60000);
+  await page.goto(env.url);
+  await ready(page);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 });
+  const control = page.locator('paper-search [part=offline]');
+  const progress = [];
+  await page.exposeFunction('noteProgress', (p) => progress.push(p));
+  await page.evaluate(() => document.querySelector('paper-search')
+    .addEventListener('paper-search-download', (e) => window.noteProgress(e.detail)));
+  await control.getByRole('button', { name: /Save all 3,000 papers/ }).click();
+  await control.filter({ hasText: /All 3,000 papers are saved for offline use/ }).waitFor({ timeout: 120000 });
+  const total = readdirSync(join(SHARDED, 'pkg', partsFolder(SHARDED))).length;
+  assert.equal(progress.at(-1).done, total);
+  assert.ok(progress.length > 10 && progress.some((p) => p.done > 0 && p.done < total), 'progress along the way');
+  await screenshot(page, 'sharded-saved-offline');
+  env.server.closeAllConnections();
+  await new Promise((done) => env.server.close(done));
+  const [expected] = await ask(embedded.page, [['searchAsync', 'speech recognition', { limit: 20 }]]);
+  await ui(page).input.fill('speech recognition');
+  await ui(page).status.filter({ hasText: /results? in/ }).waitFor({ timeout: 15000 });
+  assert.deepEqual(await ui(page).titles.allTextContents(), expected.hits.map((h) => h.title));
+});
+
+// Opens the sharded site with `route` answering requests for parts that match `pattern`.
+async function withParts(pattern, route) {
+  const page = await sharded.context.newPage();
+  page.setDefaultTimeout(15000);
+  await page.route((url) => isPart(url.href) && pattern.test(url.href), route);
+  await page.goto(sharded.url);
+  await ready(page);
+  return page;
+}
+
+async function failsClearly(page, query, message) {
+  const { input, error, options, status } = ui(page);
+  await input.fill(query);
+  await error.filter({ hasText: message }).waitFor();
+  assert.match(await error.textContent(), new RegExp(`The search for “${query}” could not be completed`));
+  assert.equal(await options.count(), 0, 'no hits are shown for a search that failed');
+  assert.equal(await status.textContent(), 'The search failed.');
+}
+
+test('a missing part: a bounded retry, a clear message, and a search that works once it is back', async () => {
+  let served = 0;
+  const page = await withParts(/\/post-\d+\.gz$/, (route) => { served += 1; return route.fulfill({ status: 404, body: 'not found' }); });
+  await failsClearly(page, 'speech recognition', /could not load post-\d+\.gz of the index \(HTTP 404; tried 3 times\)/);
+  assert.ok(served >= 3 && served % 3 === 0, `each missing part is asked for three times (${served} requests)`);
+  await screenshot(page, 'sharded-missing-part');
+  await page.unrouteAll();
+  await ui(page).error.getByRole('button', { name: 'Try again' }).click();
+  await ui(page).titles.first().waitFor();
+  assert.ok(await ui(page).options.count() > 0);
+  assert.ok(await ui(page).error.isHidden());
+  await page.close();
+});
+
+test('a corrupt part is refused with a message, never shown as results', async () => {
+  // The real file with bytes in its middle changed: gzip's checksum no longer holds.
+  const page = await withParts(/\/text-\d+\.gz$/, async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.from(await response.body());
+    for (let i = body.length >> 2; i < body.length >> 1; i += 7) body[i] ^= 0x5a;
+    await route.fulfill({ response, body });
+  });
+  await failsClearly(page, 'speech recognition', /could not load text-\d+\.gz of the index \(the file does not decompress/);
+  await page.close();
+});
+
+test('a file that is not a part is refused with a message', async () => {
+  const page = await withParts(/\/text-\d+\.gz$/, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><p>A host’s page for every address</p>' }));
+  await failsClearly(page, 'speech recognition', /could not load text-\d+\.gz of the index \(the file is damaged: not a paper-search index/);
+  await page.close();
+});
+
+test('a truncated part is refused with a message', async () => {
+  const page = await withParts(/\/dict-\d+\.gz$/, async (route) => {
+    const response = await route.fetch();
+    const body = await response.body();
+    await route.fulfill({ response, body: body.subarray(0, body.length >> 1) });
+  });
+  await failsClearly(page, 'speech recognition', /could not load dict-\d+\.gz of the index \(the file does not decompress/);
+  await page.close();
+});
+
+test('a slow part: the page says it is searching, then shows the results', async () => {
+  const page = await withParts(/\/post-\d+\.gz$/, async (route) => {
+    await new Promise((done) => setTimeout(done, 1500));
+    await route.continue();
+  });
+  await ui(page).input.fill('speech recognition');
+  await ui(page).status.filter({ hasText: 'Searching…' }).waitFor();
+  assert.equal(await page.locator('paper-search [role=listbox][aria-busy=true]').count(), 1);
+  await ui(page).status.filter({ hasText: /results? in/ }).waitFor();
+  assert.ok(await ui(page).options.count() > 0);
+  await page.close();
+});
+
+test('a page left open across a new deployment says to reload', async (t) => {
+  const dir = copyOf(SHARDED);
+  const env = await open({ dir });
+  t.after(() => env.close());
+  const { page } = env;
+  env.context.setDefaultTimeout(15000);
+  await page.goto(env.url);
+  await ready(page);
+  // The new build's parts are in a folder of another name; the old one is gone.
+  const folder = partsFolder(dir);
+  renameSync(join(dir, 'pkg', folder), join(dir, 'pkg', 'index-0123456789abcdef'));
+  await failsClearly(page, 'speech recognition', /the site may have been updated since this page was opened: reload it/);
+});
