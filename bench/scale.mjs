@@ -6,7 +6,8 @@
 //     --quick          fewer queries (3 cold, a third of the warm mix, 5 typed, 300 for memory),
 //                      SciFact only unless --corpus says otherwise (for iterating)
 //     --corpus NAME    only this corpus (repeatable; default: both)
-//     --rebuild        build every site again, even one built under the same key
+//     --rebuild [IDS]  build every site again, even one built under the same key; or only the
+//                      sites of these engines (comma-separated: paper-search,pagefind,minisearch)
 //     --paper-search   which build of paper-search to measure: `embedded` (the corpus compiled
 //                      into the wasm; SciFact only), or `sharded` (the engine plus shard files,
 //                      `SHARDS=on ./build.sh`; both corpora). Default: embedded
@@ -44,7 +45,10 @@ if (flag('--report')) {
 }
 
 const quick = flag('--quick');
-const rebuild = flag('--rebuild');
+// --rebuild alone: every engine; followed by ids: those.
+const rebuildArg = argv[argv.indexOf('--rebuild') + 1];
+const rebuild = !flag('--rebuild') ? new Set() : rebuildArg && !rebuildArg.startsWith('--') ? new Set(rebuildArg.split(',')) : null;
+const rebuilds = (id) => rebuild === null || rebuild.has(id);
 usePaperSearchBuild(values('--paper-search')[0] ?? 'embedded');
 let wanted = values('--corpus');
 if (wanted.length === 0) wanted = quick ? ['scifact'] : ['large', 'scifact'];
@@ -105,7 +109,7 @@ async function benchCorpus(corpus) {
     }
     const e = { name: engine.name, kind: engine.kind, version: engine.version(), describe: engine.describe(), errors: [] };
     const t0 = performance.now();
-    const built = await attempt(e, 'build', () => site(engine, corpus, work, { rebuild, log }));
+    const built = await attempt(e, 'build', () => site(engine, corpus, work, { rebuild: rebuilds(engine.id), log }));
     if (!built) {
       out.engines[engine.id] = e;
       continue;
@@ -126,17 +130,23 @@ async function benchCorpus(corpus) {
   try {
     // Cold first searches, round-robin over the engines so that a busy moment of the machine
     // falls on all of them alike.
+    // An engine whose first two cold runs both fail is not measured further on this corpus.
+    const broken = (e) => e.cold.runs.length >= 2 && e.cold.runs.every((r) => r.error);
     for (const { e } of live) e.cold = { runs: [] };
     for (const [i, query] of q.cold.entries()) {
       for (const { engine, e, server } of live) {
+        if (broken(e)) continue;
         const r = await attempt(e, `cold search \`${query}\``, () => coldSearch(server.url, engine.kind, query, { timeout: COLD_TIMEOUT }));
         e.cold.runs.push(r ? { q: query, ...r } : { q: query, error: true });
         if (r) log(`${corpus}: cold ${i + 1}/${q.cold.length} ${engine.name}: ${fmtBytes(r.bytes)}, ${r.requests} requests, ${r.shown} shown, ${r.ms.toFixed(0)} ms`);
       }
     }
 
+    for (const { e } of live) if (broken(e)) e.errors.push('its first two cold runs failed: no further measures on this corpus');
+    const working = live.filter(({ e }) => !broken(e));
+
     // Throttled, engine by engine.
-    for (const { engine, e, server } of live) {
+    for (const { engine, e, server } of working) {
       e.throttled = { runs: [] };
       const sizes = e.cold.runs.filter((r) => !r.error).map((r) => r.bytes);
       const fixedDownload = sizes.length > 1 && (Math.max(...sizes) - Math.min(...sizes)) / median(sizes) < 0.02;
@@ -157,7 +167,7 @@ async function benchCorpus(corpus) {
     // Warm latency, typing and memory, engine by engine.
     const warm = q.warm.map((x) => x.q);
     const warmup = q.memory.slice(-3);
-    for (const { engine, e, server } of live) {
+    for (const { engine, e, server } of working) {
       log(`${corpus}: warm queries, ${engine.name} (${warm.length} queries, twice)`);
       e.warm = await attempt(e, 'warm queries', () => warmQueries(server.url, engine.kind, warm, warmup));
       log(`${corpus}: typing, ${engine.name} (${q.typing.length} queries)`);

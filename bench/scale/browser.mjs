@@ -48,7 +48,15 @@ export const KINDS = {
 // it once a search has rendered); the harness removes the attribute at each input event, before
 // the element sees the event, so that a stale one never counts.
 const PAGE_HOOKS = (kind) => {
-  const B = (window.__bench = { shown: null, lastInput: 0, inputs: 0, rendered: null, waiters: [] });
+  const B = (window.__bench = { shown: null, lastInput: 0, inputs: 0, rendered: null, waiters: [], errors: [] });
+  // What the page reports as an error ends a run at once instead of at its timeout.
+  const consoleError = console.error;
+  console.error = (...args) => {
+    B.errors.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+    consoleError.apply(console, args);
+  };
+  window.addEventListener('error', (e) => B.errors.push(String(e.message)));
+  window.addEventListener('unhandledrejection', (e) => B.errors.push(String(e.reason?.message ?? e.reason)));
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       if (!B.shown && (e.name === 'bench:results' || e.name === 'paper-search:first-results')) {
@@ -86,10 +94,23 @@ const PAGE_HOOKS = (kind) => {
     },
     true,
   );
+  // Resolves when the results of q are in; rejects when the page reports an error first, or
+  // after two minutes.
   const until = (q) =>
-    new Promise((resolve) => {
-      const test = (r) => r && r.q === q && r.at >= B.lastInput && (resolve(r), true);
-      if (!test(B.rendered)) B.waiters.push(test);
+    new Promise((resolve, reject) => {
+      const errors = B.errors.length;
+      const started = performance.now();
+      let timer = 0;
+      const test = (r) => r && r.q === q && r.at >= B.lastInput && (clearInterval(timer), resolve(r), true);
+      if (test(B.rendered)) return;
+      B.waiters.push(test);
+      timer = setInterval(() => {
+        const why = B.errors.length > errors ? B.errors[errors] : performance.now() - started > 120000 ? 'no results after 120 s' : null;
+        if (!why) return;
+        clearInterval(timer);
+        B.waiters = B.waiters.filter((w) => w !== test);
+        reject(new Error(`\`${q}\`: ${why.slice(0, 300)}`));
+      }, 50);
     });
   B.count = () => {
     const items = kind === 'peer' ? document.querySelectorAll('#results li') : ps()?.root.querySelectorAll('li[role=option][part=result]') ?? [];
@@ -184,7 +205,9 @@ export async function coldSearch(url, kind, query, { throttle = false, timeout =
   try {
     await b.page.addInitScript(PAGE_HOOKS, kind);
     await b.page.goto(`${url}?q=${encodeURIComponent(query)}`, { waitUntil: 'commit', timeout });
-    await b.page.waitForFunction(() => window.__bench.shown, null, { timeout, polling: 20 });
+    await b.page.waitForFunction(() => window.__bench.shown || window.__bench.errors.length, null, { timeout, polling: 20 });
+    const failed = await b.page.evaluate(() => window.__bench.errors);
+    if (failed.length) throw new Error(`the page reported: ${failed[0].slice(0, 300)}`);
     const shown = await b.page.evaluate(() => ({ ...window.__bench.shown, n: window.__bench.count() }));
     // Every request that finished by then has reported its size within a moment.
     await b.page.waitForTimeout(250);

@@ -96,7 +96,16 @@ export const PAPER_SEARCH_PAGE = ['index.html', 'app.js', 'style.css', 'favicon.
 export async function buildPaperSearchSite(corpusPath, outDir, log, { sharded = paperSearchBuild === 'sharded' } = {}) {
   const env = { ...process.env, PAPERS: corpusPath, OUT: join(outDir, 'pkg'), SHARDS: sharded ? 'on' : 'off' };
   delete env.CARGO_TARGET_DIR;
-  const r = await runMeasured('./build.sh', [], { cwd: REPO, env, log });
+  // The build compiles the indexer and the module one after the other from the working tree: a
+  // source edited in between would give a module and index parts that disagree. Such a build is
+  // done again (once).
+  let r;
+  for (let attempt = 1; ; attempt++) {
+    const before = treeHash();
+    r = await runMeasured('./build.sh', [], { cwd: REPO, env, log });
+    if (treeHash() === before) break;
+    if (attempt === 2) throw new Error(`the sources changed during both builds of paper-search (log: ${log})`);
+  }
   for (const f of PAPER_SEARCH_PAGE) copyFileSync(join(REPO, 'www', f), join(outDir, f));
   const page = join(outDir, 'index.html');
   writeFileSync(page, readFileSync(page, 'utf8').replace(/(<paper-search\b[^>]*\blimit=")\d+"/, '$110"'));
