@@ -98,13 +98,13 @@ export async function buildPaperSearchSite(corpusPath, outDir, log, { sharded = 
   delete env.CARGO_TARGET_DIR;
   // The build compiles the indexer and the module one after the other from the working tree: a
   // source edited in between would give a module and index parts that disagree. Such a build is
-  // done again (once).
+  // done again (up to three times).
   let r;
   for (let attempt = 1; ; attempt++) {
     const before = treeHash();
     r = await runMeasured('./build.sh', [], { cwd: REPO, env, log });
     if (treeHash() === before) break;
-    if (attempt === 2) throw new Error(`the sources changed during both builds of paper-search (log: ${log})`);
+    if (attempt === 3) throw new Error(`the sources changed during each of three builds of paper-search (log: ${log})`);
   }
   for (const f of PAPER_SEARCH_PAGE) copyFileSync(join(REPO, 'www', f), join(outDir, f));
   const page = join(outDir, 'index.html');
@@ -116,12 +116,14 @@ export async function buildPaperSearchSite(corpusPath, outDir, log, { sharded = 
   return { seconds: r.wallSeconds, wallSeconds: r.wallSeconds, peakTreeKB: r.peakTreeKB, processes: r.processes, sharded };
 }
 
-// The state of the sources ./build.sh builds from: every tracked or untracked, not ignored file
-// outside bench/, by content.
+// The state of what ./build.sh builds from, by content: the crate (src/, build.rs, Cargo.toml,
+// Cargo.lock, .cargo/), the build script and the scripts it runs, the default corpus and the
+// page (www/), tracked or untracked, not ignored.
+const BUILD_INPUTS = ['src/', 'build.rs', 'build.sh', 'Cargo.toml', 'Cargo.lock', '.cargo/', 'scripts/', 'data/', 'www/'];
 function treeHash() {
-  const files = spawnSync('git', ['-C', REPO, 'ls-files', '-z', '-co', '--exclude-standard'], { encoding: 'utf8' })
+  const files = spawnSync('git', ['-C', REPO, 'ls-files', '-z', '-co', '--exclude-standard', '--', ...BUILD_INPUTS], { encoding: 'utf8' })
     .stdout.split('\0')
-    .filter((f) => f && !f.startsWith('bench/') && existsSync(join(REPO, f)))
+    .filter((f) => f && existsSync(join(REPO, f)))
     .sort();
   return sha(...files.flatMap((f) => [f, readFileSync(join(REPO, f))]));
 }
