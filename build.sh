@@ -122,10 +122,11 @@ serve() {
 }
 
 lint() {
-  say "lints (rustfmt, clippy native and wasm32)"
+  say "lints (rustfmt, clippy native and wasm32, embedded and sharded)"
   cargo fmt --check
   cargo clippy --all-targets -- -D warnings
   cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown --all-targets --features shards -- -D warnings
 }
 
 # The native tests always run on the default corpus: their expectations are about it.
@@ -145,8 +146,44 @@ test_wasm() {
   env -u PAPERS CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     GECKODRIVER="$(command -v geckodriver)" \
     cargo test --target wasm32-unknown-unknown --test web
+  test_wasm_shards
   say "wasm tests through wasm-pack (wasm-pack test --headless --chrome)"
   env -u PAPERS CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome
+}
+
+# The shard loader's wasm tests (tests/web_shards.rs) in Chromium and Firefox: the default
+# corpus built sharded into the test module, its parts served on 127.0.0.1 (gzipped, and plain
+# under plain/) with the embedded build beside them as embedded.bin, the answers to match.
+test_wasm_shards() {
+  say "shard loader wasm tests in headless Chromium and Firefox (tests/web_shards.rs)"
+  local dir="$root/target/wasm-shards"
+  rm -rf "$dir"
+  mkdir -p "$dir/site/plain"
+  cargo build --quiet --release --bin paper-search-index
+  target/release/paper-search-index data/papers.txt "$dir" --shards on
+  target/release/paper-search-index data/papers.txt "$dir/embedded" --shards off
+  cp "$dir/embedded/index.bin" "$dir/site/embedded.bin"
+  local parts
+  parts=$(basename "$dir"/index-*)
+  cp -r "$dir/$parts" "$dir/site/"
+  mkdir -p "$dir/site/plain/$parts"
+  for f in "$dir/$parts"/*.gz; do gzip -dc "$f" > "$dir/site/plain/$parts/$(basename "$f")"; done
+  node scripts/serve.mjs "$dir/site" 0 --cors > "$dir/server.log" &
+  local server=$!
+  trap 'kill $server 2>/dev/null' RETURN
+  local url=""
+  for _ in $(seq 50); do
+    url=$(grep -oE 'http://[0-9.:]+/' "$dir/server.log" | head -1 || true)
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { echo "build.sh: the parts' server did not start" >&2; exit 1; }
+  local env=(env -u PAPERS CARGO_TARGET_DIR="$root/target/wasm-shards-target" PAPER_SEARCH_INDEX="$dir/index.bin"
+    PAPER_SEARCH_PARTS_URL="$url" CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner)
+  "${env[@]}" CHROMEDRIVER=/usr/bin/chromedriver \
+    cargo test --target wasm32-unknown-unknown --features shards --test web_shards
+  "${env[@]}" GECKODRIVER="$(command -v geckodriver)" \
+    cargo test --target wasm32-unknown-unknown --features shards --test web_shards
 }
 
 # Malformed corpora must stop the build and keep the last good one; the hostile corpus they

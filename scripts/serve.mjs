@@ -1,5 +1,6 @@
 // A small static file server for www/, bound to 127.0.0.1 only.
-//   node scripts/serve.mjs DIR [PORT]        PORT 0 picks a free port
+//   node scripts/serve.mjs DIR [PORT] [--cors]   PORT 0 picks a free port; --cors lets pages of
+//                                                other origins fetch (the wasm tests' parts)
 // Prints the URL on its first line of output. Serves .wasm as application/wasm (needed for
 // streaming compilation) and sends no caching headers that would hide a rebuild.
 import { createServer } from 'node:http';
@@ -40,7 +41,7 @@ export function startServer(dir, port = 0, { headers = {} } = {}) {
       });
       res.end(body);
     } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      res.writeHead(404, { 'content-type': 'text/plain', ...headers }).end('not found');
     }
   });
   return new Promise((done) => {
@@ -49,7 +50,9 @@ export function startServer(dir, port = 0, { headers = {} } = {}) {
 }
 
 if (isMain(import.meta.url)) {
-  const [dir = 'www', port = '8000'] = process.argv.slice(2);
-  const { url } = await startServer(dir, Number(port));
+  const args = process.argv.slice(2);
+  const [dir = 'www', port = '8000'] = args.filter((a) => !a.startsWith('--'));
+  const headers = args.includes('--cors') ? { 'access-control-allow-origin': '*' } : {};
+  const { url } = await startServer(dir, Number(port), { headers });
   console.log(`paper-search is served at ${url}  (Ctrl+C stops)`);
 }

@@ -190,3 +190,21 @@ fn misspelled_query_carries_a_suggestion() {
     assert!(hits(&results).length() > 0, "typo tolerance still finds the papers");
     assert!(get(&search("grokking "), "suggestion").is_undefined());
 }
+
+#[wasm_bindgen_test]
+async fn an_embedded_build_answers_the_async_calls_at_once_as_the_sync_ones() {
+    use wasm_bindgen_futures::JsFuture;
+    let json = |v: &JsValue| js_sys::JSON::stringify(v).unwrap().as_string().unwrap();
+    let q = JsValue::from_str("linear bandits");
+    let sync = call_search(&q, &JsValue::UNDEFINED);
+    let async_ = JsFuture::from(wasm::search_async(q, None)).await.unwrap();
+    assert_eq!(json(&async_), json(&sync));
+    let paper = JsFuture::from(wasm::paper_async(JsValue::from_f64(3.0))).await.unwrap();
+    assert_eq!(json(&paper), json(&call_paper(&JsValue::from_f64(3.0))));
+    assert!(JsFuture::from(wasm::paper_async(JsValue::from_f64(1e9))).await.unwrap().is_undefined());
+    let related = JsFuture::from(wasm::related_async(JsValue::from_f64(3.0), JsValue::from_f64(2.0))).await.unwrap();
+    assert_eq!(json(&related), json(&wasm::related(JsValue::from_f64(3.0), JsValue::from_f64(2.0)).unwrap()));
+    let done = JsFuture::from(wasm::download_all(JsValue::UNDEFINED)).await.unwrap();
+    assert_eq!(get(&done, "total").as_f64(), Some(0.0), "an embedded build has nothing to download");
+    assert_eq!(get(&call_stats(), "sharded").as_bool(), Some(false));
+}

@@ -76,19 +76,34 @@ thread_local! {
     });
 }
 
-/// Sets where the parts are and the cache's cap (each when given).
+/// Sets where the parts are and the cache's cap (each when given); a new cap applies at once.
 pub fn configure(base: Option<String>, cap: Option<usize>) {
-    LOADER.with_borrow_mut(|l| {
+    let evicted = LOADER.with_borrow_mut(|l| {
         if let Some(mut base) = base {
             if !base.ends_with('/') {
                 base.push('/');
             }
             l.base = Some(base);
         }
-        if let Some(cap) = cap {
-            l.cap = cap;
+        match cap {
+            Some(cap) => {
+                l.cap = cap;
+                l.evict(u64::MAX)
+            }
+            None => Vec::new(),
         }
     });
+    for victim in evicted {
+        let _ = with_searcher_mut(|s| s.remove_part(victim));
+    }
+}
+
+/// Adds the cache's figures to a `stats()` object: `cachedBytes`, `cachedParts`, `cacheBytes`.
+pub fn describe_cache(stats: &JsValue) {
+    let (bytes, parts, cap) = LOADER.with_borrow(|l| (l.bytes, l.kept.len(), l.cap));
+    for (key, value) in [("cachedBytes", bytes), ("cachedParts", parts), ("cacheBytes", cap)] {
+        let _ = Reflect::set(stats, &JsValue::from_str(key), &JsValue::from(value as f64));
+    }
 }
 
 fn error(message: &str) -> JsValue {

@@ -138,6 +138,10 @@ export interface Stats {
   analyzerVersion: number;
   /** Whether the build is sharded: its index is fetched in parts as queries need them. */
   sharded: boolean;
+  /** A sharded build's cache: the bytes of fetched parts kept in memory, how many, and the cap. */
+  cachedBytes?: number;
+  cachedParts?: number;
+  cacheBytes?: number;
 }
 "#;
 
@@ -158,20 +162,29 @@ thread_local! {
 fn start() -> Result<(), JsError> {
     #[cfg(feature = "console_error_panic_hook")]
     console_error_panic_hook::set_once();
-    let opened = Searcher::embedded().map_err(|e| JsError::new(&e.to_string()))?;
-    SEARCHER.with_borrow_mut(|s| *s = Some(opened));
+    opened()
+}
+
+/// Opens the embedded index, once (the start function does; a module whose start function did
+/// not run, as in a test harness, opens it at its first call).
+fn opened() -> Result<(), JsError> {
+    if SEARCHER.with_borrow(Option::is_none) {
+        let searcher = Searcher::embedded().map_err(|e| JsError::new(&e.to_string()))?;
+        SEARCHER.with_borrow_mut(|s| *s = Some(searcher));
+    }
     Ok(())
 }
 
 /// Runs `f` with the searcher.
 fn with_searcher<T>(f: impl FnOnce(&Searcher<'static>) -> T) -> Result<T, JsError> {
-    let searcher = SEARCHER.with_borrow(|s| s.as_ref().map(f));
-    searcher.ok_or_else(|| JsError::new("paper-search: the module did not start"))
+    opened()?;
+    SEARCHER.with_borrow(|s| s.as_ref().map(f)).ok_or_else(|| JsError::new("paper-search: the module did not start"))
 }
 
 /// Runs `f` with the searcher, to change it (a sharded build's fetched parts).
 #[cfg(feature = "shards")]
 fn with_searcher_mut<T>(f: impl FnOnce(&mut Searcher<'static>) -> T) -> Result<T, JsError> {
+    opened()?;
     SEARCHER
         .with_borrow_mut(|s| s.as_mut().map(f))
         .ok_or_else(|| JsError::new("paper-search: the module did not start"))
@@ -328,7 +341,10 @@ fn doc_id(id: &JsValue) -> Option<u32> {
 /// Paper count, term count, the index's format and analyzer versions, and whether it is sharded.
 #[wasm_bindgen(unchecked_return_type = "Stats")]
 pub fn stats() -> Result<JsValue, JsError> {
-    to_js(&with_searcher(|s| s.stats())?)
+    let stats = to_js(&with_searcher(|s| s.stats())?)?;
+    #[cfg(feature = "shards")]
+    fetch::describe_cache(&stats);
+    Ok(stats)
 }
 
 /// Where a sharded build's parts are, and how many bytes of them to keep (see the TypeScript
