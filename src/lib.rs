@@ -8,14 +8,16 @@
 //!
 //! - [`corpus`]: parse a corpus file into papers (build time);
 //! - [`analyze`]: text → tokens, the one analyzer shared by indexing and querying;
-//! - [`index`] and [`format`]: build the inverted index and read its versioned bytes, with
-//!   [`acronym`] definitions mined from the corpus and related papers;
+//! - [`index`] and [`format`]: build the inverted index (a core and parts, embedded or
+//!   sharded) and read its versioned bytes, with [`acronym`] definitions mined from the corpus
+//!   and related papers;
 //! - [`query`]: what a person typed → words to look up;
 //! - [`rank`]: BM25F and top-k;
 //! - [`snippet`]: highlighted text segments;
 //! - [`search`]: the native API tying them together;
 //! - [`eval`] (native only): relevance metrics and judged queries, for the harness;
-//! - `wasm` (wasm32 only): the JavaScript API, the one file that touches wasm-bindgen.
+//! - `wasm` (wasm32 only): the JavaScript API, the one module that touches wasm-bindgen, and,
+//!   in a sharded build, the loader that fetches the index's parts (web-sys, gloo).
 //!
 //! # Example
 //!
