@@ -522,6 +522,10 @@ impl<'a> Searcher<'a> {
     fn ranked(&self, ix: &View, text: &str, highlight: bool) -> Ranked {
         let query = query::parse(text, &self.analyzer);
         let (plan, suggestion) = self.plan(ix, &query, text);
+        // The excluded words are looked up with the plan's, so that their shards come with it.
+        for word in query.excluded.iter().flat_map(|p| &p.words) {
+            ix.term(&word.term);
+        }
         let mut matched_terms = highlight.then(|| Matched::new(&plan));
         let scored = if ix.require_docs() && ix.is_complete() {
             self.score(ix, &plan, &query, matched_terms.as_mut())
@@ -566,10 +570,13 @@ impl<'a> Searcher<'a> {
                         }
                     }
                 }
+                // A phrase is checked on the papers' text only once their scores are whole: a
+                // check on missing postings would fetch the text of the wrong papers.
+                let checking = alt.phrase.is_some() && ix.is_complete();
                 let mut checks = 0;
                 for d in 0..n {
                     if (complete[d] || !alt.all_words) && alt_scores[d] > 0.0 {
-                        if let Some(phrase) = &alt.phrase {
+                        if let (Some(phrase), true) = (&alt.phrase, checking) {
                             checks += 1;
                             if checks > MAX_PHRASE_CHECKS || !self.has_phrase(ix, d as DocId, phrase, clause.field) {
                                 continue;
@@ -607,9 +614,44 @@ impl<'a> Searcher<'a> {
             scored.push((doc, total[d]));
         }
         if !query.excluded.is_empty() {
-            scored.retain(|&(doc, _)| !query.excluded.iter().any(|p| self.contains(ix, doc, p)));
+            let excluded = self.excluded(ix, &query.excluded, &scored);
+            scored.retain(|&(doc, _)| !excluded.get(doc as usize).is_some_and(|&e| e));
         }
         scored
+    }
+
+    /// Which of the `scored` papers hold an excluded word or phrase (a flag per paper id): a
+    /// word's papers from its postings; a phrase's from the papers that hold all its words,
+    /// whose text is then read for the words side by side (only once the scores are whole, so
+    /// that no text is fetched for the wrong papers).
+    fn excluded(&self, ix: &View, excluded: &[Phrase], scored: &[(DocId, f32)]) -> Vec<bool> {
+        let n = ix.doc_count() as usize;
+        let mut out = vec![false; n];
+        let checking = ix.is_complete();
+        for phrase in excluded {
+            // A word no paper has excludes nothing.
+            let Some(ords) = phrase.words.iter().map(|w| ix.term(&w.term)).collect::<Option<Vec<TermOrd>>>() else {
+                continue;
+            };
+            let mut holds = vec![0u8; n];
+            for &ord in &ords {
+                for p in ix.postings(ord) {
+                    if let Some(h) = holds.get_mut(p.doc as usize) {
+                        *h = h.saturating_add(1);
+                    }
+                }
+            }
+            let all = u8::try_from(ords.len()).unwrap_or(u8::MAX);
+            let terms: Vec<String> = phrase.words.iter().map(|w| w.term.clone()).collect();
+            for &(doc, _) in scored {
+                let d = doc as usize;
+                if holds[d] < all || out[d] {
+                    continue;
+                }
+                out[d] = terms.len() == 1 || (checking && self.has_phrase(ix, doc, &terms, None));
+            }
+        }
+        out
     }
 
     /// Turns the parsed query into term matches, adding the alternatives the corpus defines,
@@ -843,16 +885,6 @@ impl<'a> Searcher<'a> {
                 self.analyzer.tokens(text).into_iter().filter(|t| !t.joined).map(|t| t.term).collect();
             terms.windows(phrase.len()).any(|w| w == phrase)
         })
-    }
-
-    /// Whether the paper contains an excluded word or phrase.
-    fn contains(&self, ix: &View, doc: DocId, phrase: &Phrase) -> bool {
-        let terms: Vec<String> = phrase.words.iter().map(|w| w.term.clone()).collect();
-        if terms.len() == 1 {
-            let Some(ord) = ix.term(&terms[0]) else { return false };
-            return ix.postings(ord).any(|p| p.doc == doc);
-        }
-        self.has_phrase(ix, doc, &terms, None)
     }
 
     /// One hit; its segments are marked with `matched`, or empty without.

@@ -64,7 +64,7 @@ fn brute_force(papers: &[Paper], terms: &[String]) -> Vec<(u32, f32)> {
         for (doc, fields) in analyzed.iter().enumerate() {
             let tf = [0, 1, 2].map(|f| joined[doc][f].iter().filter(|t| *t == term).count() as u32);
             if tf.iter().any(|&t| t > 0) {
-                // The index keeps the lengths this way (an abstract's to within 1.75%).
+                // The index keeps the lengths this way (each to within 7.5%).
                 let len = index::stored_lengths([0, 1, 2].map(|f| fields[f].len() as u32));
                 scores[doc] += rank::bm25f(&Params::DEFAULT, idf, tf, len, avg);
             }

@@ -114,7 +114,7 @@ fn a_sharded_build_answers_every_query_as_the_embedded_build_does() {
     let queries = queries(&dir);
     let options = SearchOptions { limit: 20, ..SearchOptions::default() };
     let mut compared = 0;
-    let mut max_rounds = 0;
+    let mut slow = Vec::new();
     for (i, query) in queries.iter().enumerate() {
         // Every fiftieth query starts from the core alone again, so that the parts a query
         // needs are fetched from nothing as well as found among those fetched before.
@@ -126,7 +126,9 @@ fn a_sharded_build_answers_every_query_as_the_embedded_build_does() {
         let expected = embedded.search(query, &options);
         let (got, rounds) = fetching(&mut sharded, &parts, |s| s.try_search(query, &options));
         assert_eq!(got, expected, "{query:?}");
-        max_rounds = max_rounds.max(rounds);
+        if rounds > 4 {
+            slow.push(query.clone());
+        }
         for hit in expected.hits.iter().take(3) {
             let (paper, _) = fetching(&mut sharded, &parts, |s| s.try_paper(hit.id));
             assert_eq!(paper, embedded.paper(hit.id), "paper {}", hit.id);
@@ -136,5 +138,5 @@ fn a_sharded_build_answers_every_query_as_the_embedded_build_does() {
         compared += 1;
     }
     assert!(compared > 2000, "{compared} queries compared");
-    assert!(max_rounds <= 4, "a query took {max_rounds} rounds of fetching");
+    assert!(slow.is_empty(), "queries that took more than four rounds of fetching: {slow:?}");
 }

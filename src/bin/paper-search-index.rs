@@ -6,7 +6,8 @@
 //!
 //! Writes `OUT_DIR/index.bin`, the bundle the wasm module embeds (`build.rs` reads it from
 //! `PAPER_SEARCH_INDEX`), and, for a sharded build, the parts as gzip files in
-//! `OUT_DIR/index-<build id>/`, the folder the page fetches them from. `auto` shards corpora of
+//! `OUT_DIR/index-<build id>/`, the folder the page fetches them from (all but the docs part,
+//! which every search reads whole: it goes into the module's bundle with the core). `auto` shards corpora of
 //! more than `MAX_EMBEDDED_PAPERS` papers; `single` (for the one-file page) refuses them. Progress goes to stderr, then a summary: papers,
 //! files, bytes, time and peak memory. A corpus error stops it with `path:line: problem; fix`
 //! and exit status 1, and leaves `OUT_DIR` as it was.
@@ -108,7 +109,9 @@ mod native {
         let receiver = Mutex::new(receiver);
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
         let totals = Mutex::new((0usize, 0usize, 0usize));
-        let core = std::thread::scope(|scope| -> Result<Vec<u8>, String> {
+        // The docs part, which every search reads whole, goes into the module with the core.
+        let mut docs = None;
+        let (core, docs) = std::thread::scope(|scope| -> Result<(Vec<u8>, Option<Vec<u8>>), String> {
             let handles: Vec<_> = (0..workers)
                 .map(|_| {
                     scope.spawn(|| -> Result<(), String> {
@@ -126,16 +129,23 @@ mod native {
             let written = index::write(
                 papers,
                 &Layout::SHARDED,
-                &mut |id, bytes| sender.send((id, bytes)).map_err(|e| BuildError::Sink(e.to_string())),
+                &mut |id, bytes| {
+                    if id == PartId::DOCS {
+                        docs = Some(bytes);
+                        return Ok(());
+                    }
+                    sender.send((id, bytes)).map_err(|e| BuildError::Sink(e.to_string()))
+                },
                 &mut reporter(),
             );
             drop(sender);
             for handle in handles {
                 handle.join().map_err(|_| "a compressing thread panicked".to_string())??;
             }
-            written.map_err(|e| e.to_string())
+            written.map(|core| (core, docs)).map_err(|e| e.to_string())
         })?;
-        let bundle = shards::bundle(&core, &[]);
+
+        let bundle = shards::bundle(&core, &docs.into_iter().collect::<Vec<_>>());
         let opened = index::Index::open(&bundle).map_err(|e| format!("the new core does not read back: {e}"))?;
         let folder = out.join(shards::folder_name(opened.build_id()));
         let _ = std::fs::remove_dir_all(&folder);

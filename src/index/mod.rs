@@ -109,6 +109,8 @@ pub struct Index<'a> {
     store: Store<'a>,
     /// Whether the bundle it was opened from lacked parts (a sharded build's core).
     sharded: bool,
+    /// The parts the bundle held.
+    bundled: Vec<PartId>,
 }
 
 impl<'a> Index<'a> {
@@ -121,9 +123,10 @@ impl<'a> Index<'a> {
     /// or whose parts disagree with the core.
     pub fn open(bytes: &'a [u8]) -> Result<Self, FormatError> {
         let (core, parts) = shards::unbundle(bytes)?;
-        let mut index = Index { store: Store::new(&core), core, sharded: false };
+        let mut index = Index { store: Store::new(&core), core, sharded: false, bundled: Vec::new() };
         for part in parts {
-            index.store.insert(&index.core, parts::Bytes::Borrowed(part))?;
+            let id = index.store.insert(&index.core, parts::Bytes::Borrowed(part))?;
+            index.bundled.push(id);
         }
         index.sharded = !index.is_complete();
         Ok(index)
@@ -155,9 +158,15 @@ impl<'a> Index<'a> {
         self.store.size(id)
     }
 
-    /// Every part of the index, in a fixed order (for downloading them all).
+    /// Every part of the index, in a fixed order.
     pub fn all_parts(&self) -> Vec<PartId> {
         self.core.all_parts()
+    }
+
+    /// The parts the bundle did not hold: the files of a sharded build, in a fixed order (for
+    /// downloading them all).
+    pub fn part_files(&self) -> Vec<PartId> {
+        self.all_parts().into_iter().filter(|id| !self.bundled.contains(id)).collect()
     }
 
     /// Whether the index was opened without all its parts: a sharded build, whose parts

@@ -14,7 +14,7 @@ use fst::{Automaton, IntoStreamer, Streamer};
 use crate::format;
 use crate::index::near::Near;
 use crate::index::parts::{
-    abstract_len, DictPart, DocsPart, PartId, PartKind, PostPart, Store, TextPart, LENS_PER_DOC,
+    coded_length, DictPart, DocsPart, PartId, PartKind, PostPart, Store, TextPart, LENS_PER_DOC,
 };
 use crate::index::prefix::{TopTerms, PREFIX_TABLE_MAX_CHARS};
 use crate::index::shards::Core;
@@ -282,15 +282,15 @@ impl<'i> View<'i> {
         format::u16_index(self.docs()?.years.as_ref(), doc as usize).filter(|&y| y != 0)
     }
 
-    /// Length in tokens of a paper's title, or of its abstract to within 1.75% (the index
-    /// codes it in one byte); 0 for its authors, whose length the index does not keep.
+    /// Length in tokens of a paper's title or abstract, to within 7.5% (the index codes each in
+    /// one byte); 0 for its authors, whose length the index does not keep.
     pub fn field_len(&self, doc: DocId, field: Field) -> u32 {
         let Some(docs) = self.docs() else { return 0 };
         let at = (doc as usize).saturating_mul(LENS_PER_DOC);
         let byte = |i: usize| docs.lens.as_ref().get(at + i).copied();
         match field {
-            Field::Title => byte(0).map_or(0, u32::from),
-            Field::Abstract => byte(1).map_or(0, abstract_len),
+            Field::Title => byte(0).map_or(0, coded_length),
+            Field::Abstract => byte(1).map_or(0, coded_length),
             Field::Authors => 0,
         }
     }

@@ -31,16 +31,23 @@ pub struct Layout {
     pub dict_shard_bytes: usize,
     pub post_shard_bytes: usize,
     pub text_shard_bytes: usize,
+    /// Most part files in all: text shards hold more papers when they would pass it, since
+    /// static hosts limit a site's files.
+    pub max_files: usize,
 }
 
 impl Layout {
     /// One part of each kind, for a module that embeds the whole index.
-    pub const EMBEDDED: Layout =
-        Layout { dict_shard_bytes: usize::MAX, post_shard_bytes: usize::MAX, text_shard_bytes: usize::MAX };
+    pub const EMBEDDED: Layout = Layout {
+        dict_shard_bytes: usize::MAX,
+        post_shard_bytes: usize::MAX,
+        text_shard_bytes: usize::MAX,
+        max_files: usize::MAX,
+    };
 
     /// Parts small enough to fetch per query, yet few enough for any static host.
     pub const SHARDED: Layout =
-        Layout { dict_shard_bytes: 24 << 10, post_shard_bytes: 28 << 10, text_shard_bytes: 22 << 10 };
+        Layout { dict_shard_bytes: 24 << 10, post_shard_bytes: 12 << 10, text_shard_bytes: 14 << 10, max_files: 4800 };
 
     pub fn is_sharded(&self) -> bool {
         *self != Layout::EMBEDDED

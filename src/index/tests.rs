@@ -312,7 +312,7 @@ fn write_sharded(papers: &[Paper], layout: &Layout) -> (Vec<u8>, Vec<Vec<u8>>) {
 
 /// Shards of a few hundred bytes: many of each kind even for a small corpus.
 #[cfg(missing_parts)]
-const TINY: Layout = Layout { dict_shard_bytes: 300, post_shard_bytes: 120, text_shard_bytes: 400 };
+const TINY: Layout = Layout { dict_shard_bytes: 300, post_shard_bytes: 120, text_shard_bytes: 400, max_files: 1000 };
 
 #[cfg(missing_parts)]
 #[test]

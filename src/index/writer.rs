@@ -17,7 +17,7 @@ use crate::acronym;
 use crate::analyze::{self, Analyzer, ANALYZER_VERSION};
 use crate::corpus::Paper;
 use crate::format::{self, Writer};
-use crate::index::parts::{abstract_code, PartId, PartKind, LENS_PER_DOC};
+use crate::index::parts::{length_code, PartId, PartKind, LENS_PER_DOC};
 use crate::index::prefix::{max_prefix_terms, TopTerms, PREFIX_TABLE_MAX_CHARS, PREFIX_TABLE_MIN_WORDS};
 use crate::index::reader::{dict_value, put_tfs};
 use crate::index::shards::{self, Core, Layout, ShardMap};
@@ -113,7 +113,8 @@ pub fn write(
         let related = related::papers(papers.len(), &lists, &mut |done| {
             progress(Progress { stage: "related papers", done, total: papers.len() });
         });
-        let text_docs = write_text(papers, &related, layout, &mut emit, progress)?;
+        let files = 1 + dict_terms.len() + post_terms.len();
+        let text_docs = write_text(papers, &related, layout, files, &mut emit, progress)?;
         ShardMap { dict_terms, dict_keys, post_terms, text_docs }
     };
 
@@ -264,8 +265,8 @@ fn part(id: PartId, sections: Vec<(&[u8; 4], Vec<u8>)>) -> Vec<u8> {
 fn docs_part(papers: &[Paper], doc_lens: &[[u16; FIELDS]]) -> Vec<u8> {
     let mut lens = Vec::with_capacity(LENS_PER_DOC * doc_lens.len());
     for doc in doc_lens {
-        lens.push(u8::try_from(doc[Field::Title as usize]).unwrap_or(u8::MAX));
-        lens.push(abstract_code(usize::from(doc[Field::Abstract as usize])));
+        lens.push(length_code(usize::from(doc[Field::Title as usize])));
+        lens.push(length_code(usize::from(doc[Field::Abstract as usize])));
     }
     let mut years = Vec::with_capacity(2 * papers.len());
     for paper in papers {
@@ -568,11 +569,12 @@ fn slots(paper: &Paper) -> [String; SLOTS] {
     ]
 }
 
-/// Writes the text shards; returns the papers per shard.
+/// Writes the text shards, after `files` other parts; returns the papers per shard.
 fn write_text(
     papers: &[Paper],
     related: &[[DocId; RELATED]],
     layout: &Layout,
+    files: usize,
     emit: &mut dyn FnMut(PartId, Vec<u8>) -> Result<(), BuildError>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<u32, BuildError> {
@@ -581,7 +583,9 @@ fn write_text(
     } else {
         let bytes: usize = papers.iter().map(|p| slots(p).iter().map(String::len).sum::<usize>()).sum();
         let mean = bytes / papers.len().max(1);
-        (layout.text_shard_bytes / mean.max(1)).clamp(1, papers.len().max(1))
+        let by_size = layout.text_shard_bytes / mean.max(1);
+        let by_files = papers.len().div_ceil(layout.max_files.saturating_sub(files).max(1));
+        by_size.max(by_files).clamp(1, papers.len().max(1))
     };
     let shards = papers.len().div_ceil(per_shard);
     for (n, (run, related)) in papers.chunks(per_shard).zip(related.chunks(per_shard)).enumerate() {

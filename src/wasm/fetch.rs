@@ -110,6 +110,10 @@ fn error(message: &str) -> JsValue {
     js_sys::Error::new(&format!("paper-search: {message}")).into()
 }
 
+/// A question for the searcher: its answer as JavaScript sees it (or why it could not cross),
+/// or the parts it lacked.
+pub type Question = dyn FnMut(&Searcher<'static>) -> Result<Result<JsValue, JsValue>, Missing>;
+
 /// Asks `ask` of the searcher until it answers, fetching what it lacks between tries. With
 /// `pause_ms`, waits that long before the first fetch, so that an abort (the next keystroke)
 /// can come first.
@@ -117,18 +121,14 @@ fn error(message: &str) -> JsValue {
 /// # Errors
 ///
 /// An `AbortError` when `signal` aborts; an `Error` naming the part that could not be loaded.
-pub async fn answer<T>(
-    mut ask: impl FnMut(&Searcher<'static>) -> Result<T, Missing>,
-    pause_ms: u32,
-    signal: Option<AbortSignal>,
-) -> Result<T, JsValue> {
+pub async fn answer(mut ask: Box<Question>, pause_ms: u32, signal: Option<AbortSignal>) -> Result<JsValue, JsValue> {
     let mut paused = pause_ms == 0;
     let mut rounds = 0;
     loop {
         let (result, read) = with_searcher(|s| (ask(s), s.take_read()))?;
         let tick = LOADER.with_borrow_mut(|l| l.touch(&read));
         let missing = match result {
-            Ok(value) => return Ok(value),
+            Ok(value) => return value,
             Err(Missing(parts)) => parts,
         };
         if signal.as_ref().is_some_and(AbortSignal::aborted) {
@@ -318,7 +318,7 @@ fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, String> {
 /// Fetches every part file of the index, a few at a time, without keeping them (a service
 /// worker caches them); tells `on_progress` of each. Resolves to the final progress.
 pub async fn download_all(on_progress: Option<Function>) -> Result<JsValue, JsValue> {
-    let (parts, build) = with_searcher(|s| (s.index().all_parts(), s.index().build_id()))?;
+    let (parts, build) = with_searcher(|s| (s.index().part_files(), s.index().build_id()))?;
     let urls: Vec<String> =
         parts.iter().map(|&id| LOADER.with_borrow(|l| l.url(id, build))).collect::<Result<_, _>>()?;
     let total = urls.len();

@@ -204,17 +204,16 @@ fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
     serde_wasm_bindgen::to_value(value).map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// An asynchronous answer: in a sharded build, after fetching what it needs.
+/// An asynchronous answer: in a sharded build, after fetching what it needs. The answer
+/// crosses to JavaScript inside `ask`, so that one loop serves every kind of question.
 #[cfg(feature = "shards")]
-fn later<T: serde::Serialize + 'static>(
-    ask: impl FnMut(&Searcher<'static>) -> Result<T, Missing> + 'static,
+fn later<T: serde::Serialize>(
+    mut ask: impl FnMut(&Searcher<'static>) -> Result<T, Missing> + 'static,
     pause_ms: u32,
     signal: Option<web_sys::AbortSignal>,
 ) -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(async move {
-        let value = fetch::answer(ask, pause_ms, signal).await?;
-        to_js(&value).map_err(JsValue::from)
-    })
+    let ask: Box<fetch::Question> = Box::new(move |s| ask(s).map(|value| to_js(&value).map_err(JsValue::from)));
+    wasm_bindgen_futures::future_to_promise(fetch::answer(ask, pause_ms, signal))
 }
 
 /// An asynchronous answer: an embedded build has every part, so the promise is settled at once.
