@@ -347,6 +347,43 @@ impl Matched {
     }
 }
 
+/// A quoted phrase's terms' token positions, in a sharded build: they tell whether a paper
+/// holds the phrase as its text would, without fetching the text of every candidate.
+struct PhrasePositions {
+    /// Per phrase term, in order: per paper that has it, its positions in each field.
+    terms: Vec<HashMap<DocId, [Vec<u32>; FIELDS]>>,
+}
+
+impl PhrasePositions {
+    /// The positions of the phrase's terms, when the index keeps positions (noting the parts
+    /// they need); `None` in an embedded build.
+    fn new(ix: &View, phrase: &[String]) -> Option<Self> {
+        if !ix.has_positions() {
+            return None;
+        }
+        let terms = phrase
+            .iter()
+            .map(|term| ix.term(term).map(|ord| ix.positions(ord).into_iter().collect()).unwrap_or_default())
+            .collect();
+        Some(PhrasePositions { terms })
+    }
+
+    /// Whether the paper holds the phrase's terms adjacent and in order in one field (`field`,
+    /// when given).
+    fn holds(&self, doc: DocId, field: Option<Field>) -> bool {
+        let Some((first, rest)) = self.terms.split_first() else { return false };
+        let Some(starts) = first.get(&doc) else { return false };
+        let fields = field.map_or_else(|| Field::ALL.to_vec(), |f| vec![f]);
+        fields.into_iter().any(|f| {
+            starts[f as usize].iter().any(|&at| {
+                rest.iter()
+                    .zip(1u32..)
+                    .all(|(term, i)| term.get(&doc).is_some_and(|p| p[f as usize].binary_search(&(at + i)).is_ok()))
+            })
+        })
+    }
+}
+
 /// How many leading chars of a word are compared with matched terms before stemming it.
 const MATCH_PREFIX_CHARS: usize = 3;
 
@@ -570,15 +607,21 @@ impl<'a> Searcher<'a> {
                         }
                     }
                 }
-                // A phrase is checked on the papers' text only once their scores are whole: a
-                // check on missing postings would fetch the text of the wrong papers.
+                // A phrase's positions (a sharded build's) are asked for with its postings; it
+                // is checked only once the scores are whole: a check on missing postings would
+                // fetch the text of the wrong papers.
+                let positions = alt.phrase.as_ref().and_then(|phrase| PhrasePositions::new(ix, phrase));
                 let checking = alt.phrase.is_some() && ix.is_complete();
                 let mut checks = 0;
                 for d in 0..n {
                     if (complete[d] || !alt.all_words) && alt_scores[d] > 0.0 {
                         if let (Some(phrase), true) = (&alt.phrase, checking) {
                             checks += 1;
-                            if checks > MAX_PHRASE_CHECKS || !self.has_phrase(ix, d as DocId, phrase, clause.field) {
+                            let found = match &positions {
+                                Some(p) => p.holds(d as DocId, clause.field),
+                                None => self.has_phrase(ix, d as DocId, phrase, clause.field),
+                            };
+                            if checks > MAX_PHRASE_CHECKS || !found {
                                 continue;
                             }
                         }
@@ -643,12 +686,18 @@ impl<'a> Searcher<'a> {
             }
             let all = u8::try_from(ords.len()).unwrap_or(u8::MAX);
             let terms: Vec<String> = phrase.words.iter().map(|w| w.term.clone()).collect();
+            let positions = if terms.len() > 1 { PhrasePositions::new(ix, &terms) } else { None };
             for &(doc, _) in scored {
                 let d = doc as usize;
                 if holds[d] < all || out[d] {
                     continue;
                 }
-                out[d] = terms.len() == 1 || (checking && self.has_phrase(ix, doc, &terms, None));
+                out[d] = terms.len() == 1
+                    || (checking
+                        && match &positions {
+                            Some(p) => p.holds(doc, None),
+                            None => self.has_phrase(ix, doc, &terms, None),
+                        });
             }
         }
         out
@@ -878,7 +927,8 @@ impl<'a> Searcher<'a> {
         }
     }
 
-    /// Whether the stems of `phrase` appear adjacent and in order in one field of the paper.
+    /// Whether the stems of `phrase` appear adjacent and in order in one field of the paper, read
+    /// from its text (an embedded build; a sharded one reads [`PhrasePositions`]).
     fn has_phrase(&self, ix: &View, doc: DocId, phrase: &[String], field: Option<Field>) -> bool {
         self.field_texts(ix, doc, field).into_iter().any(|text| {
             let terms: Vec<String> =

@@ -9,6 +9,7 @@
 //! | docs | `DLEN`: per paper, its title's and its abstract's lengths in tokens, each coded in one byte on a log scale ([`length_code`]); `YEAR`: per paper, u16 year, 0 when unknown |
 //! | dict | `DICT`: fst map of the shard's keys (folded words and terms) to packed term ordinals; `DFRQ`: varint document frequency of each of the shard's terms, in ordinal order; `DFEX`: for the terms outside the shard that its words stem to, varint ordinal gap and varint document frequency; `PREF`/`PRFL`: the prefix table's entries whose keys fall in the shard (per word: its term's ordinal and document frequency, the word); `ACRO`/`ACRL`: the acronyms whose terms fall in it, each with its long forms (per term: ordinal, document frequency, string); `LONG`/`LONL`: the long forms (terms joined by spaces) that fall in it, each with its acronym's term (ordinal, document frequency, string) |
 //! | postings | `POFF`: (terms + 1) u32 offsets into `POST` of the shard's terms; `POST`: their postings |
+//! | positions (sharded builds) | `QOFF`: (terms + 1) u32 offsets into `QPOS` of the shard's terms; `QPOS`: per posting of the term, in the postings' order, per field: varint count, then varint gaps between the term's token positions (counted among the field's words, joined compounds left out) |
 //! | text | `TOFF`: (6 × papers + 1) u32 offsets into `TEXT`; `TEXT`: the papers' stored strings; `RELA`: per paper, 6 u32 ids of related papers |
 
 #[cfg(missing_parts)]
@@ -31,10 +32,14 @@ pub enum PartKind {
     Postings,
     /// A paper range of the stored text and related papers.
     Text,
+    /// A term range of the postings' token positions (sharded builds): what a quoted phrase is
+    /// checked on without the papers' text.
+    Positions,
 }
 
 impl PartKind {
-    const ALL: [PartKind; 4] = [PartKind::Docs, PartKind::Dict, PartKind::Postings, PartKind::Text];
+    const ALL: [PartKind; 5] =
+        [PartKind::Docs, PartKind::Dict, PartKind::Postings, PartKind::Text, PartKind::Positions];
 
     fn tag(self) -> u8 {
         match self {
@@ -42,6 +47,7 @@ impl PartKind {
             PartKind::Dict => b'D',
             PartKind::Postings => b'P',
             PartKind::Text => b'T',
+            PartKind::Positions => b'Q',
         }
     }
 
@@ -52,6 +58,7 @@ impl PartKind {
             PartKind::Dict => "dict",
             PartKind::Postings => "post",
             PartKind::Text => "text",
+            PartKind::Positions => "pos",
         }
     }
 }
@@ -206,6 +213,13 @@ pub(crate) struct PostPart<'a> {
     pub postings: Bytes<'a>,
 }
 
+/// A positions shard.
+pub(crate) struct PosPart<'a> {
+    pub first_term: TermOrd,
+    pub offsets: Bytes<'a>,
+    pub positions: Bytes<'a>,
+}
+
 /// A text shard.
 pub(crate) struct TextPart<'a> {
     pub first_doc: u32,
@@ -221,8 +235,9 @@ pub(crate) struct Store<'a> {
     pub dict: Vec<Option<DictPart<'a>>>,
     pub post: Vec<Option<PostPart<'a>>>,
     pub text: Vec<Option<TextPart<'a>>>,
-    /// The bytes each part takes, by the same numbers.
-    sizes: [Vec<usize>; 4],
+    pub pos: Vec<Option<PosPart<'a>>>,
+    /// The bytes each part takes, by kind and the same numbers.
+    sizes: [Vec<usize>; 5],
 }
 
 impl<'a> Store<'a> {
@@ -233,7 +248,14 @@ impl<'a> Store<'a> {
             dict: (0..core.dict_shards()).map(|_| None).collect(),
             post: (0..core.post_shards()).map(|_| None).collect(),
             text: (0..core.text_shards()).map(|_| None).collect(),
-            sizes: [zeros(1), zeros(core.dict_shards()), zeros(core.post_shards()), zeros(core.text_shards())],
+            pos: (0..core.pos_shards()).map(|_| None).collect(),
+            sizes: [
+                zeros(1),
+                zeros(core.dict_shards()),
+                zeros(core.post_shards()),
+                zeros(core.text_shards()),
+                zeros(core.pos_shards()),
+            ],
         }
     }
 
@@ -296,6 +318,15 @@ impl<'a> Store<'a> {
                 }
                 self.post[n] = Some(part);
             }
+            PartKind::Positions => {
+                let terms = core.pos_terms(id.n);
+                let part =
+                    PosPart { first_term: terms.start, offsets: section(b"QOFF")?, positions: section(b"QPOS")? };
+                if n >= self.pos.len() || part.offsets.as_ref().len() != 4 * (terms.len() + 1) {
+                    return Err(FormatError::Corrupt("positions shard disagrees with the core"));
+                }
+                self.pos[n] = Some(part);
+            }
             PartKind::Text => {
                 let range = core.text_docs(id.n);
                 let count = range.len();
@@ -329,6 +360,7 @@ impl<'a> Store<'a> {
             PartKind::Dict => drop(self.dict.get_mut(n).and_then(Option::take)),
             PartKind::Postings => drop(self.post.get_mut(n).and_then(Option::take)),
             PartKind::Text => drop(self.text.get_mut(n).and_then(Option::take)),
+            PartKind::Positions => drop(self.pos.get_mut(n).and_then(Option::take)),
         }
         if let Some(size) = self.sizes[id.kind as usize].get_mut(n) {
             *size = 0;
@@ -342,6 +374,7 @@ impl<'a> Store<'a> {
             PartKind::Dict => self.dict.get(n).is_some_and(Option::is_some),
             PartKind::Postings => self.post.get(n).is_some_and(Option::is_some),
             PartKind::Text => self.text.get(n).is_some_and(Option::is_some),
+            PartKind::Positions => self.pos.get(n).is_some_and(Option::is_some),
         }
     }
 
@@ -351,6 +384,7 @@ impl<'a> Store<'a> {
             && self.dict.iter().all(Option::is_some)
             && self.post.iter().all(Option::is_some)
             && self.text.iter().all(Option::is_some)
+            && self.pos.iter().all(Option::is_some)
     }
 
     pub fn size(&self, id: PartId) -> usize {

@@ -14,7 +14,7 @@ use fst::{Automaton, IntoStreamer, Streamer};
 use crate::format;
 use crate::index::near::Near;
 use crate::index::parts::{
-    coded_length, DictPart, DocsPart, PartId, PartKind, PostPart, Store, TextPart, LENS_PER_DOC,
+    coded_length, DictPart, DocsPart, PartId, PartKind, PosPart, PostPart, Store, TextPart, LENS_PER_DOC,
 };
 use crate::index::prefix::{TopTerms, PREFIX_TABLE_MAX_CHARS};
 use crate::index::shards::Core;
@@ -94,6 +94,10 @@ impl<'i> View<'i> {
 
     fn post_part(&self, n: u32) -> Option<&'i PostPart<'i>> {
         self.note(PartId { kind: PartKind::Postings, n }, self.store.post.get(n as usize).and_then(Option::as_ref))
+    }
+
+    fn pos_part(&self, n: u32) -> Option<&'i PosPart<'i>> {
+        self.note(PartId { kind: PartKind::Positions, n }, self.store.pos.get(n as usize).and_then(Option::as_ref))
     }
 
     fn text_part(&self, n: u32) -> Option<&'i TextPart<'i>> {
@@ -202,6 +206,41 @@ impl<'i> View<'i> {
         };
         let bytes = part.postings.as_ref().get(start as usize..end as usize).unwrap_or(&[]);
         Postings { bytes, pos: 0, doc: 0 }
+    }
+
+    /// Whether the index keeps its terms' token positions (a sharded build), so that a quoted
+    /// phrase is checked on them rather than on the papers' text.
+    pub fn has_positions(&self) -> bool {
+        self.core.pos_shards() > 0
+    }
+
+    /// Where the term occurs in each paper that has it, in doc order: per field, its token
+    /// positions among the field's words (joined compounds left out), ascending.
+    pub fn positions(&self, ord: TermOrd) -> Vec<(DocId, [Vec<u32>; FIELDS])> {
+        let postings = self.postings(ord);
+        let Some(part) = self.pos_part(self.core.pos_shard_of_term(ord)) else { return Vec::new() };
+        let i = (ord - part.first_term) as usize;
+        let offsets = part.offsets.as_ref();
+        let bytes = match (format::u32_index(offsets, i), format::u32_index(offsets, i + 1)) {
+            (Some(s), Some(e)) => part.positions.as_ref().get(s as usize..e as usize).unwrap_or(&[]),
+            _ => &[],
+        };
+        let mut pos = 0;
+        let mut out = Vec::new();
+        for posting in postings {
+            let mut fields: [Vec<u32>; FIELDS] = Default::default();
+            for field in &mut fields {
+                let Some(count) = format::varint(bytes, &mut pos) else { return out };
+                let mut at = 0u32;
+                for k in 0..count {
+                    let Some(gap) = format::varint(bytes, &mut pos) else { return out };
+                    at = if k == 0 { gap } else { at.saturating_add(gap) };
+                    field.push(at);
+                }
+            }
+            out.push((posting.doc, fields));
+        }
+        out
     }
 
     /// Words within `distance` edits of `word` (or of a prefix of them, with `prefix`), among

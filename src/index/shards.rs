@@ -9,6 +9,8 @@
 //!                          then the first key of each after the first (varint length, bytes)
 //!       post count u32     postings shards; then the first term ordinal of each (u32 each)
 //!       text docs u32      papers per text shard (the last may hold fewer)
+//!       pos count u32      positions shards (none in an embedded build); then the first term
+//!                          ordinal of each (u32 each)
 //! ```
 //!
 //! Dictionary shards split the sorted keys (words, terms, and the keys of the prefix table and
@@ -31,6 +33,9 @@ pub struct Layout {
     pub dict_shard_bytes: usize,
     pub post_shard_bytes: usize,
     pub text_shard_bytes: usize,
+    /// The raw bytes a positions shard grows to; `None`: no positions (quoted phrases are then
+    /// checked on the papers' text, which an embedded build holds anyway).
+    pub pos_shard_bytes: Option<usize>,
     /// Most part files in all: text shards hold more papers when they would pass it, since
     /// static hosts limit a site's files.
     pub max_files: usize,
@@ -42,12 +47,20 @@ impl Layout {
         dict_shard_bytes: usize::MAX,
         post_shard_bytes: usize::MAX,
         text_shard_bytes: usize::MAX,
+        pos_shard_bytes: None,
         max_files: usize::MAX,
     };
 
-    /// Parts small enough to fetch per query, yet few enough for any static host.
-    pub const SHARDED: Layout =
-        Layout { dict_shard_bytes: 24 << 10, post_shard_bytes: 12 << 10, text_shard_bytes: 14 << 10, max_files: 4800 };
+    /// Parts small enough to fetch per query, yet few enough for any static host. Positions,
+    /// read only for quoted phrases, come in larger shards, so that the text shards every search
+    /// reads keep their size within the file budget.
+    pub const SHARDED: Layout = Layout {
+        dict_shard_bytes: 24 << 10,
+        post_shard_bytes: 12 << 10,
+        text_shard_bytes: 14 << 10,
+        pos_shard_bytes: Some(160 << 10),
+        max_files: 4900,
+    };
 
     pub fn is_sharded(&self) -> bool {
         *self != Layout::EMBEDDED
@@ -73,6 +86,8 @@ pub(crate) struct Core {
     post_terms: Vec<TermOrd>,
     /// Papers per text shard.
     text_docs: u32,
+    /// First term ordinal of each positions shard (none in an embedded build).
+    pos_terms: Vec<TermOrd>,
 }
 
 /// The shard map as the writer decides it, before it is serialized.
@@ -81,6 +96,7 @@ pub(crate) struct ShardMap {
     pub dict_keys: Vec<Vec<u8>>,
     pub post_terms: Vec<TermOrd>,
     pub text_docs: u32,
+    pub pos_terms: Vec<TermOrd>,
 }
 
 impl Core {
@@ -108,6 +124,10 @@ impl Core {
             format::put_u32(&mut s, t);
         }
         format::put_u32(&mut s, map.text_docs);
+        format::put_u32(&mut s, map.pos_terms.len() as u32);
+        for &t in &map.pos_terms {
+            format::put_u32(&mut s, t);
+        }
         let mut w = Writer::new();
         w.section(b"META", m);
         w.section(b"SHRD", s);
@@ -156,10 +176,17 @@ impl Core {
         }
         let post_terms = (0..post_count).map(|_| u32_next(&mut pos)).collect::<Result<Vec<_>, _>>()?;
         let text_docs = u32_next(&mut pos)?;
-        let core = Core { meta, build, dict_terms, dict_keys, post_terms, text_docs };
+        let pos_count = u32_next(&mut pos)? as usize;
+        if pos_count > s.len() {
+            return Err(FormatError::Corrupt("positions shard count"));
+        }
+        let pos_terms = (0..pos_count).map(|_| u32_next(&mut pos)).collect::<Result<Vec<_>, _>>()?;
+        let core = Core { meta, build, dict_terms, dict_keys, post_terms, text_docs, pos_terms };
         let ascending = |v: &[u32]| v.first() == Some(&0) && v.windows(2).all(|w| w[0] <= w[1]);
         if !ascending(&core.dict_terms)
             || !ascending(&core.post_terms)
+            || !(core.pos_terms.is_empty() || ascending(&core.pos_terms))
+            || core.pos_terms.last().is_some_and(|&t| t > meta.term_count)
             || core.dict_terms.last().is_some_and(|&t| t > meta.term_count)
             || core.post_terms.last().is_some_and(|&t| t > meta.term_count)
             || !core.dict_keys.windows(2).all(|w| w[0] < w[1])
@@ -178,17 +205,22 @@ impl Core {
         self.post_terms.len() as u32
     }
 
+    pub fn pos_shards(&self) -> u32 {
+        self.pos_terms.len() as u32
+    }
+
     pub fn text_shards(&self) -> u32 {
         self.meta.doc_count.checked_div(self.text_docs).map_or(0, |_| self.meta.doc_count.div_ceil(self.text_docs))
     }
 
-    /// Every part, in a fixed order: the docs part, then the dictionary, postings and text
-    /// shards.
+    /// Every part, in a fixed order: the docs part, then the dictionary, postings, positions
+    /// and text shards.
     pub fn all_parts(&self) -> Vec<PartId> {
         let mut out = vec![PartId::DOCS];
         let kinds = [
             (PartKind::Dict, self.dict_shards()),
             (PartKind::Postings, self.post_shards()),
+            (PartKind::Positions, self.pos_shards()),
             (PartKind::Text, self.text_shards()),
         ];
         for (kind, count) in kinds {
@@ -230,6 +262,16 @@ impl Core {
     /// The term ordinals of a postings shard.
     pub fn post_terms(&self, shard: u32) -> Range<TermOrd> {
         range_of(&self.post_terms, shard, self.meta.term_count)
+    }
+
+    /// The positions shard that holds a term's positions.
+    pub fn pos_shard_of_term(&self, ord: TermOrd) -> u32 {
+        self.pos_terms.partition_point(|&t| t <= ord).saturating_sub(1) as u32
+    }
+
+    /// The term ordinals of a positions shard.
+    pub fn pos_terms(&self, shard: u32) -> Range<TermOrd> {
+        range_of(&self.pos_terms, shard, self.meta.term_count)
     }
 
     /// The text shard that holds a paper.
@@ -298,6 +340,7 @@ mod tests {
             dict_keys: dict_keys.iter().map(|k| k.as_bytes().to_vec()).collect(),
             post_terms: post_terms.to_vec(),
             text_docs,
+            pos_terms: vec![0, 60],
         };
         Core::read(&Core::write(&meta, 0xfeed, &map)).unwrap()
     }
@@ -307,7 +350,8 @@ mod tests {
         let c = core(&["f", "m", "s"], &[0, 20, 50, 70], &[0, 10, 90], 35, 16);
         assert_eq!(c.build, 0xfeed);
         assert_eq!((c.dict_shards(), c.post_shards(), c.text_shards()), (4, 3, 3));
-        assert_eq!(c.all_parts().len(), 1 + 4 + 3 + 3);
+        assert_eq!(c.all_parts().len(), 1 + 4 + 3 + 2 + 3);
+        assert_eq!((c.pos_shard_of_term(59), c.pos_shard_of_term(60)), (0, 1));
     }
 
     #[test]
@@ -348,12 +392,13 @@ mod tests {
             dict_keys: vec![b"b".to_vec(), b"c".to_vec()],
             post_terms: vec![0],
             text_docs: 1,
+            pos_terms: vec![],
         };
         assert!(Core::read(&Core::write(&meta, 1, &bad)).is_err());
         let bytes = Core::write(
             &meta,
             1,
-            &ShardMap { dict_terms: vec![0], dict_keys: vec![], post_terms: vec![0], text_docs: 1 },
+            &ShardMap { dict_terms: vec![0], dict_keys: vec![], post_terms: vec![0], text_docs: 1, pos_terms: vec![] },
         );
         for cut in [0, 10, bytes.len() - 1] {
             assert!(Core::read(&bytes[..cut]).is_err(), "cut at {cut}");

@@ -312,7 +312,13 @@ fn write_sharded(papers: &[Paper], layout: &Layout) -> (Vec<u8>, Vec<Vec<u8>>) {
 
 /// Shards of a few hundred bytes: many of each kind even for a small corpus.
 #[cfg(missing_parts)]
-const TINY: Layout = Layout { dict_shard_bytes: 300, post_shard_bytes: 120, text_shard_bytes: 400, max_files: 1000 };
+const TINY: Layout = Layout {
+    dict_shard_bytes: 300,
+    post_shard_bytes: 120,
+    text_shard_bytes: 400,
+    pos_shard_bytes: Some(200),
+    max_files: 1000,
+};
 
 #[cfg(missing_parts)]
 #[test]
@@ -368,6 +374,29 @@ fn a_sharded_index_reads_exactly_what_the_embedded_one_reads() {
         }
     }
     assert!(e.is_complete() && s.is_complete());
+    assert!(!e.has_positions() && s.has_positions());
+    // Every term's positions are where the analyzer puts its words in each field's text.
+    let analyzer = crate::analyze::Analyzer::new();
+    for (ord, term) in
+        (0..s.term_count() as TermOrd).filter_map(|o| words.iter().find(|w| w.1 == o).map(|w| (o, w.0.clone())))
+    {
+        let stem = analyzer.stem(&term);
+        for (doc, fields) in s.positions(ord) {
+            for (f, field) in Field::ALL.into_iter().enumerate() {
+                let text = match field {
+                    Field::Title => s.slot(doc, Slot::Title),
+                    Field::Abstract => s.slot(doc, Slot::Abstract),
+                    Field::Authors => s.slot(doc, Slot::Authors),
+                };
+                let at: Vec<u32> = (0u32..)
+                    .zip(analyzer.tokens(text).into_iter().filter(|t| !t.joined))
+                    .filter(|(_, t)| t.term == stem)
+                    .map(|(i, _)| i)
+                    .collect();
+                assert_eq!(fields[f], at, "{term} in paper {doc}, field {f}");
+            }
+        }
+    }
 }
 
 #[cfg(missing_parts)]

@@ -92,7 +92,7 @@ pub fn write(
     sink: &mut dyn FnMut(PartId, Vec<u8>) -> Result<(), BuildError>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<u8>, BuildError> {
-    let analyzed = analyze_all(papers, progress);
+    let analyzed = analyze_all(papers, layout.pos_shard_bytes.is_some(), progress);
     let terms: Vec<&str> = analyzed.postings.keys().map(String::as_str).collect();
     let freqs: Vec<u32> = analyzed.postings.values().map(|l| l.len() as u32).collect();
     let ord = |term: &str| terms.binary_search(&term).ok().map(|i| i as TermOrd);
@@ -113,9 +113,13 @@ pub fn write(
         let related = related::papers(papers.len(), &lists, &mut |done| {
             progress(Progress { stage: "related papers", done, total: papers.len() });
         });
-        let files = 1 + dict_terms.len() + post_terms.len();
+        let pos_terms = match layout.pos_shard_bytes {
+            Some(bytes) => write_positions(&analyzed, bytes, &mut emit, progress)?,
+            None => Vec::new(),
+        };
+        let files = 1 + dict_terms.len() + post_terms.len() + pos_terms.len();
         let text_docs = write_text(papers, &related, layout, files, &mut emit, progress)?;
-        ShardMap { dict_terms, dict_keys, post_terms, text_docs }
+        ShardMap { dict_terms, dict_keys, post_terms, text_docs, pos_terms }
     };
 
     let meta = Meta {
@@ -141,6 +145,9 @@ struct Analyzed {
     total_len: [u64; FIELDS],
     /// acronym term → long form (terms) → how many papers define it so.
     acronyms: BTreeMap<String, BTreeMap<Vec<String>, u32>>,
+    /// term → its token positions, per posting in the postings' order (when kept): per field,
+    /// a varint count and varint gaps.
+    positions: BTreeMap<String, Vec<u8>>,
 }
 
 impl Analyzed {
@@ -162,6 +169,9 @@ impl Analyzed {
                 *mine.entry(long).or_default() += count;
             }
         }
+        for (term, bytes) in later.positions {
+            self.positions.entry(term).or_default().extend(bytes);
+        }
     }
 }
 
@@ -170,8 +180,9 @@ fn field_texts(paper: &Paper) -> [String; FIELDS] {
     [paper.title.clone(), paper.abstract_text.clone(), paper.authors.join("\n")]
 }
 
-/// Analyzes the papers, split into one run of papers per core.
-fn analyze_all(papers: &[Paper], progress: &mut dyn FnMut(Progress)) -> Analyzed {
+/// Analyzes the papers, split into one run of papers per core; with `positions`, keeps every
+/// term's token positions too.
+fn analyze_all(papers: &[Paper], positions: bool, progress: &mut dyn FnMut(Progress)) -> Analyzed {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let chunk = papers.len().div_ceil(threads).max(1);
     let done = std::sync::atomic::AtomicUsize::new(0);
@@ -183,14 +194,14 @@ fn analyze_all(papers: &[Paper], progress: &mut dyn FnMut(Progress)) -> Analyzed
             .map(|(i, run)| {
                 let done = &done;
                 scope.spawn(move || {
-                    analyze_run(run, i * chunk, &mut |n| {
+                    analyze_run(run, i * chunk, positions, &mut |n| {
                         done.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
                     })
                 })
             })
             .collect();
         let mut all = match first {
-            Some((_, run)) => analyze_run(run, 0, &mut |n| {
+            Some((_, run)) => analyze_run(run, 0, positions, &mut |n| {
                 let so_far = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
                 progress(Progress { stage: "analyzing papers", done: so_far, total });
             }),
@@ -208,11 +219,13 @@ fn analyze_all(papers: &[Paper], progress: &mut dyn FnMut(Progress)) -> Analyzed
     })
 }
 
-/// Analyzes a run of papers whose first is paper `first_doc`; `tick` hears how many papers
-/// were done, now and then.
-fn analyze_run(papers: &[Paper], first_doc: usize, tick: &mut dyn FnMut(usize)) -> Analyzed {
+/// Analyzes a run of papers whose first is paper `first_doc` (with `positions`, keeping each
+/// term's token positions); `tick` hears how many papers were done, now and then.
+fn analyze_run(papers: &[Paper], first_doc: usize, positions: bool, tick: &mut dyn FnMut(usize)) -> Analyzed {
     let analyzer = Analyzer::new();
     let mut out = Analyzed { doc_lens: Vec::with_capacity(papers.len()), ..Analyzed::default() };
+    // This paper's terms, with their positions in each field.
+    let mut in_doc: BTreeMap<String, [Vec<u32>; FIELDS]> = BTreeMap::new();
     for (i, paper) in papers.iter().enumerate() {
         if i % 1024 == 1023 {
             tick(1024);
@@ -224,7 +237,15 @@ fn analyze_run(papers: &[Paper], first_doc: usize, tick: &mut dyn FnMut(usize)) 
             let len = tokens.iter().filter(|t| !t.joined).count();
             out.total_len[field as usize] += len as u64;
             lens[field as usize] = u16::try_from(len).unwrap_or(u16::MAX);
+            let mut at = 0u32;
             for token in tokens {
+                if positions {
+                    let here = in_doc.entry(token.term.clone()).or_default();
+                    if !token.joined {
+                        here[field as usize].push(at);
+                        at += 1;
+                    }
+                }
                 let list = out.postings.entry(token.term.clone()).or_default();
                 match list.last_mut() {
                     Some(p) if p.doc == doc => p.tf[field as usize] += 1,
@@ -238,6 +259,17 @@ fn analyze_run(papers: &[Paper], first_doc: usize, tick: &mut dyn FnMut(usize)) 
             }
         }
         out.doc_lens.push(lens);
+        for (term, fields) in std::mem::take(&mut in_doc) {
+            let bytes = out.positions.entry(term).or_default();
+            for field in fields {
+                format::put_varint(bytes, field.len() as u32);
+                let mut prev = 0;
+                for at in field {
+                    format::put_varint(bytes, at - prev);
+                    prev = at;
+                }
+            }
+        }
         for text in [&paper.title, &paper.abstract_text] {
             for d in acronym::definitions(text) {
                 let long: Vec<String> =
@@ -554,6 +586,38 @@ fn write_postings(
     }
     flush(first_terms.len() - 1, &mut offsets, &mut post)?;
     progress(Progress { stage: "postings shards", done: total, total });
+    Ok(first_terms)
+}
+
+/// Writes the positions shards (terms of `shard_bytes` of positions each, at least one term);
+/// returns each one's first term ordinal.
+fn write_positions(
+    analyzed: &Analyzed,
+    shard_bytes: usize,
+    emit: &mut dyn FnMut(PartId, Vec<u8>) -> Result<(), BuildError>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<TermOrd>, BuildError> {
+    let total = analyzed.postings.len();
+    let mut first_terms = vec![0];
+    let mut offsets = Vec::new();
+    let mut bytes = Vec::new();
+    let mut flush = |n: usize, offsets: &mut Vec<u8>, bytes: &mut Vec<u8>| {
+        format::put_u32(offsets, bytes.len() as u32);
+        let id = PartId { kind: PartKind::Positions, n: n as u32 };
+        emit(id, part(id, vec![(b"QOFF", std::mem::take(offsets)), (b"QPOS", std::mem::take(bytes))]))
+    };
+    let none = Vec::new();
+    for (ord, term) in analyzed.postings.keys().enumerate() {
+        let these = analyzed.positions.get(term).unwrap_or(&none);
+        if !bytes.is_empty() && bytes.len() + these.len() > shard_bytes {
+            flush(first_terms.len() - 1, &mut offsets, &mut bytes)?;
+            first_terms.push(ord as TermOrd);
+        }
+        format::put_u32(&mut offsets, bytes.len() as u32);
+        bytes.extend_from_slice(these);
+    }
+    flush(first_terms.len() - 1, &mut offsets, &mut bytes)?;
+    progress(Progress { stage: "positions shards", done: total, total });
     Ok(first_terms)
 }
 
