@@ -2,15 +2,17 @@
 // and SciFact (5,183), each engine a static site served with brotli and searched in headless
 // Chromium. `./build.sh bench scale` runs it.
 //
-//   node bench/scale.mjs [--quick] [--corpus large|scifact]... [--rebuild] [--paper-search embedded|sharded]
+//   node bench/scale.mjs [--quick] [--corpus large|scifact]... [--rebuild [IDS]] [--paper-search BUILDS]
 //     --quick          fewer queries (3 cold, a third of the warm mix, 5 typed, 300 for memory),
 //                      SciFact only unless --corpus says otherwise (for iterating)
 //     --corpus NAME    only this corpus (repeatable; default: both)
 //     --rebuild [IDS]  build every site again, even one built under the same key; or only the
-//                      sites of these engines (comma-separated: paper-search,pagefind,minisearch)
-//     --paper-search   which build of paper-search to measure: `embedded` (the corpus compiled
-//                      into the wasm; SciFact only), or `sharded` (the engine plus shard files,
-//                      `SHARDS=on ./build.sh`; both corpora). Default: embedded
+//                      sites of these engines (comma-separated: paper-search-embedded,
+//                      paper-search-sharded, pagefind, minisearch)
+//     --paper-search   which builds of paper-search to measure, comma-separated: `embedded` (the
+//                      corpus compiled into the wasm, SHARDS=off; SciFact only) and/or `sharded`
+//                      (the engine plus part files fetched on demand, SHARDS=on; both corpora).
+//                      Default: embedded,sharded
 //   node bench/scale.mjs --report   only write the report again from bench/work/scale/results.json
 //
 // Sites are built into bench/work/scale/<corpus>/<engine>/ and kept (keyed by the corpus's hash,
@@ -23,7 +25,7 @@ import { join, relative } from 'node:path';
 import { BENCH, REPO, WORK, ensureDir } from './paths.mjs';
 import { CORPORA, corpusAvailable, corpusHash, readPapers } from './scale/corpora.mjs';
 import { queriesFor, queryFiles } from './scale/queries.mjs';
-import { ENGINES, diskUsage, site, usePaperSearchBuild } from './scale/sites.mjs';
+import { diskUsage, engines, site } from './scale/sites.mjs';
 import { serve } from './scale/server.mjs';
 import { KINDS, chromiumVersion, coldSearch, memoryRun, typingSession, warmQueries } from './scale/browser.mjs';
 import { render } from './scale/report.mjs';
@@ -49,7 +51,7 @@ const quick = flag('--quick');
 const rebuildArg = argv[argv.indexOf('--rebuild') + 1];
 const rebuild = !flag('--rebuild') ? new Set() : rebuildArg && !rebuildArg.startsWith('--') ? new Set(rebuildArg.split(',')) : null;
 const rebuilds = (id) => rebuild === null || rebuild.has(id);
-usePaperSearchBuild(values('--paper-search')[0] ?? 'embedded');
+const ENGINES = engines((values('--paper-search')[0] ?? 'embedded,sharded').split(','));
 let wanted = values('--corpus');
 if (wanted.length === 0) wanted = quick ? ['scifact'] : ['large', 'scifact'];
 for (const c of wanted) if (!CORPORA[c]) throw new Error(`unknown corpus '${c}' (large, scifact)`);

@@ -1,10 +1,13 @@
 // The markdown report of the scale benchmark: one table per corpus (rows: measures; columns:
-// engines, then paper-search ÷ each peer when paper-search was measured), then what each engine
-// is and how it was measured.
+// engines, then each build of paper-search ÷ each peer when paper-search was measured), then
+// what each engine is and how it was measured.
 import { percentile } from '../harness.mjs';
 import { THROTTLE } from './browser.mjs';
 
-const ORDER = ['paper-search', 'pagefind', 'minisearch'];
+const PEER_ORDER = ['pagefind', 'minisearch'];
+const isPaperSearch = (id) => id.startsWith('paper-search');
+// The engines of a corpus in table order: paper-search's builds, then the peers.
+const order = (c) => [...Object.keys(c.engines).filter(isPaperSearch).sort(), ...PEER_ORDER.filter((id) => c.engines[id])];
 
 const sorted = (xs) => [...xs].filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
 const med = (xs) => percentile(sorted(xs), 50);
@@ -68,15 +71,14 @@ function rows(c) {
 }
 
 function table(c) {
-  const ids = ORDER.filter((id) => c.engines[id]);
+  const ids = order(c);
   const names = ids.map((id) => c.engines[id].name);
-  const ps = c.engines['paper-search'];
-  const peers = ps ? ids.filter((id) => id !== 'paper-search') : [];
-  const head = [`| measure | ${names.join(' | ')} |${peers.map((id) => ` paper-search ÷ ${c.engines[id].name} |`).join('')}`];
-  head.push(`|---|${ids.map(() => '---:').join('|')}|${peers.map(() => '---:|').join('')}`);
+  const pairs = ids.filter(isPaperSearch).flatMap((ps) => ids.filter((id) => !isPaperSearch(id)).map((peer) => [ps, peer]));
+  const head = [`| measure | ${names.join(' | ')} |${pairs.map(([ps, peer]) => ` ${c.engines[ps].name} ÷ ${c.engines[peer].name} |`).join('')}`];
+  head.push(`|---|${ids.map(() => '---:').join('|')}|${pairs.map(() => '---:|').join('')}`);
   const body = rows(c).map(([label, get]) => {
     const cells = Object.fromEntries(ids.map((id) => [id, get(c.engines[id])]));
-    const ratios = peers.map((id) => ` ${ratio(cells['paper-search'].value, cells[id].value)} |`).join('');
+    const ratios = pairs.map(([ps, peer]) => ` ${ratio(cells[ps].value, cells[peer].value)} |`).join('');
     return `| ${label} | ${ids.map((id) => cells[id].cell).join(' | ')} |${ratios}`;
   });
   return [...head, ...body].join('\n');
@@ -104,7 +106,7 @@ function fileGroups(files) {
 // What the cold run of median bytes downloaded, per engine.
 function downloads(c) {
   const lines = ['| engine (query) | files | requests | bytes on the wire |', '|---|---|---:|---:|'];
-  for (const id of ORDER) {
+  for (const id of order(c)) {
     const runs = c.engines[id]?.cold?.runs.filter((r) => !r.error) ?? [];
     if (!runs.length) continue;
     const byBytes = [...runs].sort((a, b) => a.bytes - b.bytes);
@@ -133,8 +135,7 @@ function corpusSection(c) {
   }
   if (lines[lines.length - 1] !== '') lines.push('');
   lines.push(table(c), '', `### ${c.title}: what a cold first search downloads (the run of median bytes)`, '', downloads(c), '');
-  const ps = c.engines['paper-search'];
-  if (!ps) lines.push('paper-search is not in this table (see above), so there are no ratio columns.', '');
+  if (!order(c).some(isPaperSearch)) lines.push('paper-search is not in this table (see above), so there are no ratio columns.', '');
   return lines.join('\n');
 }
 

@@ -1,5 +1,5 @@
 // The engines of the scale benchmark and the static site each gets per corpus, in
-// bench/work/scale/<corpus>/<engine>/. An engine is one entry of ENGINES:
+// bench/work/scale/<corpus>/<engine>/. An engine is one entry of engines():
 //   id, name          as in the tables
 //   kind              'peer' (the page of pages/page.mjs) or 'paper-search' (the project's
 //                     own demo page); browser.mjs knows each kind's signals
@@ -19,17 +19,13 @@ import { BENCH, REPO, ensureDir } from '../paths.mjs';
 import { CORPORA, corpusHash } from './corpora.mjs';
 import { sampleTree } from './proc.mjs';
 import { css, html } from './pages/page.mjs';
+import { snapshot } from '../build-paper-search.mjs';
 
 const HERE = join(BENCH, 'scale');
 
-// How paper-search is built: 'embedded' is today's build (the corpus compiled into the wasm);
-// 'sharded' is the engine plus shard files fetched on demand (`SHARDS=on ./build.sh`).
+// How paper-search is built: 'embedded' (the corpus compiled into the wasm, `SHARDS=off`) or
+// 'sharded' (the engine in the wasm, the index in part files fetched on demand, `SHARDS=on`).
 export const PAPER_SEARCH_BUILDS = ['embedded', 'sharded'];
-let paperSearchBuild = 'embedded';
-export function usePaperSearchBuild(kind) {
-  if (!PAPER_SEARCH_BUILDS.includes(kind)) throw new Error(`unknown paper-search build '${kind}' (${PAPER_SEARCH_BUILDS.join(', ')})`);
-  paperSearchBuild = kind;
-}
 
 const sha = (...parts) => {
   const h = createHash('sha256');
@@ -86,42 +82,50 @@ async function buildPeer(script, corpus, dir, log) {
   return { ...inner, seconds: inner.seconds, wallSeconds: r.wallSeconds, peakTreeKB: r.peakTreeKB, processes: r.processes };
 }
 
-// paper-search's site: `./build.sh` run in the repository with PAPERS, SHARDS (on for the
-// sharded build, off for the embedded one: without it, ./build.sh chooses by the corpus's size)
-// and OUT inside `outDir`, and the demo page's files from www/ beside the module. The demo page
-// lists 20 results; the copy lists 10, as the peers' pages do. Cargo builds into a target
-// folder of the benchmark's own (bench/work/scale/target: the first build compiles the
-// dependencies), so that the benchmark never waits for, or overwrites, a build in target/.
+// paper-search's site: `./build.sh` with PAPERS, SHARDS (on for the sharded build, off for the
+// embedded one: without it, ./build.sh chooses by the corpus's size) and OUT inside `outDir`,
+// and the demo page's files from www/ beside the module. The demo page lists 20 results; the
+// copy lists 10, as the peers' pages do.
+//
+// The build runs in a snapshot of the working tree (bench/work/scale/tree, laid out as the main
+// benchmark does: tracked and untracked files outside bench/, its own target/ kept from run to
+// run), not in the repository itself: ./build.sh there reads sources that may be edited while
+// it runs (an indexer and a module compiled from different states, a build.sh changed
+// half-read) and rewrites target/paper-search-index, which the repository's own builds use. The
+// first build of each kind in the snapshot's target/ compiles the dependencies: it is done once
+// on the default corpus, untimed, so that the timed build is a warm one. A build that fails
+// while the sources change is done again from a new snapshot (up to three times).
 // Returns the build's time and peak memory, and whether it is sharded (a pkg/index-<build>/
 // folder of parts beside the module).
 export const PAPER_SEARCH_PAGE = ['index.html', 'app.js', 'style.css', 'favicon.svg', 'paper-search.js', 'paper-search.css', 'sw.js'];
-export const PAPER_SEARCH_TARGET = join(BENCH, 'work', 'scale', 'target');
-export async function buildPaperSearchSite(corpusPath, outDir, log, { sharded = paperSearchBuild === 'sharded' } = {}) {
-  const env = { ...process.env, PAPERS: corpusPath, OUT: join(outDir, 'pkg'), SHARDS: sharded ? 'on' : 'off', CARGO_TARGET_DIR: PAPER_SEARCH_TARGET };
-  // The first build of each kind in this target folder compiles the dependencies: it is done
-  // once on the default corpus, untimed, so that the timed build is a warm one.
-  const warm = join(PAPER_SEARCH_TARGET, `.warm-${sharded ? 'sharded' : 'embedded'}`);
-  if (!existsSync(warm)) {
-    const warmEnv = { ...env, OUT: join(outDir, 'warm-up-pkg') };
-    delete warmEnv.PAPERS;
-    await runMeasured('./build.sh', [], { cwd: REPO, env: warmEnv, log: `${log.replace(/\.log$/, '')}-warm-up.log` });
-    rmSync(warmEnv.OUT, { recursive: true, force: true });
-    writeFileSync(warm, '');
-  }
-  // ./build.sh builds the indexer and the module one after the other from the working tree: a
-  // source edited in between gives a module and index parts that disagree (or a build.sh that
-  // stops half-read). Such a build, failed or not, is done again, up to three times.
+export const PAPER_SEARCH_TREE = join(BENCH, 'work', 'scale', 'tree');
+export async function buildPaperSearchSite(corpusPath, outDir, log, { sharded = false } = {}) {
+  const env = { ...process.env, PAPERS: corpusPath, OUT: join(outDir, 'pkg'), SHARDS: sharded ? 'on' : 'off' };
+  delete env.CARGO_TARGET_DIR;
+  const tree = PAPER_SEARCH_TREE;
   let r;
   for (let attempt = 1; ; attempt++) {
     const before = treeHash();
+    snapshot(tree);
+    const warm = join(tree, 'target', `.warm-${sharded ? 'sharded' : 'embedded'}`);
     let failure = null;
-    r = await runMeasured('./build.sh', [], { cwd: REPO, env, log }).catch((err) => (failure = err));
-    const changed = treeHash() !== before;
-    if (!changed && failure) throw failure;
-    if (!changed) break;
-    if (attempt === 3) throw new Error(`the sources changed during each of three builds of paper-search (log: ${log})`);
+    try {
+      if (!existsSync(warm)) {
+        const warmEnv = { ...env, OUT: join(outDir, 'warm-up-pkg') };
+        delete warmEnv.PAPERS;
+        await runMeasured('./build.sh', [], { cwd: tree, env: warmEnv, log: log.replace(/\.log$/, '-warm-up.log') });
+        rmSync(warmEnv.OUT, { recursive: true, force: true });
+        writeFileSync(warm, '');
+      }
+      r = await runMeasured('./build.sh', [], { cwd: tree, env, log });
+    } catch (err) {
+      failure = err;
+    }
+    if (!failure) break;
+    if (treeHash() === before) throw failure;
+    if (attempt === 3) throw new Error(`paper-search's build failed three times while its sources changed (log: ${log})`);
   }
-  for (const f of PAPER_SEARCH_PAGE) copyFileSync(join(REPO, 'www', f), join(outDir, f));
+  for (const f of PAPER_SEARCH_PAGE) copyFileSync(join(tree, 'www', f), join(outDir, f));
   const page = join(outDir, 'index.html');
   writeFileSync(page, readFileSync(page, 'utf8').replace(/(<paper-search\b[^>]*\blimit=")\d+"/, '$110"'));
   const parts = readdirSync(join(outDir, 'pkg')).filter((f) => f.startsWith('index-'));
@@ -149,24 +153,33 @@ function gitDescribe() {
   return `${head}${dirty ? '+changes' : ''}`;
 }
 
-export const ENGINES = [
-  {
-    id: 'paper-search',
-    get name() {
-      return `paper-search (${paperSearchBuild})`;
-    },
+// paper-search, built one way: its id is paper-search-<build>.
+function paperSearch(build) {
+  const sharded = build === 'sharded';
+  return {
+    id: `paper-search-${build}`,
+    name: `paper-search (${build})`,
     kind: 'paper-search',
-    version: () => `${gitDescribe()} (${paperSearchBuild}, tree ${treeHash()})`,
+    version: () => `${gitDescribe()} (tree ${treeHash()})`,
     describe: () =>
-      paperSearchBuild === 'sharded'
-        ? 'the demo page (www/) and `PAPERS=… SHARDS=on ./build.sh`: the engine in wasm, shard files fetched on demand'
+      sharded
+        ? 'the demo page (www/) and `PAPERS=… SHARDS=on ./build.sh`: the engine in the wasm, the index in part files (pkg/index-<build>/) fetched on demand'
         : 'the demo page (www/) and `PAPERS=… SHARDS=off ./build.sh`: the corpus and its index compiled into the wasm',
     skip: (corpus) =>
-      corpus === 'large' && paperSearchBuild === 'embedded'
-        ? 'the embedded build of corpus-large would be a wasm of about 30 MB; paper-search is measured on corpus-large with the sharded build (--paper-search sharded)'
+      corpus === 'large' && !sharded
+        ? 'the embedded build of corpus-large would be a wasm of about 30 MB; the sharded build is the one for a corpus this size (--paper-search sharded)'
         : null,
-    build: (corpus, dir, log) => buildPaperSearchSite(CORPORA[corpus].path, dir, log),
-  },
+    build: (corpus, dir, log) => buildPaperSearchSite(CORPORA[corpus].path, dir, log, { sharded }),
+  };
+}
+
+// The engines of a run: paper-search built each of `builds` ways, then the peers.
+export function engines(builds = ['embedded']) {
+  for (const b of builds) if (!PAPER_SEARCH_BUILDS.includes(b)) throw new Error(`unknown paper-search build '${b}' (${PAPER_SEARCH_BUILDS.join(', ')})`);
+  return [...builds.map(paperSearch), ...PEERS];
+}
+
+const PEERS = [
   {
     id: 'pagefind',
     name: 'Pagefind',
