@@ -6,7 +6,15 @@ function status(pid) {
   try {
     const text = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
-    return { name: /^Name:\s+(.*)$/m.exec(text)?.[1] ?? '?', rss: kb('VmRSS'), hwm: kb('VmHWM') };
+    // The program's name from its command line (status's Name is cut at 15 characters).
+    let name = /^Name:\s+(.*)$/m.exec(text)?.[1] ?? '?';
+    try {
+      const argv0 = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+      if (argv0) name = argv0.slice(argv0.lastIndexOf('/') + 1);
+    } catch {
+      // gone
+    }
+    return { name, rss: kb('VmRSS'), hwm: kb('VmHWM') };
   } catch {
     return null; // gone
   }

@@ -135,6 +135,13 @@ function corpusSection(c) {
   }
   if (lines[lines.length - 1] !== '') lines.push('');
   lines.push(table(c), '', `### ${c.title}: what a cold first search downloads (the run of median bytes)`, '', downloads(c), '');
+  const peaks = order(c)
+    .filter((id) => c.engines[id].build?.processes?.length)
+    .map((id) => {
+      const top = [...c.engines[id].build.processes].sort((a, b) => b.hwmKB - a.hwmKB).slice(0, 2);
+      return `${c.engines[id].name}: ${top.map((p) => `${p.name} ${bytes(p.hwmKB * 1024)}`).join(', ')}`;
+    });
+  if (peaks.length) lines.push(`Build, the largest processes by peak RSS (VmHWM): ${peaks.join('; ')}.`, '');
   if (!order(c).some(isPaperSearch)) lines.push('paper-search is not in this table (see above), so there are no ratio columns.', '');
   return lines.join('\n');
 }
