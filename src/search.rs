@@ -348,9 +348,11 @@ impl Matched {
 }
 
 /// A quoted phrase's terms' token positions, in a sharded build: they tell whether a paper
-/// holds the phrase as its text would, without fetching the text of every candidate.
+/// holds the phrase as its text would, without fetching the text of every candidate. (A module
+/// that embeds every part keeps no positions, and compiles without them.)
 struct PhrasePositions {
     /// Per phrase term, in order: per paper that has it, its positions in each field.
+    #[cfg(missing_parts)]
     terms: Vec<HashMap<DocId, [Vec<u32>; FIELDS]>>,
 }
 
@@ -358,29 +360,45 @@ impl PhrasePositions {
     /// The positions of the phrase's terms, when the index keeps positions (noting the parts
     /// they need); `None` in an embedded build.
     fn new(ix: &View, phrase: &[String]) -> Option<Self> {
-        if !ix.has_positions() {
-            return None;
+        #[cfg(missing_parts)]
+        {
+            if !ix.has_positions() {
+                return None;
+            }
+            let terms = phrase
+                .iter()
+                .map(|term| ix.term(term).map(|ord| ix.positions(ord).into_iter().collect()).unwrap_or_default())
+                .collect();
+            Some(PhrasePositions { terms })
         }
-        let terms = phrase
-            .iter()
-            .map(|term| ix.term(term).map(|ord| ix.positions(ord).into_iter().collect()).unwrap_or_default())
-            .collect();
-        Some(PhrasePositions { terms })
+        #[cfg(not(missing_parts))]
+        {
+            let _ = (ix, phrase);
+            None
+        }
     }
 
     /// Whether the paper holds the phrase's terms adjacent and in order in one field (`field`,
     /// when given).
     fn holds(&self, doc: DocId, field: Option<Field>) -> bool {
-        let Some((first, rest)) = self.terms.split_first() else { return false };
-        let Some(starts) = first.get(&doc) else { return false };
-        let fields = field.map_or_else(|| Field::ALL.to_vec(), |f| vec![f]);
-        fields.into_iter().any(|f| {
-            starts[f as usize].iter().any(|&at| {
-                rest.iter()
-                    .zip(1u32..)
-                    .all(|(term, i)| term.get(&doc).is_some_and(|p| p[f as usize].binary_search(&(at + i)).is_ok()))
+        #[cfg(missing_parts)]
+        {
+            let Some((first, rest)) = self.terms.split_first() else { return false };
+            let Some(starts) = first.get(&doc) else { return false };
+            let fields = field.map_or_else(|| Field::ALL.to_vec(), |f| vec![f]);
+            fields.into_iter().any(|f| {
+                starts[f as usize].iter().any(|&at| {
+                    rest.iter()
+                        .zip(1u32..)
+                        .all(|(term, i)| term.get(&doc).is_some_and(|p| p[f as usize].binary_search(&(at + i)).is_ok()))
+                })
             })
-        })
+        }
+        #[cfg(not(missing_parts))]
+        {
+            let _ = (doc, field);
+            false
+        }
     }
 }
 

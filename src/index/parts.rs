@@ -8,9 +8,9 @@
 //! |------|----------|
 //! | docs | `DLEN`: per paper, its title's and its abstract's lengths in tokens, each coded in one byte on a log scale ([`length_code`]); `YEAR`: per paper, u16 year, 0 when unknown |
 //! | dict | `DICT`: fst map of the shard's keys (folded words and terms) to packed term ordinals; `DFRQ`: varint document frequency of each of the shard's terms, in ordinal order; `DFEX`: for the terms outside the shard that its words stem to, varint ordinal gap and varint document frequency; `PREF`/`PRFL`: the prefix table's entries whose keys fall in the shard (per word: its term's ordinal and document frequency, the word); `ACRO`/`ACRL`: the acronyms whose terms fall in it, each with its long forms (per term: ordinal, document frequency, string); `LONG`/`LONL`: the long forms (terms joined by spaces) that fall in it, each with its acronym's term (ordinal, document frequency, string) |
-//! | postings | `POFF`: (terms + 1) u32 offsets into `POST` of the shard's terms; `POST`: their postings |
-//! | positions (sharded builds) | `QOFF`: (terms + 1) u32 offsets into `QPOS` of the shard's terms; `QPOS`: per posting of the term, in the postings' order, per field: varint count, then varint gaps between the term's token positions (counted among the field's words, joined compounds left out) |
-//! | text | `TOFF`: (6 × papers + 1) u32 offsets into `TEXT`; `TEXT`: the papers' stored strings; `RELA`: per paper, 6 u32 ids of related papers |
+//! | postings | `POFF`: varint byte length of each of the shard's terms' postings; `POST`: their postings |
+//! | positions (sharded builds) | `QOFF`: varint byte length of each of the shard's terms' positions; `QPOS`: per posting of the term, in the postings' order, per field: varint count, then varint gaps between the term's token positions (counted among the field's words, joined compounds left out) |
+//! | text | `TOFF`: varint byte length of each paper's 6 stored strings; `TEXT`: the strings; `RELA`: per paper, a varint count (at most 6) and the varint ids of its related papers, best first |
 
 #[cfg(missing_parts)]
 use std::sync::Arc;
@@ -19,7 +19,7 @@ use fst::Map;
 
 use crate::format::{self, FormatError, Reader};
 use crate::index::shards::Core;
-use crate::index::{TermOrd, FIELDS, RELATED, SLOTS};
+use crate::index::{DocId, TermOrd, FIELDS, RELATED, SLOTS};
 
 /// The kinds of parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -159,6 +159,46 @@ pub(crate) fn coded_length(code: u8) -> u32 {
     (LENGTH_RATIO.powi(i32::from(code)) - 1.0).round().min(f64::from(u32::MAX)) as u32
 }
 
+/// The offsets of `count` consecutive runs of a `total`-byte section whose lengths `lengths`
+/// holds as varints: `count + 1` offsets, from 0 to `total`.
+fn offsets(lengths: &[u8], count: usize, total: usize, what: &'static str) -> Result<Vec<u32>, FormatError> {
+    let mut out = Vec::with_capacity(count + 1);
+    let (mut pos, mut at) = (0, 0u32);
+    out.push(0);
+    for _ in 0..count {
+        at = at
+            .checked_add(format::varint(lengths, &mut pos).ok_or(FormatError::Truncated(what))?)
+            .ok_or(FormatError::Corrupt(what))?;
+        out.push(at);
+    }
+    if pos != lengths.len() || at as usize != total {
+        return Err(FormatError::Corrupt(what));
+    }
+    Ok(out)
+}
+
+/// The related papers of `count` papers: per paper, a varint count (at most [`RELATED`]) and
+/// varint ids.
+fn related_lists(bytes: &[u8], count: usize) -> Result<Vec<Vec<DocId>>, FormatError> {
+    let mut pos = 0;
+    let mut out = Vec::with_capacity(count);
+    for _ in 0..count {
+        let n = format::varint(bytes, &mut pos).ok_or(FormatError::Truncated("RELA"))? as usize;
+        if n > RELATED {
+            return Err(FormatError::Corrupt("RELA"));
+        }
+        out.push(
+            (0..n)
+                .map(|_| format::varint(bytes, &mut pos).ok_or(FormatError::Truncated("RELA")))
+                .collect::<Result<_, _>>()?,
+        );
+    }
+    if pos != bytes.len() {
+        return Err(FormatError::Corrupt("RELA"));
+    }
+    Ok(out)
+}
+
 /// An fst map over a section (one function, not one copy per map).
 #[inline(never)]
 fn fst_map(bytes: Bytes<'_>) -> Result<Map<Bytes<'_>>, FormatError> {
@@ -209,24 +249,28 @@ impl DictPart<'_> {
 /// A postings shard.
 pub(crate) struct PostPart<'a> {
     pub first_term: TermOrd,
-    pub offsets: Bytes<'a>,
+    /// Where each term's postings start in `postings`, and the end.
+    pub offsets: Vec<u32>,
     pub postings: Bytes<'a>,
 }
 
 /// A positions shard.
 pub(crate) struct PosPart<'a> {
     pub first_term: TermOrd,
-    pub offsets: Bytes<'a>,
+    /// Where each term's positions start in `positions`, and the end.
+    pub offsets: Vec<u32>,
     pub positions: Bytes<'a>,
 }
 
 /// A text shard.
 pub(crate) struct TextPart<'a> {
     pub first_doc: u32,
-    pub offsets: Bytes<'a>,
+    /// Where each stored string starts in `text`, and the end.
+    pub offsets: Vec<u32>,
     /// UTF-8, checked when the part arrived.
     pub text: Bytes<'a>,
-    pub related: Bytes<'a>,
+    /// Each paper's related papers, best first.
+    pub related: Vec<Vec<DocId>>,
 }
 
 /// The parts at hand, by kind and shard number.
@@ -311,35 +355,33 @@ impl<'a> Store<'a> {
             }
             PartKind::Postings => {
                 let terms = core.post_terms(id.n);
-                let part =
-                    PostPart { first_term: terms.start, offsets: section(b"POFF")?, postings: section(b"POST")? };
-                if n >= self.post.len() || part.offsets.as_ref().len() != 4 * (terms.len() + 1) {
+                let postings = section(b"POST")?;
+                let offsets = offsets(r.section(b"POFF")?, terms.len(), postings.as_ref().len(), "POFF")?;
+                if n >= self.post.len() {
                     return Err(FormatError::Corrupt("postings shard disagrees with the core"));
                 }
-                self.post[n] = Some(part);
+                self.post[n] = Some(PostPart { first_term: terms.start, offsets, postings });
             }
             PartKind::Positions => {
                 let terms = core.pos_terms(id.n);
-                let part =
-                    PosPart { first_term: terms.start, offsets: section(b"QOFF")?, positions: section(b"QPOS")? };
-                if n >= self.pos.len() || part.offsets.as_ref().len() != 4 * (terms.len() + 1) {
+                let positions = section(b"QPOS")?;
+                let offsets = offsets(r.section(b"QOFF")?, terms.len(), positions.as_ref().len(), "QOFF")?;
+                if n >= self.pos.len() {
                     return Err(FormatError::Corrupt("positions shard disagrees with the core"));
                 }
-                self.pos[n] = Some(part);
+                self.pos[n] = Some(PosPart { first_term: terms.start, offsets, positions });
             }
             PartKind::Text => {
                 let range = core.text_docs(id.n);
                 let count = range.len();
+                let text = section(b"TEXT")?;
                 let part = TextPart {
                     first_doc: range.start,
-                    offsets: section(b"TOFF")?,
-                    text: section(b"TEXT")?,
-                    related: section(b"RELA")?,
+                    offsets: offsets(r.section(b"TOFF")?, SLOTS * count, text.as_ref().len(), "TOFF")?,
+                    text,
+                    related: related_lists(r.section(b"RELA")?, count)?,
                 };
-                if n >= self.text.len()
-                    || part.offsets.as_ref().len() != 4 * (SLOTS * count + 1)
-                    || part.related.as_ref().len() != 4 * RELATED * count
-                {
+                if n >= self.text.len() {
                     return Err(FormatError::Corrupt("text shard disagrees with the core"));
                 }
                 std::str::from_utf8(part.text.as_ref()).map_err(|_| FormatError::Corrupt("text is not UTF-8"))?;

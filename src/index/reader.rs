@@ -18,7 +18,7 @@ use crate::index::parts::{
 };
 use crate::index::prefix::{TopTerms, PREFIX_TABLE_MAX_CHARS};
 use crate::index::shards::Core;
-use crate::index::{DocId, Field, Meta, Posting, Slot, TermOrd, FIELDS, RELATED, SLOTS};
+use crate::index::{DocId, Field, Meta, Posting, Slot, TermOrd, FIELDS, SLOTS};
 
 /// A reader of an index for one search: it answers from the parts at hand and notes the parts
 /// it needed and lacked.
@@ -200,8 +200,7 @@ impl<'i> View<'i> {
         let empty = Postings { bytes: &[], pos: 0, doc: 0 };
         let Some(part) = self.post_part(self.core.post_shard_of_term(ord)) else { return empty };
         let i = (ord - part.first_term) as usize;
-        let offsets = part.offsets.as_ref();
-        let (Some(start), Some(end)) = (format::u32_index(offsets, i), format::u32_index(offsets, i + 1)) else {
+        let (Some(&start), Some(&end)) = (part.offsets.get(i), part.offsets.get(i + 1)) else {
             return empty;
         };
         let bytes = part.postings.as_ref().get(start as usize..end as usize).unwrap_or(&[]);
@@ -211,7 +210,8 @@ impl<'i> View<'i> {
     /// Whether the index keeps its terms' token positions (a sharded build), so that a quoted
     /// phrase is checked on them rather than on the papers' text.
     pub fn has_positions(&self) -> bool {
-        self.core.pos_shards() > 0
+        // A module with every part is an embedded build's, which keeps no positions.
+        cfg!(missing_parts) && self.core.pos_shards() > 0
     }
 
     /// Where the term occurs in each paper that has it, in doc order: per field, its token
@@ -220,9 +220,8 @@ impl<'i> View<'i> {
         let postings = self.postings(ord);
         let Some(part) = self.pos_part(self.core.pos_shard_of_term(ord)) else { return Vec::new() };
         let i = (ord - part.first_term) as usize;
-        let offsets = part.offsets.as_ref();
-        let bytes = match (format::u32_index(offsets, i), format::u32_index(offsets, i + 1)) {
-            (Some(s), Some(e)) => part.positions.as_ref().get(s as usize..e as usize).unwrap_or(&[]),
+        let bytes = match (part.offsets.get(i), part.offsets.get(i + 1)) {
+            (Some(&s), Some(&e)) => part.positions.as_ref().get(s as usize..e as usize).unwrap_or(&[]),
             _ => &[],
         };
         let mut pos = 0;
@@ -307,10 +306,7 @@ impl<'i> View<'i> {
     /// The papers most similar to `doc`, best first (computed at build time).
     pub fn related(&self, doc: DocId) -> Vec<DocId> {
         let Some((part, i)) = self.text_of(doc) else { return Vec::new() };
-        (0..RELATED)
-            .filter_map(|k| format::u32_index(part.related.as_ref(), i * RELATED + k))
-            .filter(|&d| d != u32::MAX)
-            .collect()
+        part.related.get(i).cloned().unwrap_or_default()
     }
 
     /// A paper's year, if the corpus gives one.
@@ -347,9 +343,8 @@ impl<'i> View<'i> {
     pub fn slot(&self, doc: DocId, slot: Slot) -> &'i str {
         let Some((part, i)) = self.text_of(doc) else { return "" };
         let at = i * SLOTS + slot as usize;
-        let offsets = part.offsets.as_ref();
-        match (format::u32_index(offsets, at), format::u32_index(offsets, at + 1)) {
-            (Some(s), Some(e)) => {
+        match (part.offsets.get(at), part.offsets.get(at + 1)) {
+            (Some(&s), Some(&e)) => {
                 part.text.as_ref().get(s as usize..e as usize).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
             }
             _ => "",

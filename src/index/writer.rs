@@ -561,7 +561,6 @@ fn write_postings(
     let mut offsets = Vec::new();
     let mut post = Vec::new();
     let mut flush = |n: usize, offsets: &mut Vec<u8>, post: &mut Vec<u8>| {
-        format::put_u32(offsets, post.len() as u32);
         let id = PartId { kind: PartKind::Postings, n: n as u32 };
         emit(id, part(id, vec![(b"POFF", std::mem::take(offsets)), (b"POST", std::mem::take(post))]))
     };
@@ -581,7 +580,7 @@ fn write_postings(
             first_terms.push(ord as TermOrd);
             progress(Progress { stage: "postings shards", done: ord, total });
         }
-        format::put_u32(&mut offsets, post.len() as u32);
+        format::put_varint(&mut offsets, encoded.len() as u32);
         post.extend_from_slice(&encoded);
     }
     flush(first_terms.len() - 1, &mut offsets, &mut post)?;
@@ -602,7 +601,6 @@ fn write_positions(
     let mut offsets = Vec::new();
     let mut bytes = Vec::new();
     let mut flush = |n: usize, offsets: &mut Vec<u8>, bytes: &mut Vec<u8>| {
-        format::put_u32(offsets, bytes.len() as u32);
         let id = PartId { kind: PartKind::Positions, n: n as u32 };
         emit(id, part(id, vec![(b"QOFF", std::mem::take(offsets)), (b"QPOS", std::mem::take(bytes))]))
     };
@@ -613,7 +611,7 @@ fn write_positions(
             flush(first_terms.len() - 1, &mut offsets, &mut bytes)?;
             first_terms.push(ord as TermOrd);
         }
-        format::put_u32(&mut offsets, bytes.len() as u32);
+        format::put_varint(&mut offsets, these.len() as u32);
         bytes.extend_from_slice(these);
     }
     flush(first_terms.len() - 1, &mut offsets, &mut bytes)?;
@@ -657,18 +655,19 @@ fn write_text(
             progress(Progress { stage: "text shards", done: n, total: shards });
         }
         let mut text = Vec::new();
-        let mut offsets = Vec::with_capacity(4 * (SLOTS * run.len() + 1));
+        let mut offsets = Vec::with_capacity(2 * SLOTS * run.len());
         for paper in run {
             for slot in slots(paper) {
-                format::put_u32(&mut offsets, text.len() as u32);
+                format::put_varint(&mut offsets, slot.len() as u32);
                 text.extend_from_slice(slot.as_bytes());
             }
         }
-        format::put_u32(&mut offsets, text.len() as u32);
-        let mut rela = Vec::with_capacity(4 * RELATED * run.len());
+        let mut rela = Vec::with_capacity(3 * RELATED * run.len());
         for ids in related {
-            for &id in ids {
-                format::put_u32(&mut rela, id);
+            let found: Vec<DocId> = ids.iter().copied().filter(|&d| d != u32::MAX).collect();
+            format::put_varint(&mut rela, found.len() as u32);
+            for id in found {
+                format::put_varint(&mut rela, id);
             }
         }
         let id = PartId { kind: PartKind::Text, n: n as u32 };
