@@ -140,3 +140,105 @@ fn a_sharded_build_answers_every_query_as_the_embedded_build_does() {
     assert!(compared > 2000, "{compared} queries compared");
     assert!(slow.is_empty(), "queries that took more than four rounds of fetching: {slow:?}");
 }
+
+/// Words the generated papers and queries are made of: a few that share prefixes, first
+/// letters and stems, so that prefixes, typos and phrases find something.
+const WORDS: [&str; 24] = [
+    "network",
+    "networks",
+    "neural",
+    "neuron",
+    "learning",
+    "learned",
+    "learner",
+    "bandit",
+    "bandits",
+    "regret",
+    "graph",
+    "graphs",
+    "grokking",
+    "transformer",
+    "transformers",
+    "attention",
+    "sparse",
+    "spectral",
+    "tying",
+    "tie",
+    "lying",
+    "konig",
+    "dataset",
+    "data",
+];
+
+fn words(picks: &[proptest::sample::Index]) -> String {
+    picks.iter().map(|i| WORDS[i.index(WORDS.len())]).collect::<Vec<_>>().join(" ")
+}
+
+/// A query built from picks: words, maybe a quoted pair, an exclusion, a typo, an unfinished
+/// last word.
+fn query(picks: &[proptest::sample::Index], form: u8) -> String {
+    let base = words(picks);
+    match form % 6 {
+        0 => base,
+        1 => format!("{base} "),
+        2 => format!("\"{base}\""),
+        3 => format!("{base} -{}", WORDS[form as usize % WORDS.len()]),
+        4 => base.replacen('e', "", 1),
+        _ => format!("{} -\"{base}\" learning", WORDS[form as usize % WORDS.len()]),
+    }
+}
+
+/// A small corpus and a small layout (every kind in several shards), for the property below.
+fn small_sharded(papers: &[Paper]) -> (Vec<u8>, HashMap<PartId, Vec<u8>>) {
+    let tiny = Layout {
+        dict_shard_bytes: 200,
+        post_shard_bytes: 80,
+        text_shard_bytes: 300,
+        pos_shard_bytes: Some(60),
+        max_files: 500,
+    };
+    let mut parts = HashMap::new();
+    let core = index::write(
+        papers,
+        &tiny,
+        &mut |id, bytes| {
+            parts.insert(id, bytes);
+            Ok(())
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    (shards::bundle(&core, &[]), parts)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// Any small corpus, built sharded in small shards, answers any query as built embedded.
+    #[test]
+    fn any_corpus_answers_alike_sharded_and_embedded(
+        docs in proptest::collection::vec(
+            (proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 1..5),
+             proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 3..30)),
+            1..25),
+        queries in proptest::collection::vec(
+            (proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 1..4), proptest::prelude::any::<u8>()),
+            1..8),
+    ) {
+        let papers: Vec<Paper> = docs.iter().map(|(t, a)| Paper::new(words(t), words(a))).collect();
+        let embedded_bytes = index::build(&papers).unwrap();
+        let embedded = Searcher::new(Index::open(&embedded_bytes).unwrap());
+        let (core, parts) = small_sharded(&papers);
+        let mut sharded = Searcher::new(Index::open(&core).unwrap());
+        for (picks, form) in &queries {
+            let q = query(picks, *form);
+            let options = SearchOptions { limit: 1000, ..SearchOptions::default() };
+            let (got, _) = fetching(&mut sharded, &parts, |s| s.try_search(&q, &options));
+            proptest::prop_assert_eq!(got, embedded.search(&q, &options), "{}", q);
+        }
+        for doc in 0..papers.len() as u32 {
+            let (related, _) = fetching(&mut sharded, &parts, |s| s.try_related(doc, 6));
+            proptest::prop_assert_eq!(related, embedded.related(doc, 6));
+        }
+    }
+}
