@@ -23,8 +23,9 @@ const RECENT_MAX = 8;
 const DEFAULT_LIMIT = 10;
 const RELATED_LIMIT = 5;
 // A sharded build waits this long after a keystroke before fetching what the search needs, so
-// that fast typing fetches for the words typed, not for every letter.
-const TYPING_PAUSE_MS = 120;
+// that typing fetches for the words typed, not for every letter (an answer from the parts at
+// hand comes at once). A search that is not typed (?q=, a link, a retry) does not wait.
+const TYPING_PAUSE_MS = 250;
 // A search that has not answered after this long says so in the status line.
 const BUSY_AFTER_MS = 200;
 
@@ -410,7 +411,7 @@ export class PaperSearchElement extends Base {
     input.addEventListener('input', () => {
       this.#recentHidden = false;
       this.#closePaperQuietly();
-      this.#run();
+      this.#run({ typed: true });
     });
     input.addEventListener('keydown', (e) => this.#onKey(e));
     // Escape on a paper, wherever the focus is in the element, goes back to the results.
@@ -504,7 +505,7 @@ export class PaperSearchElement extends Base {
 
   // ---- search ----
 
-  #run() {
+  #run({ typed = false } = {}) {
     const { input, status, clear, hint, listbox } = this.#ui;
     clear.hidden = input.value === '';
     this.#keepQueryInUrl();
@@ -530,7 +531,7 @@ export class PaperSearchElement extends Base {
       status.textContent = 'Searching…';
       listbox.setAttribute('aria-busy', 'true');
     }, BUSY_AFTER_MS);
-    searchIn(this.#api, query, { limit: this.limit, signal: search.controller.signal, pause: TYPING_PAUSE_MS })
+    searchIn(this.#api, query, { limit: this.limit, signal: search.controller.signal, pause: typed ? TYPING_PAUSE_MS : 0 })
       .then((results) => { if (current()) this.#render(query, results, performance.now() - started); })
       .catch((err) => { if (current() && err?.name !== 'AbortError') this.#failSearch(query, err); })
       .finally(() => {

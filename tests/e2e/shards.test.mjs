@@ -108,7 +108,7 @@ test('typing fetches for the words typed, not for every keystroke', async () => 
   await ui(page).status.filter({ hasText: /results? in/ }).waitFor({ timeout: 15000 });
   const [expected] = await ask(embedded.page, [['searchAsync', 'variational inference', { limit: 20 }]]);
   assert.deepEqual(await ui(page).titles.allTextContents(), expected.hits.map((h) => h.title));
-  // 21 keystrokes at 40 ms: each waits 120 ms before it fetches, so only the last does.
+  // 21 keystrokes at 40 ms: each waits 250 ms before it fetches, so only the last does.
   const files = new Set(parts.map((u) => u.replace(/^.*\//, '')));
   assert.ok(files.size <= 25, `${files.size} parts for one typed query: ${[...files].join(' ')}`);
   await page.close();
