@@ -3,9 +3,9 @@
 //!
 //! A question (a search, a paper, its related papers) is first asked of the parts at hand. If
 //! it needed parts that are missing, the loader fetches them (all at once, each only once
-//! however many questions wait for it) and asks again; a search needs at most three rounds:
-//! the dictionary shards of its words and the docs part, then the postings of its terms, then
-//! the text of its hits. Each part is fetched with `fetch` from
+//! however many questions wait for it) and asks again; a search of whole words needs three
+//! rounds: the dictionary shards of its words, then the postings of its terms (and positions,
+//! for a quoted phrase), then the text of its hits; a misspelled word adds one. Each part is fetched with `fetch` from
 //! `<base>index-<build>/<kind>-<n>.gz`, decompressed with the browser's `DecompressionStream`
 //! when it arrives gzipped (a host that serves it with `Content-Encoding: gzip` has the
 //! browser decompress it first), and read and checked by the index before it is kept. A failed
@@ -13,8 +13,8 @@
 //! that still cannot be loaded fails the question with a message that says which and why.
 //!
 //! The parts fetched stay in memory up to the cap ([`DEFAULT_CACHE_BYTES`]), the least
-//! recently read going first, except the docs part (every search needs it) and the parts the
-//! question being answered reads.
+//! recently read going first, except the parts the question being answered reads (the docs
+//! part, which every search reads, comes with the module).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
