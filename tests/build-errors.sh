@@ -57,5 +57,24 @@ for ((i = 0; i < ${#cases[@]}; i += 2)); do
     passed=$((passed + 1))
   fi
 done
+# A corpus too large for one file: `./build.sh single` refuses it, says what to do instead, and
+# leaves the previous build alone.
+for i in $(seq 0 2000); do printf '{"id": "p%d", "title": "Paper %d", "abstract": "Words of paper %d."}\n' "$i" "$i" "$i"; done \
+  > "$tmp/two-thousand-and-one.jsonl"
+if OUT="$out" PAPERS="$tmp/two-thousand-and-one.jsonl" ./build.sh single > "$tmp/log" 2>&1; then
+  echo "not ok - ./build.sh single built one file of 2,001 papers"
+  failed=$((failed + 1))
+elif ! grep -q "2001 papers are more than one file should hold.*serve the sharded build instead.*SHARDS=off" "$tmp/log"; then
+  echo "not ok - ./build.sh single refused 2,001 papers without saying what to do; it printed:"
+  tail -5 "$tmp/log"
+  failed=$((failed + 1))
+elif [ "$(checksum)" != "$before" ]; then
+  echo "not ok - ./build.sh single changed the previous build in $out"
+  failed=$((failed + 1))
+else
+  echo "ok - ./build.sh single refuses 2,001 papers: $(grep -oE 'more than one file should hold[^;]*' "$tmp/log" | head -1)"
+  passed=$((passed + 1))
+fi
+
 echo "malformed corpora: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
