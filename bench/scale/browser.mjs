@@ -229,7 +229,7 @@ export async function coldSearch(url, kind, query, { throttle = false, timeout =
 }
 
 // The warm latency of every query, twice over; returns { first: [{ q, ms, shown }], again: [...],
-// requests, bytes } (requests and bytes of the first pass).
+// requests, bytes, againRequests, againBytes } (what each pass fetched).
 export async function warmQueries(url, kind, queries, warmup, { timeout = 180000 } = {}) {
   const b = await open();
   try {
@@ -248,8 +248,11 @@ export async function warmQueries(url, kind, queries, warmup, { timeout = 180000
     const during = b.requests.slice(from);
     await Promise.all(during.map((r) => r.done));
     const again = await pass();
+    const duringAgain = b.requests.slice(from + during.length);
+    await Promise.all(duringAgain.map((r) => r.done));
     if (b.errors.length) throw new Error(b.errors.join('; '));
-    return { first, again, requests: during.length, bytes: during.reduce((n, r) => n + (r.bytes ?? 0), 0) };
+    const sum = (rs) => rs.reduce((n, r) => n + (r.bytes ?? 0), 0);
+    return { first, again, requests: during.length, bytes: sum(during), againRequests: duringAgain.length, againBytes: sum(duringAgain) };
   } finally {
     await b.close();
   }

@@ -55,6 +55,10 @@ function rows(c) {
       return { cell: xs.length ? `${ms(med(xs))} / ${ms(p95(xs))}` : '—', value: med(xs) };
     }],
     ['warm queries: requests / bytes fetched during the mix', (e) => ({ cell: e.warm ? `${count(e.warm.requests)} / ${bytes(e.warm.bytes)}` : '—', value: e.warm?.bytes })],
+    ['the same queries again: requests / bytes fetched', (e) => ({
+      cell: e.warm?.againRequests !== undefined ? `${count(e.warm.againRequests)} / ${bytes(e.warm.againBytes)}` : '—',
+      value: e.warm?.againBytes,
+    })],
     ['typing: fetches per keystroke', (e) => one(count)(e.typing && e.typing.requests / e.typing.keystrokes)],
     ['typing: bytes per keystroke', (e) => one(bytes)(e.typing && e.typing.bytes / e.typing.keystrokes)],
     ['typing: last keystroke → its results, median', (e) => one(ms)(e.typing && med(e.typing.settleMs))],
@@ -157,7 +161,7 @@ function method(r) {
     '- Warm: one page, three warm-up queries, then each query of the mix once: from setting the input and firing `input` to the results in the DOM (measured in the page, 5 µs clock), fetches included as they happen; then the mix a second time.',
     '- Typing: Playwright types each query with 120 ms between keys (the box emptied before each); every request the page or its workers made after it was ready counts.',
     '- Memory: CDP HeapProfiler.collectGarbage, then Runtime.getHeapUsage in the page and in each of its workers, and the byte length of every WebAssembly.Memory found in them (Runtime.queryObjects).',
-    '- Build: wall time of the build (Pagefind: from createIndex to writeFiles done, through its Node API, the binary a child process; MiniSearch: index, stringify and write; paper-search: `./build.sh` in the repository, whose cargo target folder is warm), and the peak over time of the summed RSS of its processes (sampled every 100 ms from /proc).',
+    '- Build: wall time of the build (Pagefind: from createIndex to writeFiles done, through its Node API, the binary a child process; MiniSearch: index, stringify and write; paper-search: `./build.sh` in a snapshot of the working tree, whose own cargo target folder is warm: dependencies compiled, the crate, the indexer and the module built again), and the peak over time of the summed RSS of its processes (sampled every 100 ms from /proc).',
     '',
     '| engine | version | what |',
     '|---|---|---|',
