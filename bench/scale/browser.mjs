@@ -147,16 +147,15 @@ async function open({ throttle = false } = {}) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   const requests = [];
+  const entries = new WeakMap();
   page.on('request', (r) => {
-    const entry = { url: r.url(), at: Date.now(), done: null };
-    entry.done = new Promise((resolve) => {
-      r.__entry = entry;
-      entry.resolve = resolve;
-    });
+    const entry = { url: r.url(), at: Date.now() };
+    entry.done = new Promise((resolve) => (entry.resolve = resolve));
+    entries.set(r, entry);
     requests.push(entry);
   });
   page.on('requestfinished', async (r) => {
-    const entry = r.__entry;
+    const entry = entries.get(r);
     if (!entry) return;
     entry.finished = true;
     const t = r.timing();
@@ -170,10 +169,10 @@ async function open({ throttle = false } = {}) {
     entry.resolve();
   });
   page.on('requestfailed', (r) => {
-    if (r.__entry) {
-      r.__entry.failed = r.failure()?.errorText ?? 'failed';
-      r.__entry.resolve();
-    }
+    const entry = entries.get(r);
+    if (!entry) return;
+    entry.failed = r.failure()?.errorText ?? 'failed';
+    entry.resolve();
   });
   const cdp = await context.newCDPSession(page);
   if (throttle) {
@@ -191,6 +190,11 @@ async function open({ throttle = false } = {}) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// Waits until these requests have finished or failed (at most `ms`).
+function settled(entries, ms = 30000) {
+  return Promise.race([Promise.all(entries.map((r) => r.done)), new Promise((done) => setTimeout(done, ms).unref())]);
 }
 
 async function gotoReady(b, url, kind, timeout) {
@@ -212,7 +216,7 @@ export async function coldSearch(url, kind, query, { throttle = false, timeout =
     // Every request that finished by then has reported its size within a moment.
     await b.page.waitForTimeout(250);
     const finished = b.requests.filter((r) => r.finished);
-    await Promise.all(finished.map((r) => r.done));
+    await settled(finished);
     const before = finished.filter((r) => r.end <= shown.epoch);
     if (b.errors.length) throw new Error(b.errors.join('; '));
     return {
@@ -246,10 +250,10 @@ export async function warmQueries(url, kind, queries, warmup, { timeout = 180000
       }, queries);
     const first = await pass();
     const during = b.requests.slice(from);
-    await Promise.all(during.map((r) => r.done));
+    await settled(during);
     const again = await pass();
     const duringAgain = b.requests.slice(from + during.length);
-    await Promise.all(duringAgain.map((r) => r.done));
+    await settled(duringAgain);
     if (b.errors.length) throw new Error(b.errors.join('; '));
     const sum = (rs) => rs.reduce((n, r) => n + (r.bytes ?? 0), 0);
     return { first, again, requests: during.length, bytes: sum(during), againRequests: duringAgain.length, againBytes: sum(duringAgain) };
@@ -280,7 +284,7 @@ export async function typingSession(url, kind, queries, { delay = 120, timeout =
       shown.push(r.shown);
     }
     const during = b.requests.slice(from);
-    await Promise.all(during.map((r) => r.done));
+    await settled(during);
     if (b.errors.length) throw new Error(b.errors.join('; '));
     return { keystrokes, requests: during.length, bytes: during.reduce((n, r) => n + (r.bytes ?? 0), 0), settleMs, shown };
   } finally {
