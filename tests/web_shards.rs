@@ -9,7 +9,7 @@
 #![cfg(all(target_arch = "wasm32", feature = "shards"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Promise, Reflect, Uint8Array};
 use paper_search::index::Index;
 use paper_search::search::{SearchOptions, Searcher};
 use paper_search::wasm;
@@ -175,14 +175,15 @@ async fn an_aborted_search_rejects_with_an_abort_error() {
 }
 
 #[wasm_bindgen_test]
-async fn download_all_fetches_every_part_and_reports_each() {
+async fn part_urls_name_every_part_file_and_each_is_there() {
     configure(&server(), None);
-    let seen = Array::new();
-    let record = Function::new_with_args("seen, progress", "seen.push(progress)").bind1(&JsValue::NULL, &seen);
-    let done = settled(wasm::download_all(record.into())).await.expect("every part downloads");
-    let total = get(&done, "total").as_f64().unwrap();
-    assert!(total > 10.0, "{total} parts");
-    assert_eq!(get(&done, "done").as_f64(), Some(total));
-    assert!(get(&done, "bytes").as_f64().unwrap() > 10_000.0);
-    assert_eq!(seen.length() as f64, total, "one report per file");
+    let urls = wasm::part_urls().expect("the base is configured");
+    assert!(urls.len() > 10, "{} parts", urls.len());
+    assert!(urls.iter().all(|u| u.starts_with(&server()) && u.ends_with(".gz")));
+    assert!(!urls.iter().any(|u| u.ends_with("/docs-0.gz")), "the docs part comes with the module");
+    let window = web_sys::window().unwrap();
+    for url in &urls {
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url)).await.unwrap().dyn_into().unwrap();
+        assert!(response.ok(), "{url}");
+    }
 }

@@ -7,12 +7,17 @@ export type PaperSearchApi = typeof Api;
 /** Loads and initializes the wasm module beside this file, once; later calls share it. */
 export function load(): Promise<PaperSearchApi>;
 
+/** How far saving every part of a sharded index for offline use has got. */
+export interface DownloadProgress { done: number; total: number; bytes: number; }
+
 /**
  * `<paper-search>`: a search box with results, a paper view and recent searches, rendered in a
  * shadow root. Attributes: `placeholder`, `limit` (results shown, default 10), `query` (the
- * initial query; a `?q=` in the page URL wins). Fires `paper-search-error` (bubbles, composed,
- * `detail.message`) when the wasm module cannot load. Custom states: `:state(loading)`,
- * `:state(ready)`, `:state(error)`.
+ * initial query; a `?q=` in the page URL wins), `offline` (a sharded build offers to save every
+ * part for offline use). Fires `paper-search-error` (bubbles, composed, `detail.message`, and
+ * `detail.query` for a search that failed) when the wasm module or a part of the index cannot
+ * load, and `paper-search-download` while saving for offline use. Custom states:
+ * `:state(loading)`, `:state(ready)`, `:state(error)`.
  */
 export class PaperSearchElement extends HTMLElement {
   static readonly observedAttributes: string[];
@@ -22,6 +27,11 @@ export class PaperSearchElement extends HTMLElement {
   readonly limit: number;
   /** Focuses the search box and selects its text. */
   focus(options?: FocusOptions): void;
+  /**
+   * Downloads every part of a sharded index, so that (with the page's service worker) the
+   * whole corpus searches offline; an embedded build resolves at once.
+   */
+  saveOffline(): Promise<DownloadProgress>;
 }
 
 declare global {
@@ -29,6 +39,7 @@ declare global {
     'paper-search': PaperSearchElement;
   }
   interface HTMLElementEventMap {
-    'paper-search-error': CustomEvent<{ message: string }>;
+    'paper-search-error': CustomEvent<{ message: string; query?: string }>;
+    'paper-search-download': CustomEvent<DownloadProgress>;
   }
 }

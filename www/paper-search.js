@@ -24,7 +24,8 @@ const DEFAULT_LIMIT = 10;
 const RELATED_LIMIT = 5;
 // A sharded build waits this long after a keystroke before fetching what the search needs, so
 // that typing fetches for the words typed, not for every letter (an answer from the parts at
-// hand comes at once). A search that is not typed (?q=, a link, a retry) does not wait.
+// hand comes at once). A search that is not typed letter by letter (pasted, ?q=, a link, a
+// retry) does not wait.
 const TYPING_PAUSE_MS = 250;
 // A search that has not answered after this long says so in the status line.
 const BUSY_AFTER_MS = 200;
@@ -65,6 +66,39 @@ function relatedIn(api, id, limit) {
   if (api.relatedAsync) return api.relatedAsync(id, limit);
   if (typeof api.related === 'function') return Promise.resolve().then(() => api.related(id, limit));
   return Promise.resolve([]);
+}
+
+// How many files `downloadEvery` fetches at once, and its pauses before a second and a third try.
+const DOWNLOADS_AT_ONCE = 6;
+const RETRY_PAUSES_MS = [400, 1600];
+
+// Fetches every URL whole (a service worker keeps each), a few at a time, each tried three
+// times; tells `report` of each file done. Resolves to { done, total, bytes }.
+async function downloadEvery(urls, report) {
+  const progress = { done: 0, total: urls.length, bytes: 0 };
+  let next = 0;
+  const fetchOne = async (url) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return (await response.arrayBuffer()).byteLength;
+      } catch (err) {
+        if (attempt >= RETRY_PAUSES_MS.length) throw new Error(`could not download ${url} (${err.message}; tried ${attempt + 1} times)`);
+        await new Promise((done) => setTimeout(done, RETRY_PAUSES_MS[attempt]));
+      }
+    }
+  };
+  const worker = async () => {
+    while (next < urls.length) {
+      const url = urls[next++];
+      progress.bytes += await fetchOne(url);
+      progress.done += 1;
+      report({ ...progress });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DOWNLOADS_AT_ONCE, urls.length) }, worker));
+  return { ...progress };
 }
 
 // An error's message for a person: the module prefixes its own with "paper-search: ".
@@ -282,10 +316,10 @@ export class PaperSearchElement extends Base {
       this.#showOffline(progress);
       this.dispatchEvent(new CustomEvent('paper-search-download', { bubbles: true, composed: true, detail: progress }));
     };
-    if (typeof api.downloadAll !== 'function') return { done: 0, total: 0, bytes: 0 };
+    const urls = typeof api.partUrls === 'function' ? api.partUrls() : [];
     this.#offlineBusy = true;
     try {
-      const done = await api.downloadAll(report);
+      const done = await downloadEvery(urls, report);
       report(done);
       return done;
     } catch (err) {
@@ -408,10 +442,11 @@ export class PaperSearchElement extends Base {
     const ui = { input, clear, status, error, hint, recentHead, suggest, listbox, more, none, paper, root, offline };
 
     form.addEventListener('submit', (e) => e.preventDefault());
-    input.addEventListener('input', () => {
+    input.addEventListener('input', (e) => {
       this.#recentHidden = false;
       this.#closePaperQuietly();
-      this.#run({ typed: true });
+      // A letter typed or deleted (more may follow); not a query pasted or set as a whole.
+      this.#run({ typed: /^(insert|delete)(Text|ContentBackward|ContentForward|CompositionText)$/.test(e.inputType ?? '') });
     });
     input.addEventListener('keydown', (e) => this.#onKey(e));
     // Escape on a paper, wherever the focus is in the element, goes back to the results.

@@ -162,7 +162,7 @@ mod native {
     }
 
     fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         encoder.write_all(bytes).map_err(|e| e.to_string())?;
         encoder.finish().map_err(|e| e.to_string())
     }

@@ -55,7 +55,7 @@ impl Layout {
     /// read only for quoted phrases, come in larger shards, so that the text shards every search
     /// reads keep their size within the file budget.
     pub const SHARDED: Layout = Layout {
-        dict_shard_bytes: 24 << 10,
+        dict_shard_bytes: 16 << 10,
         post_shard_bytes: 12 << 10,
         text_shard_bytes: 14 << 10,
         pos_shard_bytes: Some(160 << 10),

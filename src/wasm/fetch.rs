@@ -18,11 +18,10 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -47,9 +46,6 @@ pub const FETCH_TIMEOUT_MS: u32 = 15_000;
 /// Most rounds of fetching one question may take; a search takes three at most, so more
 /// means parts that do not stay (a cap smaller than one question's parts, say).
 const MAX_ROUNDS: usize = 8;
-
-/// Files fetched at once by [`download_all`].
-const DOWNLOADS_AT_ONCE: usize = 6;
 
 /// The loader's state: where the parts are, which are kept, which are on their way.
 struct Loader {
@@ -315,77 +311,13 @@ fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, String> {
     }
 }
 
-/// Fetches every part file of the index, a few at a time, without keeping them (a service
-/// worker caches them); tells `on_progress` of each. Resolves to the final progress.
-pub async fn download_all(on_progress: Option<Function>) -> Result<JsValue, JsValue> {
+/// The URLs of every part file of the index (all but what the module holds), in a fixed order:
+/// what a page downloads to search the whole corpus offline.
+///
+/// # Errors
+///
+/// When the module was not told where its parts are (`configure`).
+pub fn part_urls() -> Result<Vec<String>, JsValue> {
     let (parts, build) = with_searcher(|s| (s.index().part_files(), s.index().build_id()))?;
-    let urls: Vec<String> =
-        parts.iter().map(|&id| LOADER.with_borrow(|l| l.url(id, build))).collect::<Result<_, _>>()?;
-    let total = urls.len();
-    // (next file to fetch, files done, bytes fetched)
-    let state = Rc::new(RefCell::new((0usize, 0usize, 0usize)));
-    let report = {
-        let state = Rc::clone(&state);
-        move || -> JsValue {
-            let (_, done, bytes) = *state.borrow();
-            let progress = Object::new();
-            for (key, value) in [("done", done), ("total", total), ("bytes", bytes)] {
-                let _ = Reflect::set(&progress, &JsValue::from_str(key), &JsValue::from(value as f64));
-            }
-            progress.into()
-        }
-    };
-    let urls = Rc::new(urls);
-    let workers = Array::new();
-    for _ in 0..DOWNLOADS_AT_ONCE.min(total.max(1)) {
-        let (state, urls, on_progress, report) =
-            (Rc::clone(&state), Rc::clone(&urls), on_progress.clone(), report.clone());
-        workers.push(&wasm_bindgen_futures::future_to_promise(async move {
-            loop {
-                let next = {
-                    let mut s = state.borrow_mut();
-                    s.0 += 1;
-                    s.0 - 1
-                };
-                let Some(url) = urls.get(next) else { return Ok(JsValue::UNDEFINED) };
-                let mut fetched = Err(String::new());
-                for attempt in 0..=RETRY_PAUSES_MS.len() {
-                    if attempt > 0 {
-                        TimeoutFuture::new(RETRY_PAUSES_MS[attempt - 1]).await;
-                    }
-                    fetched = fetch_raw(url).await;
-                    if fetched.is_ok() {
-                        break;
-                    }
-                }
-                let bytes = fetched.map_err(|e| error(&format!("could not download {url} ({e})")))?;
-                {
-                    let mut s = state.borrow_mut();
-                    s.1 += 1;
-                    s.2 += bytes;
-                }
-                if let Some(f) = &on_progress {
-                    let _ = f.call1(&JsValue::UNDEFINED, &report());
-                }
-            }
-        }));
-    }
-    JsFuture::from(Promise::all(&workers)).await?;
-    Ok(report())
-}
-
-/// Fetches a file whole (so that a service worker caches it); its size on the wire.
-async fn fetch_raw(url: &str) -> Result<usize, String> {
-    let response: Response = JsFuture::from(global_fetch(url, &RequestInit::new())?)
-        .await
-        .map_err(|_| "the request failed".to_string())?
-        .dyn_into()
-        .map_err(|_| "not a response".to_string())?;
-    if !response.ok() {
-        return Err(format!("HTTP {}", response.status()));
-    }
-    let body = JsFuture::from(response.array_buffer().map_err(|_| "no body".to_string())?)
-        .await
-        .map_err(|_| "the download broke off".to_string())?;
-    Ok(Uint8Array::new(&body).length() as usize)
+    parts.into_iter().map(|id| LOADER.with_borrow(|l| l.url(id, build))).collect()
 }

@@ -121,14 +121,13 @@ export interface LoaderOptions {
 /** Tells a sharded build where its parts are; an embedded build has nothing to configure. */
 export function configure(options: LoaderOptions): void;
 
-export interface DownloadProgress { done: number; total: number; bytes: number; }
-
 /**
- * Fetches every part of a sharded index, so that a service worker that caches them (the demo
- * page's does) lets the whole corpus be searched offline; `onProgress` hears of each file.
- * An embedded build resolves at once: it has everything.
+ * The URLs of every part file of a sharded index (none for an embedded build, which holds
+ * everything): fetched once each, with a service worker that keeps them (the demo page's
+ * does), they let the whole corpus be searched offline. `paper-search.js`'s element does it
+ * with progress (`saveOffline()`).
  */
-export function downloadAll(onProgress?: (progress: DownloadProgress) => void): Promise<DownloadProgress>;
+export function partUrls(): string[];
 
 export interface Stats {
   papers: number;
@@ -361,22 +360,17 @@ pub fn configure(options: JsValue) {
     let _ = options;
 }
 
-/// Fetches every part of a sharded index (see the TypeScript declaration).
-#[wasm_bindgen(js_name = downloadAll, skip_typescript)]
-pub fn download_all(on_progress: JsValue) -> js_sys::Promise {
+/// The URLs of every part file of a sharded index (see the TypeScript declaration).
+///
+/// # Errors
+///
+/// Throws in a sharded build that was not told where its parts are (`configure`).
+#[wasm_bindgen(js_name = partUrls, skip_typescript)]
+pub fn part_urls() -> Result<Vec<String>, JsValue> {
     #[cfg(feature = "shards")]
-    {
-        wasm_bindgen_futures::future_to_promise(fetch::download_all(on_progress.dyn_into().ok()))
-    }
+    return fetch::part_urls();
     #[cfg(not(feature = "shards"))]
-    {
-        let _ = on_progress;
-        let done = js_sys::Object::new();
-        for key in ["done", "total", "bytes"] {
-            let _ = js_sys::Reflect::set(&done, &JsValue::from_str(key), &JsValue::from(0));
-        }
-        js_sys::Promise::resolve(&JsValue::from(done))
-    }
+    Ok(Vec::new())
 }
 
 /// Reads `{ limit }` leniently: anything that is not a usable number keeps the default.
