@@ -170,7 +170,9 @@ test_wasm_shards() {
   for f in "$dir/$parts"/*.gz; do gzip -dc "$f" > "$dir/site/plain/$parts/$(basename "$f")"; done
   node scripts/serve.mjs "$dir/site" 0 --cors > "$dir/server.log" &
   local server=$!
-  trap 'kill $server 2>/dev/null' RETURN
+  # The server goes when the tests are done, or when a failure ends the script.
+  # shellcheck disable=SC2064
+  trap "kill $server 2>/dev/null || true" EXIT
   local url=""
   for _ in $(seq 50); do
     url=$(grep -oE 'http://[0-9.:]+/' "$dir/server.log" | head -1 || true)
@@ -184,6 +186,8 @@ test_wasm_shards() {
     cargo test --target wasm32-unknown-unknown --features shards --test web_shards
   "${env[@]}" GECKODRIVER="$(command -v geckodriver)" \
     cargo test --target wasm32-unknown-unknown --features shards --test web_shards
+  kill "$server" 2>/dev/null || true
+  trap - EXIT
 }
 
 # Malformed corpora must stop the build and keep the last good one; the hostile corpus they
@@ -232,6 +236,11 @@ bench() {
   if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
     say "installing the benchmark's npm packages (bench/package-lock.json)" >&2
     npm ci --prefix bench --no-audit --no-fund --loglevel=error >&2
+  fi
+  if [ "${1:-}" = scale ]; then
+    shift
+    say "benchmark at scale: progress on stderr, the report on stdout and in bench/scale-results.md" >&2
+    exec node bench/scale.mjs "$@"
   fi
   say "benchmark: progress on stderr, the report on stdout and in bench/results.md" >&2
   exec node bench/run.mjs "$@"
