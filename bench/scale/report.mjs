@@ -165,7 +165,9 @@ function method(r) {
     '',
     '| engine | version | what |',
     '|---|---|---|',
-    ...Object.values(r.engines).map((e) => `| ${e.name} | ${e.version} | ${e.describe} |`),
+    ...Object.entries(r.engines)
+      .sort(([a], [b]) => Number(isPaperSearch(b)) - Number(isPaperSearch(a)) || a.localeCompare(b))
+      .map(([, e]) => `| ${e.name} | ${e.version} | ${e.describe} |`),
     '',
   ].join('\n');
 }
