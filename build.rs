@@ -6,7 +6,7 @@
 //! (a path relative to the crate root, or absolute). `./build.sh` indexes corpora with the
 //! `paper-search-index` program instead (the same code, with progress, and sharded output
 //! for large corpora) and names its bundle in `PAPER_SEARCH_INDEX`, which is then embedded
-//! as it is.
+//! as it is. `PAPER_SEARCH_INDEX=none` (and the `indexer` feature) embeds no index.
 
 #![allow(dead_code, unused_imports, unexpected_cfgs)]
 
@@ -48,6 +48,14 @@ fn try_main() -> Result<(), String> {
     println!("cargo:rerun-if-env-changed=PAPERS");
     println!("cargo:rerun-if-env-changed=PAPER_SEARCH_INDEX");
     let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join("index.bin");
+    // The npm package's engine and its indexer embed no index: the engine is given its index
+    // when it starts (`openIndex`), and the indexer makes indexes.
+    if std::env::var_os("PAPER_SEARCH_INDEX").is_some_and(|p| p == "none")
+        || std::env::var_os("CARGO_FEATURE_INDEXER").is_some()
+    {
+        std::fs::write(&out, []).map_err(|e| format!("{}: cannot write the index: {e}", out.display()))?;
+        return Ok(());
+    }
     if let Some(prebuilt) = std::env::var_os("PAPER_SEARCH_INDEX").filter(|p| !p.is_empty()) {
         let prebuilt = root.join(prebuilt);
         println!("cargo:rerun-if-changed={}", prebuilt.display());

@@ -7,12 +7,16 @@
 #                         Chromium and Firefox, wasm-pack, end-to-end page tests)
 #   ./build.sh setup      only install what is missing
 #   ./build.sh bench      benchmark beside MiniSearch, FlexSearch, Lunr and Orama on both
-#                         corpora (bench/, several minutes); the report also goes to bench/results.md
+#                         corpora (bench/, several minutes); the report also goes to bench/results.md;
+#                         `bench scale`: at scale, beside Pagefind (bench/scale-results.md);
+#                         `bench builder`: the npm builder beside the native indexer
+#                         (bench/builder-results.md)
 #   ./build.sh single     build, then write dist/paper-search.html (one file that searches
 #                         when opened from disk: script, styles and wasm inlined) and
 #                         dist/paper-search-standalone.js (the element as one classic script)
-#   ./build.sh package    build, then write dist/npm/: the element and the wasm module as an
-#                         npm package (package.json exports, TypeScript types)
+#   ./build.sh package    build, then write dist/npm/: the npm package (the element, the wasm
+#                         module, TypeScript types, and the site builder `npx paper-search
+#                         build`, which indexes a corpus with Node alone)
 #   ./build.sh eval       relevance tables: the open judged set and BEIR SciFact, per query
 #                         kind and per feature (args: default | scifact [test|train] | tune |
 #                         timing: native time per query and feature, the benchmark's mix)
@@ -82,6 +86,12 @@ index_corpus() {
   export PAPER_SEARCH_INDEX="$index_dir/index.bin"
 }
 
+# wasm-opt at level $1 on the module $2, in place, with the features rustc's wasm32 output uses.
+optimize() {
+  wasm-opt "$1" --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-multivalue "$2" -o "$2"
+}
+
 # Builds the release wasm and its JavaScript glue into $OUT (default www/pkg), with the parts of
 # a sharded index beside them. The new files are written to a temporary folder and moved into
 # place only when every step succeeded, so a failed build leaves the previous good one untouched.
@@ -104,9 +114,7 @@ build() {
   rm -rf "$tmp"
   mkdir -p "$tmp"
   wasm-bindgen --target web --out-dir "$tmp" "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/paper_search.wasm"
-  wasm-opt -Oz --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-    "$tmp/paper_search_bg.wasm" -o "$tmp/paper_search_bg.wasm"
+  optimize -Oz "$tmp/paper_search_bg.wasm"
   [ ${#parts[@]} -gt 0 ] && cp -r "${parts[@]}" "$tmp/"
   node scripts/stamp.mjs "$tmp" www
   rm -rf "$out.old"
@@ -117,16 +125,41 @@ build() {
     www/paper-search.css www/index.html www/app.js www/style.css
 }
 
+# The three modules the npm package's builder ships, into $NPM_ENGINES: the engine without an
+# index, embedded (engine/) and sharded (engine-shards/), to which the builder appends a corpus's
+# index, and the indexer for Node (indexer/), the crate's indexing code that makes that index.
+NPM_ENGINES=target/npm
+package_engines() {
+  check_wasm_bindgen
+  local wasm="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/paper_search.wasm"
+  rm -rf "$NPM_ENGINES"
+  local name features
+  for name in engine engine-shards; do
+    features=()
+    [ "$name" = engine-shards ] && features=(--features shards)
+    say "building the npm package's $name (no index: the builder appends one)"
+    PAPER_SEARCH_INDEX=none cargo build --release --lib --target wasm32-unknown-unknown "${features[@]}"
+    wasm-bindgen --target web --out-dir "$NPM_ENGINES/$name" "$wasm"
+    optimize -Oz "$NPM_ENGINES/$name/paper_search_bg.wasm"
+  done
+  say "building the npm package's indexer for Node"
+  cargo build --release --lib --target wasm32-unknown-unknown --no-default-features --features indexer
+  wasm-bindgen --target nodejs --out-dir "$NPM_ENGINES/indexer" "$wasm"
+  # Indexing is the builder's work: optimized for speed, not size.
+  optimize -O3 "$NPM_ENGINES/indexer/paper_search_bg.wasm"
+}
+
 serve() {
   node scripts/serve.mjs www "${PORT:-8000}"
 }
 
 lint() {
-  say "lints (rustfmt, clippy native and wasm32, embedded and sharded)"
+  say "lints (rustfmt, clippy native and wasm32: embedded, sharded and the indexer)"
   cargo fmt --check
   cargo clippy --all-targets -- -D warnings
   cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
   cargo clippy --target wasm32-unknown-unknown --all-targets --features shards -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features indexer -- -D warnings
 }
 
 # The native tests always run on the default corpus: their expectations are about it.
@@ -227,9 +260,35 @@ test_sites() {
   done
 }
 
+# What the builder's end-to-end tests need: the npm package packed as `npm pack` makes it, the
+# native indexer (whose errors the builder's must equal), and SciFact built sharded by build()
+# (the default corpus's native build is www/pkg, the few papers' target/hostile-pkg).
+BUILDER_DIR=target/builder
+SCIFACT_CORPUS=../shared/scifact/corpus.jsonl
+test_builder_package() {
+  say "the npm package with its builder, packed; SciFact built sharded to compare it with (tests/e2e/builder.test.mjs)"
+  if [ ! -f "$SCIFACT_CORPUS" ]; then
+    echo "build.sh: $SCIFACT_CORPUS is missing; the builder's sharded site is compared on it" >&2
+    exit 1
+  fi
+  rm -rf "$BUILDER_DIR"
+  mkdir -p "$BUILDER_DIR"
+  package_engines
+  node scripts/package.mjs www/pkg "$BUILDER_DIR/npm" "$NPM_ENGINES"
+  npm pack "./$BUILDER_DIR/npm" --pack-destination "$BUILDER_DIR" --loglevel=error > "$BUILDER_DIR/pack.log"
+  (
+    export CARGO_TARGET_DIR=target/other-corpora PAPERS="$SCIFACT_CORPUS" SHARDS=on OUT="$BUILDER_DIR/native-scifact"
+    build > "$BUILDER_DIR/native-scifact.log"
+  )
+}
+
 test_e2e() {
   say "end-to-end tests of the page in headless Chromium"
+  local tarball
+  tarball=$(ls "$root/$BUILDER_DIR"/paper-search-*.tgz)
   HOSTILE_PKG=target/hostile-pkg SHARDED_SITE="$E2E_SITES/on" EMBEDDED_SITE="$E2E_SITES/off" \
+    BUILDER_TARBALL="$tarball" NATIVE_SCIFACT="$BUILDER_DIR/native-scifact" \
+    NATIVE_INDEXER="$root/target/release/paper-search-index" \
     node --test --test-concurrency=1 tests/e2e/
 }
 
@@ -241,6 +300,11 @@ bench() {
   if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
     say "installing the benchmark's npm packages (bench/package-lock.json)" >&2
     npm ci --prefix bench --no-audit --no-fund --loglevel=error >&2
+  fi
+  if [ "${1:-}" = builder ]; then
+    shift
+    say "benchmark of the site builder: progress on stderr, the report on stdout and in bench/builder-results.md" >&2
+    exec node bench/builder.mjs "$@"
   fi
   if [ "${1:-}" = scale ]; then
     shift
@@ -273,6 +337,7 @@ case "$cmd" in
     test_wasm
     test_corpora
     test_sites
+    test_builder_package
     test_e2e
     ;;
   eval)
@@ -298,11 +363,19 @@ case "$cmd" in
   package)
     scripts/setup.sh --build
     build
-    node scripts/package.mjs "${OUT:-www/pkg}" dist/npm
+    package_engines
+    node scripts/package.mjs "${OUT:-www/pkg}" dist/npm "$NPM_ENGINES"
     ;;
   bench)
     scripts/setup.sh >&2
     shift
+    if [ "${1:-}" = builder ]; then
+      # The package and the native indexer, built as ./build.sh package and ./build.sh do.
+      build >&2
+      package_engines >&2
+      node scripts/package.mjs "${OUT:-www/pkg}" dist/npm "$NPM_ENGINES" >&2
+      cargo build --quiet --release --bin paper-search-index
+    fi
     bench "$@"
     ;;
   -h | --help | help) usage ;;

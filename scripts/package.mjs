@@ -1,10 +1,16 @@
 // Assembles the npm package: the <paper-search> element, its styles and types, and the
-// wasm-bindgen output it loads, laid out as in www/ so the element finds ./pkg/ beside itself.
-//   node scripts/package.mjs [PKG_DIR] [OUT_DIR]     defaults: www/pkg, dist/npm
+// wasm-bindgen output it loads (the default corpus), laid out as in www/ so the element finds
+// ./pkg/ beside itself; and the site builder (`npx paper-search build`): the indexer compiled
+// to wasm for Node, the engines without an index (embedded and sharded) that it appends an
+// index to, and the demo page for its one-file output.
+//   node scripts/package.mjs [PKG_DIR] [OUT_DIR] [ENGINES_DIR]   defaults: www/pkg, dist/npm, target/npm
+//   ENGINES_DIR holds engine/, engine-shards/ and indexer/ (./build.sh package builds them);
+//   without it the package has no builder.
 //
 //   import 'paper-search';                     defines <paper-search>
 //   import { load } from 'paper-search';       the initialized API, for your own rendering
 //   import init, { search } from 'paper-search/api';   the raw wasm-bindgen module
+//   npx paper-search build papers.jsonl --out public/search
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +21,11 @@ const WWW = join(ROOT, 'www');
 
 const ELEMENT_FILES = ['paper-search.js', 'paper-search.css', 'paper-search.d.ts'];
 const PKG_FILES = ['paper_search.js', 'paper_search.d.ts', 'paper_search_bg.wasm', 'paper_search_bg.wasm.d.ts'];
+// The demo page, which the builder's one-file output is made of.
+const PAGE_FILES = ['index.html', 'style.css', 'favicon.svg'];
+// The builder: its code (from builder/ and scripts/), the engines it copies, the indexer it runs.
+const BUILDER_FILES = [['builder', 'build.mjs'], ['builder', 'cli.mjs'], ['scripts', 'single.mjs'], ['scripts', 'is-main.mjs']];
+const ENGINE_FILES = { engine: ['paper_search.js', 'paper_search_bg.wasm'], 'engine-shards': ['paper_search.js', 'paper_search_bg.wasm'], indexer: ['paper_search.js', 'paper_search_bg.wasm', 'paper_search.d.ts'] };
 
 function cargoField(name) {
   const manifest = readFileSync(join(ROOT, 'Cargo.toml'), 'utf8');
@@ -22,11 +33,25 @@ function cargoField(name) {
   return m?.[1];
 }
 
-export function buildPackage({ pkg = join(WWW, 'pkg'), out = join(ROOT, 'dist', 'npm') } = {}) {
+export function buildPackage({ pkg = join(WWW, 'pkg'), out = join(ROOT, 'dist', 'npm'), engines = null } = {}) {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, 'pkg'), { recursive: true });
-  for (const file of ELEMENT_FILES) copyFileSync(join(WWW, file), join(out, file));
+  for (const file of [...ELEMENT_FILES, ...PAGE_FILES]) copyFileSync(join(WWW, file), join(out, file));
   for (const file of PKG_FILES) copyFileSync(join(pkg, file), join(out, 'pkg', file));
+  const files = [...ELEMENT_FILES, ...PAGE_FILES, ...PKG_FILES.map((f) => `pkg/${f}`)];
+  if (engines) {
+    mkdirSync(join(out, 'builder'), { recursive: true });
+    for (const [dir, file] of BUILDER_FILES) copyFileSync(join(ROOT, dir, file), join(out, 'builder', file));
+    for (const [dir, list] of Object.entries(ENGINE_FILES)) {
+      mkdirSync(join(out, dir), { recursive: true });
+      for (const file of list) copyFileSync(join(engines, dir, file), join(out, dir, file));
+      files.push(...list.map((f) => `${dir}/${f}`));
+    }
+    files.push(...BUILDER_FILES.map(([, f]) => `builder/${f}`));
+    // The indexer is a CommonJS module (wasm-bindgen's nodejs target) in an ES module package.
+    writeFileSync(join(out, 'indexer', 'package.json'), '{ "type": "commonjs" }\n');
+    files.push('indexer/package.json');
+  }
   const manifest = {
     name: 'paper-search',
     version: cargoField('version'),
@@ -35,40 +60,25 @@ export function buildPackage({ pkg = join(WWW, 'pkg'), out = join(ROOT, 'dist', 
     type: 'module',
     main: './paper-search.js',
     types: './paper-search.d.ts',
+    ...(engines ? { bin: { 'paper-search': './builder/cli.mjs' }, engines: { node: '>=20' } } : {}),
     exports: {
       '.': { types: './paper-search.d.ts', default: './paper-search.js' },
       './api': { types: './pkg/paper_search.d.ts', default: './pkg/paper_search.js' },
       './paper-search.css': './paper-search.css',
       './paper_search_bg.wasm': './pkg/paper_search_bg.wasm',
+      ...(engines ? { './builder': './builder/build.mjs' } : {}),
       './package.json': './package.json',
     },
-    files: [...ELEMENT_FILES, ...PKG_FILES.map((f) => `pkg/${f}`)],
+    files,
     sideEffects: ['./paper-search.js'],
     keywords: ['search', 'wasm', 'web-component', 'custom-element', 'offline', 'papers'],
   };
   writeFileSync(join(out, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  writeFileSync(join(out, 'README.md'), `# paper-search
-
-Instant search over research papers in the browser: the corpus and its index are compiled into
-a WebAssembly module, so there is no server to run.
-
-\`\`\`js
-import 'paper-search';                     // defines <paper-search>
-import { load } from 'paper-search';       // the initialized API, to render results yourself
-const { search, paper } = await load();
-\`\`\`
-
-\`\`\`html
-<paper-search placeholder="Search papers…" limit="20"></paper-search>
-\`\`\`
-
-The raw wasm-bindgen module is \`paper-search/api\` (\`init\`, \`initSync\`, \`search\`, \`paper\`,
-\`stats\`); its wasm file is \`paper-search/paper_search_bg.wasm\`.
-`);
+  copyFileSync(join(ROOT, 'builder', 'README.md'), join(out, 'README.md'));
   return out;
 }
 
 if (isMain(import.meta.url)) {
-  const [pkg, out] = process.argv.slice(2);
-  console.log(`wrote ${buildPackage({ pkg, out })}`);
+  const [pkg, out, engines] = process.argv.slice(2);
+  console.log(`wrote ${buildPackage({ pkg, out, engines })}`);
 }

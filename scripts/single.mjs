@@ -73,7 +73,11 @@ globalThis[Symbol.for('paper-search.config')] = {
   async load() {
     const gz = new Blob([base64Bytes(WASM_GZIP_BASE64)]).stream();
     const bytes = await new Response(gz.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
-    api.initSync({ module: bytes });
+    const module = await WebAssembly.compile(bytes);
+    api.initSync({ module });
+    // A module the npm package's builder made carries its index in a custom section.
+    const [index] = WebAssembly.Module.customSections(module, 'paper-search-index');
+    if (index) api.openIndex(new Uint8Array(index));
     return api;
   },
 };

@@ -74,18 +74,31 @@ const SUBSCRIBE: &str = "Subscribe";
 /// UTF-8, an empty corpus, a title without an abstract, an empty title or abstract.
 pub fn load(path: &Path) -> Result<Vec<Paper>, CorpusError> {
     let shown = path.display().to_string();
-    let cannot = |e: std::io::Error| CorpusError {
+    let bytes = std::fs::read(path).map_err(|e| CorpusError {
         path: shown.clone(),
         line: 1,
         message: format!("cannot read the corpus ({e}); check the path (set PAPERS to choose another file)"),
-    };
-    let mut bytes = std::fs::read(path).map_err(cannot)?;
-    if path.extension().is_some_and(|e| e == "gz") {
-        let mut plain = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&bytes[..]), &mut plain).map_err(cannot)?;
-        bytes = plain;
+    })?;
+    read(&shown, &bytes)
+}
+
+/// Parses a corpus file's bytes, gunzipped first when its name ends in `.gz`; `name` is the
+/// file's name in error messages (the builder of the npm package reads files this way).
+///
+/// # Errors
+///
+/// See [`load`]; a `.gz` file that does not gunzip is an error of its line 1.
+pub fn read(name: &str, bytes: &[u8]) -> Result<Vec<Paper>, CorpusError> {
+    if !name.ends_with(".gz") {
+        return parse(name, bytes);
     }
-    parse(&shown, &bytes)
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut plain).map_err(|e| CorpusError {
+        path: name.to_string(),
+        line: 1,
+        message: format!("cannot read the corpus ({e}); check that the file is a whole gzip file"),
+    })?;
+    parse(name, &plain)
 }
 
 /// Parses a corpus from bytes, detecting its format; `path` is only used in error messages.

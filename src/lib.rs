@@ -16,8 +16,10 @@
 //! - [`snippet`]: highlighted text segments;
 //! - [`search`]: the native API tying them together;
 //! - [`eval`] (native only): relevance metrics and judged queries, for the harness;
-//! - `wasm` (wasm32 only): the JavaScript API, the one module that touches wasm-bindgen, and,
-//!   in a sharded build, the loader that fetches the index's parts (web-sys, gloo).
+//! - `wasm` (wasm32 only): the JavaScript boundary, the one module that touches wasm-bindgen:
+//!   the engine's API (and, in a sharded build, the loader that fetches the index's parts, with
+//!   web-sys and gloo), or, with the `indexer` feature, the indexer the npm package's builder
+//!   runs in Node.
 //!
 //! # Example
 //!

@@ -24,7 +24,9 @@ use crate::query::{self, Clause, Phrase, Query, QueryWord};
 use crate::rank::{self, Params};
 use crate::snippet::{self, Segment, Snippet};
 
-/// The index `build.rs` wrote for the corpus chosen at build time.
+/// The index `build.rs` wrote for the corpus chosen at build time; empty in an engine built
+/// to be given its index at run time (the npm package's, whose builder appends the index to a
+/// copy of the module).
 pub static EMBEDDED_INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/index.bin"));
 
 /// Results a search returns when the caller does not say.

@@ -32,7 +32,7 @@ mod native {
     use std::time::Instant;
 
     use paper_search::corpus;
-    use paper_search::index::{self, shards, BuildError, Layout, PartId, Progress, MAX_EMBEDDED_PAPERS};
+    use paper_search::index::{self, shards, BuildError, Layout, PartId, Progress};
 
     const USAGE: &str = "usage: paper-search-index CORPUS OUT_DIR [--shards auto|on|off|single]";
 
@@ -50,28 +50,21 @@ mod native {
         let [corpus_path, out_dir] = <[String; 2]>::try_from(positional).map_err(|_| USAGE.to_string())?;
         let started = Instant::now();
         let papers = corpus::load(Path::new(&corpus_path)).map_err(|e| e.to_string())?;
-        let sharded = match shards_flag.as_str() {
-            "on" => true,
-            "off" => false,
-            "auto" => papers.len() > MAX_EMBEDDED_PAPERS,
-            "single" if papers.len() > MAX_EMBEDDED_PAPERS => {
-                return Err(format!(
-                    "{corpus_path}: {} papers are more than one file should hold (it holds every paper, and SciFact's 5,183 abstracts make it 3.4 MB; the limit is {MAX_EMBEDDED_PAPERS}); serve the sharded build instead (./build.sh serve, or copy www/ to any static host), or force one file with SHARDS=off ./build.sh single",
-                    papers.len()
-                ))
-            }
-            "single" => false,
-            other => return Err(format!("--shards {other}: say auto, on, off or single")),
-        };
+        let layout = index::layout_for(
+            &shards_flag,
+            papers.len(),
+            &corpus_path,
+            "serve the sharded build instead (./build.sh serve, or copy www/ to any static host), or force one file with SHARDS=off ./build.sh single",
+        )?;
         eprintln!(
             "paper-search-index: {} papers read from {corpus_path} in {:.1} s; building {} index",
             papers.len(),
             started.elapsed().as_secs_f64(),
-            if sharded { "a sharded" } else { "an embedded" }
+            if layout.is_sharded() { "a sharded" } else { "an embedded" }
         );
         let out = PathBuf::from(out_dir);
         std::fs::create_dir_all(&out).map_err(|e| format!("{}: cannot create it: {e}", out.display()))?;
-        let report = if sharded { write_sharded(&papers, &out)? } else { write_embedded(&papers, &out)? };
+        let report = write(&papers, &layout, &out)?;
         eprintln!(
             "paper-search-index: {} papers, {} in {:.1} s, peak memory {}",
             papers.len(),
@@ -82,36 +75,20 @@ mod native {
         Ok(())
     }
 
-    fn write_embedded(papers: &[corpus::Paper], out: &Path) -> Result<String, String> {
-        let mut parts = Vec::new();
-        let core = index::write(
-            papers,
-            &Layout::EMBEDDED,
-            &mut |_, bytes| {
-                parts.push(bytes);
-                Ok(())
-            },
-            &mut reporter(),
-        )
-        .map_err(|e| e.to_string())?;
-        let bundle = shards::bundle(&core, &parts);
-        write_file(&out.join("index.bin"), &bundle)?;
-        Ok(format!("one bundle of {}", megabytes(bundle.len())))
-    }
-
-    /// Writes the parts as gzip files (compressed on every core while the writer goes on) into
-    /// a new folder named after the build, then the bundle of the core.
-    fn write_sharded(papers: &[corpus::Paper], out: &Path) -> Result<String, String> {
+    /// Writes the index: the bundle the module embeds, and for a sharded build the parts as
+    /// gzip files (compressed on every core while the writer goes on) in a new folder named
+    /// after the build. Returns what was written, for the summary.
+    fn write(papers: &[corpus::Paper], layout: &Layout, out: &Path) -> Result<String, String> {
         let staging = out.join(format!("index-staging-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&staging);
-        std::fs::create_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+        if layout.is_sharded() {
+            std::fs::create_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+        }
         let (sender, receiver) = mpsc::sync_channel::<(PartId, Vec<u8>)>(64);
         let receiver = Mutex::new(receiver);
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
         let totals = Mutex::new((0usize, 0usize, 0usize));
-        // The docs part, which every search reads whole, goes into the module with the core.
-        let mut docs = None;
-        let (core, docs) = std::thread::scope(|scope| -> Result<(Vec<u8>, Option<Vec<u8>>), String> {
+        let site = std::thread::scope(|scope| -> Result<index::Site, String> {
             let handles: Vec<_> = (0..workers)
                 .map(|_| {
                     scope.spawn(|| -> Result<(), String> {
@@ -126,35 +103,29 @@ mod native {
                     })
                 })
                 .collect();
-            let written = index::write(
+            let site = index::write_site(
                 papers,
-                &Layout::SHARDED,
-                &mut |id, bytes| {
-                    if id == PartId::DOCS {
-                        docs = Some(bytes);
-                        return Ok(());
-                    }
-                    sender.send((id, bytes)).map_err(|e| BuildError::Sink(e.to_string()))
-                },
+                layout,
+                &mut |id, bytes| sender.send((id, bytes)).map_err(|e| BuildError::Sink(e.to_string())),
                 &mut reporter(),
             );
             drop(sender);
             for handle in handles {
                 handle.join().map_err(|_| "a compressing thread panicked".to_string())??;
             }
-            written.map(|core| (core, docs)).map_err(|e| e.to_string())
+            site.map_err(|e| e.to_string())
         })?;
-
-        let bundle = shards::bundle(&core, &docs.into_iter().collect::<Vec<_>>());
-        let opened = index::Index::open(&bundle).map_err(|e| format!("the new core does not read back: {e}"))?;
-        let folder = out.join(shards::folder_name(opened.build_id()));
+        write_file(&out.join("index.bin"), &site.bundle)?;
+        if !layout.is_sharded() {
+            return Ok(format!("one bundle of {}", megabytes(site.bundle.len())));
+        }
+        let folder = out.join(shards::folder_name(site.build));
         let _ = std::fs::remove_dir_all(&folder);
         std::fs::rename(&staging, &folder).map_err(|e| format!("{}: {e}", folder.display()))?;
-        write_file(&out.join("index.bin"), &bundle)?;
         let (files, raw, gz) = *totals.lock().map_err(|_| "a compressing thread failed")?;
         Ok(format!(
             "core {} in the module, {files} part files in {} ({} gzip, {} raw)",
-            megabytes(bundle.len()),
+            megabytes(site.bundle.len()),
             folder.display(),
             megabytes(gz),
             megabytes(raw)

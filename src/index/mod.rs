@@ -36,8 +36,8 @@ pub mod writer;
 pub use parts::{stored_lengths, PartId, PartKind};
 pub use prefix::{max_prefix_terms, TopTerms, MAX_PREFIX_TERMS, PREFIX_TABLE_MAX_CHARS, PREFIX_TABLE_MIN_WORDS};
 pub use reader::{NearWord, Postings, View};
-pub use shards::{Layout, MAX_EMBEDDED_PAPERS};
-pub use writer::{build, write, BuildError, Progress};
+pub use shards::{layout_for, Layout, MAX_EMBEDDED_PAPERS};
+pub use writer::{build, write, write_site, BuildError, Progress, Site};
 
 pub use near::NEAR_MAX_CHARS;
 

@@ -149,9 +149,11 @@ pub(crate) const LENS_PER_DOC: usize = 2;
 /// with its docs part is 55 KB brotli in the module, where exact lengths took 99 KB gzipped.
 const LENGTH_RATIO: f64 = 1.15;
 
-/// A field's length in tokens, coded in one byte on a log scale.
+/// A field's length in tokens, coded in one byte on a log scale. The logarithm is `libm`'s,
+/// not the platform's, so that an index built natively and one built by the wasm indexer are
+/// byte for byte the same.
 pub(crate) fn length_code(len: usize) -> u8 {
-    ((len as f64 + 1.0).ln() / LENGTH_RATIO.ln()).round().min(255.0) as u8
+    (libm::log(len as f64 + 1.0) / libm::log(LENGTH_RATIO)).round().min(255.0) as u8
 }
 
 /// The length a [`length_code`] stands for.

@@ -11,6 +11,9 @@
 //! it most (a common term's whole list would reach a quarter of the corpus), and the
 //! [`RESCORED`] best candidates are then scored exactly. Where no list is cut (every corpus of
 //! up to four times `CANDIDATES_PER_TERM` papers) this is the exact top of the whole ranking.
+//!
+//! Logarithms are `libm`'s, not the platform's: the same corpus gives the same related papers,
+//! byte for byte, whether `paper-search-index` or the npm package's wasm indexer builds it.
 
 use crate::index::{DocId, Field, Posting, RELATED};
 
@@ -36,12 +39,12 @@ pub fn papers(n: usize, lists: &[&[Posting]], progress: &mut dyn FnMut(usize)) -
         if df < 2 || df * 4 > n.max(8) {
             continue;
         }
-        let idf = ((n as f32 + 1.0) / (df as f32 + 0.5)).ln();
+        let idf = libm::logf((n as f32 + 1.0) / (df as f32 + 0.5));
         for p in list.iter() {
             let tf = (2 * p.tf[Field::Title as usize] + p.tf[Field::Abstract as usize]) as f32;
             if tf > 0.0 {
                 if let Some(v) = vectors.get_mut(p.doc as usize) {
-                    v.push((t as u32, (1.0 + tf.ln()) * idf));
+                    v.push((t as u32, (1.0 + libm::logf(tf)) * idf));
                 }
             }
         }

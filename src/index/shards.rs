@@ -73,6 +73,30 @@ impl Layout {
 /// and what each query needs.
 pub const MAX_EMBEDDED_PAPERS: usize = 2000;
 
+/// The layout a build of `papers` papers asks for with `mode`: `auto` shards corpora of more
+/// than [`MAX_EMBEDDED_PAPERS`], `on` and `off` force either, `single` (a one-file page, which
+/// holds every paper) refuses a corpus past that size, saying what to do instead: `remedy`,
+/// in the words of the caller's tool (how to serve the sharded build, or force one file).
+///
+/// # Errors
+///
+/// A message naming `corpus`, for `single` past the size or a mode that is none of these.
+pub fn layout_for(mode: &str, papers: usize, corpus: &str, remedy: &str) -> Result<Layout, String> {
+    let sharded = match mode {
+        "on" => true,
+        "off" => false,
+        "auto" => papers > MAX_EMBEDDED_PAPERS,
+        "single" if papers > MAX_EMBEDDED_PAPERS => {
+            return Err(format!(
+                "{corpus}: {papers} papers are more than one file should hold (it holds every paper, and SciFact's 5,183 abstracts make it 3.4 MB; the limit is {MAX_EMBEDDED_PAPERS}); {remedy}"
+            ))
+        }
+        "single" => false,
+        other => return Err(format!("shards {other}: say auto, on, off or single")),
+    };
+    Ok(if sharded { Layout::SHARDED } else { Layout::EMBEDDED })
+}
+
 /// The core, read: counts and the shard map.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Core {

@@ -6,10 +6,10 @@
 //! shards; last, the core, which names the build by a hash of every part. [`build`] is the
 //! embedded case: one part of each kind, bundled with the core into one file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::hash::Hasher;
-use std::ops::Bound;
+use std::ops::{Bound, ControlFlow};
 
 use fst::MapBuilder;
 
@@ -60,6 +60,46 @@ impl From<fst::Error> for BuildError {
     }
 }
 
+/// A site's index, as [`write_site`] makes it.
+pub struct Site {
+    /// What the module embeds: the core, with every part for an embedded layout, with the docs
+    /// part alone for a sharded one.
+    pub bundle: Vec<u8>,
+    /// The build's identity, which names a sharded build's folder of parts.
+    pub build: u64,
+}
+
+/// Writes a site's index of `papers` in `layout`: an embedded layout gives one bundle that holds
+/// everything; a sharded one gives the bundle of the core and the docs part (which every search
+/// reads whole) and hands every other part to `sink` as it is made, for a file of its own.
+///
+/// # Errors
+///
+/// What the sink returns, or a [`BuildError::Fst`] (which sorted input rules out).
+pub fn write_site(
+    papers: &[Paper],
+    layout: &Layout,
+    sink: &mut dyn FnMut(PartId, Vec<u8>) -> Result<(), BuildError>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Site, BuildError> {
+    let mut bundled = Vec::new();
+    let core = write(
+        papers,
+        layout,
+        &mut |id, bytes| {
+            if layout.is_sharded() && id != PartId::DOCS {
+                sink(id, bytes)
+            } else {
+                bundled.push(bytes);
+                Ok(())
+            }
+        },
+        progress,
+    )?;
+    let build = Core::read(&core).map_err(|e| BuildError::Sink(format!("the new core does not read back: {e}")))?.build;
+    Ok(Site { bundle: shards::bundle(&core, &bundled), build })
+}
+
 /// Builds the embedded index of `papers`: the core and one part of each kind, in one bundle.
 ///
 /// # Errors
@@ -67,17 +107,7 @@ impl From<fst::Error> for BuildError {
 /// Only if the fst builder fails, which sorted input rules out; kept as an error rather than a
 /// panic because this runs in someone's build.
 pub fn build(papers: &[Paper]) -> Result<Vec<u8>, BuildError> {
-    let mut parts = Vec::new();
-    let core = write(
-        papers,
-        &Layout::EMBEDDED,
-        &mut |_, bytes| {
-            parts.push(bytes);
-            Ok(())
-        },
-        &mut |_| {},
-    )?;
-    Ok(shards::bundle(&core, &parts))
+    Ok(write_site(papers, &Layout::EMBEDDED, &mut |_, _| Ok(()), &mut |_| {})?.bundle)
 }
 
 /// Writes the index of `papers` in `layout`: gives each part's bytes to `sink` as it is made,
@@ -221,11 +251,22 @@ fn analyze_all(papers: &[Paper], positions: bool, progress: &mut dyn FnMut(Progr
 
 /// Analyzes a run of papers whose first is paper `first_doc` (with `positions`, keeping each
 /// term's token positions); `tick` hears how many papers were done, now and then.
+///
+/// Terms are numbered in the order they are met, and each distinct word is looked up in a hash
+/// map once per token and stemmed once per run; the sorted maps of [`Analyzed`] are made at the
+/// end. (Sorted maps keyed by the words cost a string comparison at each level of the tree for
+/// every token: two thirds of the wasm indexer's time on SciFact, where `memcmp` is a byte loop.)
 fn analyze_run(papers: &[Paper], first_doc: usize, positions: bool, tick: &mut dyn FnMut(usize)) -> Analyzed {
     let analyzer = Analyzer::new();
     let mut out = Analyzed { doc_lens: Vec::with_capacity(papers.len()), ..Analyzed::default() };
+    // folded word → its term's number; term → its number; by number: term, postings, positions.
+    let mut word_terms: HashMap<String, u32> = HashMap::new();
+    let mut term_numbers: HashMap<String, u32> = HashMap::new();
+    let mut terms: Vec<String> = Vec::new();
+    let mut postings: Vec<Vec<Posting>> = Vec::new();
+    let mut term_positions: Vec<Vec<u8>> = Vec::new();
     // This paper's terms, with their positions in each field.
-    let mut in_doc: BTreeMap<String, [Vec<u32>; FIELDS]> = BTreeMap::new();
+    let mut in_doc: HashMap<u32, [Vec<u32>; FIELDS]> = HashMap::new();
     for (i, paper) in papers.iter().enumerate() {
         if i % 1024 == 1023 {
             tick(1024);
@@ -233,20 +274,37 @@ fn analyze_run(papers: &[Paper], first_doc: usize, positions: bool, tick: &mut d
         let doc = (first_doc + i) as DocId;
         let mut lens = [0u16; FIELDS];
         for (field, text) in Field::ALL.into_iter().zip(field_texts(paper)) {
-            let tokens = analyzer.tokens(&text);
-            let len = tokens.iter().filter(|t| !t.joined).count();
-            out.total_len[field as usize] += len as u64;
-            lens[field as usize] = u16::try_from(len).unwrap_or(u16::MAX);
-            let mut at = 0u32;
-            for token in tokens {
+            // The analyzer's tokens (`Analyzer::tokens`: each word and its stem), scanned with no
+            // allocation per word.
+            let (mut len, mut at) = (0usize, 0u32);
+            analyze::scan(&text, |word, _, joined| {
+                let term = match word_terms.get(word) {
+                    Some(&term) => term,
+                    None => {
+                        let stem = analyzer.stem(word);
+                        let term = match term_numbers.get(&stem) {
+                            Some(&term) => term,
+                            None => {
+                                let term = terms.len() as u32;
+                                term_numbers.insert(stem.clone(), term);
+                                terms.push(stem);
+                                postings.push(Vec::new());
+                                term_positions.push(Vec::new());
+                                term
+                            }
+                        };
+                        word_terms.insert(word.to_owned(), term);
+                        term
+                    }
+                };
                 if positions {
-                    let here = in_doc.entry(token.term.clone()).or_default();
-                    if !token.joined {
+                    let here = in_doc.entry(term).or_default();
+                    if !joined {
                         here[field as usize].push(at);
                         at += 1;
                     }
                 }
-                let list = out.postings.entry(token.term.clone()).or_default();
+                let list = &mut postings[term as usize];
                 match list.last_mut() {
                     Some(p) if p.doc == doc => p.tf[field as usize] += 1,
                     _ => {
@@ -255,12 +313,16 @@ fn analyze_run(papers: &[Paper], first_doc: usize, positions: bool, tick: &mut d
                         list.push(Posting { doc, tf });
                     }
                 }
-                out.words.entry(token.word).or_insert(token.term);
-            }
+                len += usize::from(!joined);
+                ControlFlow::Continue(())
+            });
+            out.total_len[field as usize] += len as u64;
+            lens[field as usize] = u16::try_from(len).unwrap_or(u16::MAX);
         }
         out.doc_lens.push(lens);
-        for (term, fields) in std::mem::take(&mut in_doc) {
-            let bytes = out.positions.entry(term).or_default();
+        // Each term's positions are its own bytes: the order the terms are drained in is free.
+        for (term, fields) in in_doc.drain() {
+            let bytes = &mut term_positions[term as usize];
             for field in fields {
                 format::put_varint(bytes, field.len() as u32);
                 let mut prev = 0;
@@ -281,6 +343,11 @@ fn analyze_run(papers: &[Paper], first_doc: usize, positions: bool, tick: &mut d
         }
     }
     tick(papers.len() % 1024);
+    out.words = word_terms.into_iter().map(|(word, term)| (word, terms[term as usize].clone())).collect();
+    if positions {
+        out.positions = terms.iter().cloned().zip(term_positions).collect();
+    }
+    out.postings = terms.into_iter().zip(postings).collect();
     out
 }
 

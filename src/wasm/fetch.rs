@@ -30,7 +30,7 @@ use web_sys::{
     Response, Window, WorkerGlobalScope,
 };
 
-use super::{abort_error, with_searcher, with_searcher_mut};
+use super::engine::{abort_error, with_searcher, with_searcher_mut};
 use crate::index::{shards, PartId};
 use crate::search::{Missing, Searcher};
 

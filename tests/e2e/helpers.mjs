@@ -62,6 +62,18 @@ export async function ready(page) {
   await page.waitForSelector('paper-search:state(ready)', { state: 'attached', timeout: 15000 });
 }
 
+// The answers of the module a page at the site's root loads, through the element's own load():
+// `calls` are [name, ...args] of its API, each awaited in turn.
+export function ask(page, calls) {
+  return page.evaluate(async (calls) => {
+    const { load } = await import('/paper-search.js');
+    const api = await load();
+    const out = [];
+    for (const [name, ...args] of calls) out.push(await api[name](...args));
+    return out;
+  }, calls);
+}
+
 // Answers `url` in this page with `body` (a test page that lives only in the test).
 export async function serveText(page, url, body, { contentType = 'text/html; charset=utf-8', headers = {} } = {}) {
   await page.route(url, (route) => route.fulfill({ status: 200, contentType, headers, body }));

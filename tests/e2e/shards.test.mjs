@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { open, ready, screenshot, ui } from './helpers.mjs';
+import { ask, open, ready, screenshot, ui } from './helpers.mjs';
 
 const SHARDED = process.env.SHARDED_SITE;
 const EMBEDDED = process.env.EMBEDDED_SITE;
@@ -23,17 +23,6 @@ function copyOf(site) {
   const dir = mkdtempSync(join(tmp, 'site-'));
   cpSync(site, dir, { recursive: true });
   return dir;
-}
-
-// The module's answers in a page, through the element's own load().
-function ask(page, calls) {
-  return page.evaluate(async (calls) => {
-    const { load } = await import('/paper-search.js');
-    const api = await load();
-    const out = [];
-    for (const [name, ...args] of calls) out.push(await api[name](...args));
-    return out;
-  }, calls);
 }
 
 const QUERIES = [

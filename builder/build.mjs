@@ -1,0 +1,197 @@
+// The npm package's site builder: a corpus in, the files a page needs out, with nothing but
+// Node. The corpus is indexed by the package's indexer (the crate's own indexing code compiled
+// to wasm), and the index is appended to a copy of the package's prebuilt engine as its
+// `paper-search-index` custom section, which the element hands to the engine when it starts.
+//
+//   import { buildSite } from 'paper-search/builder';
+//   await buildSite({ corpus: 'papers.jsonl', out: 'public/search' });
+//
+// Everything is written to a staging folder first and moved into `out` only when every step
+// succeeded: a bad corpus leaves `out` as it was.
+import { createRequire } from 'node:module';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { buildSingle, buildStandalone } from './single.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+// The package's root: the element's files, the engines, the indexer.
+export const PACKAGE = resolve(HERE, '..');
+
+// The files of the element that a page loads, beside the module folder.
+const ELEMENT = ['paper-search.js', 'paper-search.css'];
+// The custom section the element reads the index from (paper-search.js: INDEX_SECTION).
+const INDEX_SECTION = 'paper-search-index';
+
+// A LEB128 unsigned integer, as wasm writes sizes.
+function leb128(n) {
+  const out = [];
+  do {
+    let byte = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    out.push(byte);
+  } while (n > 0);
+  return Buffer.from(out);
+}
+
+// `wasm` with a custom section appended: id 0, size, name, bytes. A custom section may come
+// anywhere in a module, the end included, and changes nothing the module does.
+export function withCustomSection(wasm, name, bytes) {
+  const label = Buffer.from(name, 'utf8');
+  const payload = Buffer.concat([leb128(label.length), label, bytes]);
+  return Buffer.concat([wasm, Buffer.from([0]), leb128(payload.length), payload]);
+}
+
+function indexer() {
+  return createRequire(import.meta.url)(join(PACKAGE, 'indexer', 'paper_search.js'));
+}
+
+function sizeOf(bytes) {
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  return `${kb(bytes.length)} (${kb(brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length)} brotli)`;
+}
+
+/**
+ * Builds the search for a corpus into `out`.
+ *   corpus   path of a text, JSON Lines or BEIR corpus file (`.gz` or not)
+ *   out      the folder to write into (created if missing; files of earlier builds replaced)
+ *   shards   'auto' (sharded above 2,000 papers), 'on' or 'off'
+ *   single   also write paper-search.html, one file that searches from disk
+ *   limit, placeholder   the element's attributes in the snippet printed
+ *   log      where the summary goes (stderr by default)
+ *   progress whether to show the indexer's progress on stderr (when it is a terminal)
+ * Resolves to { papers, sharded, files, bytes, seconds, snippet }.
+ */
+export async function buildSite({
+  corpus, out, shards = 'auto', single = false, limit = 10, placeholder = 'Search papers…',
+  log = (line) => process.stderr.write(`${line}\n`), progress = process.stderr.isTTY,
+}) {
+  const started = performance.now();
+  if (!corpus || !out) throw new Error('usage: paper-search build <corpus> --out <dir>');
+  if (!['auto', 'on', 'off'].includes(shards)) throw new Error(`--shards ${shards}: say auto, on or off`);
+  let bytes;
+  try {
+    bytes = readFileSync(corpus);
+  } catch (err) {
+    throw new Error(`${corpus}:1: cannot read the corpus (${err.code ?? err.message}); check the path`);
+  }
+  const target = resolve(out);
+  const staging = join(dirname(target), `.${basename(target)}.paper-search-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(join(staging, 'pkg'), { recursive: true });
+  try {
+    let folder = null;
+    let files = 0;
+    let partBytes = 0;
+    let lastProgress = 0;
+    const onPart = (name, part) => {
+      folder ??= join(staging, 'pkg', 'index-parts');
+      mkdirSync(folder, { recursive: true });
+      const gz = gzipSync(part, { level: 6 });
+      writeFileSync(join(folder, name), gz);
+      files += 1;
+      partBytes += gz.length;
+    };
+    // Progress is one line rewritten in place, on a terminal only: a log gets the summary.
+    const onProgress = (stage, done, total) => {
+      if (!progress) return;
+      const now = performance.now();
+      if (done !== total && now - lastProgress < 100) return;
+      lastProgress = now;
+      process.stderr.write(`\r\x1b[Kpaper-search: ${stage} ${done}/${total}`);
+    };
+    if (single && shards === 'on') throw new Error('--single holds every paper in one file: it cannot be sharded; leave out --shards on');
+    // One file holds every paper: a large corpus is refused unless --shards off says so.
+    const mode = single ? (shards === 'off' ? 'off' : 'single') : shards;
+    let indexed;
+    try {
+      indexed = indexer().indexCorpus(corpus, bytes, mode, onPart, onProgress);
+    } finally {
+      if (progress) process.stderr.write('\r\x1b[K');
+    }
+    bytes = null;
+    const engine = indexed.sharded ? 'engine-shards' : 'engine';
+    const wasm = withCustomSection(readFileSync(join(PACKAGE, engine, 'paper_search_bg.wasm')), INDEX_SECTION, Buffer.from(indexed.bundle));
+    writeFileSync(join(staging, 'pkg', 'paper_search_bg.wasm'), wasm);
+    copyFileSync(join(PACKAGE, engine, 'paper_search.js'), join(staging, 'pkg', 'paper_search.js'));
+    for (const file of ELEMENT) copyFileSync(join(PACKAGE, file), join(staging, file));
+    if (folder) renameSync(folder, join(staging, 'pkg', indexed.folder));
+    if (single) {
+      writeFileSync(join(staging, 'paper-search.html'), buildSingle({ pkg: join(staging, 'pkg'), www: PACKAGE }));
+      writeFileSync(join(staging, 'paper-search-standalone.js'), buildStandalone({ pkg: join(staging, 'pkg'), www: PACKAGE }));
+    }
+    install(staging, target);
+    const snippet = [
+      '<script type="module" src="paper-search.js"></script>',
+      `<paper-search placeholder="${placeholder.replace(/[&"<]/g, (c) => `&#${c.charCodeAt(0)};`)}" limit="${Number(limit) || 10}"></paper-search>`,
+    ];
+    const seconds = (performance.now() - started) / 1000;
+    log(`paper-search: ${indexed.papers} papers, ${indexed.sharded ? 'sharded' : 'embedded'}, written to ${out} in ${seconds.toFixed(1)} s:`);
+    log(`  pkg/paper_search_bg.wasm   ${sizeOf(wasm)}: the engine and ${indexed.sharded ? 'the index core' : 'the papers and their index'}`);
+    log(`  pkg/paper_search.js, paper-search.js, paper-search.css: the element and the module's glue`);
+    if (indexed.sharded) log(`  pkg/${indexed.folder}/   ${files} part files, ${(partBytes / 1e6).toFixed(1)} MB gzipped, fetched as searches need them`);
+    if (single) log('  paper-search.html, paper-search-standalone.js: one file that searches when opened from disk, and the element as one classic script');
+    log('Paste these two lines into a page served from that folder (paper-search.js finds pkg/ beside itself):');
+    for (const line of snippet) log(`  ${line}`);
+    return { papers: indexed.papers, sharded: indexed.sharded, files, bytes: partBytes + wasm.length, seconds, snippet };
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    // The indexer's errors read `path:line: problem; what to do` already.
+    throw err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+// Moves the staged files into `target`, replacing what an earlier build wrote there (its module,
+// its element files and its folders of parts) and nothing else.
+function install(staging, target) {
+  mkdirSync(join(target, 'pkg'), { recursive: true });
+  for (const old of readdirSync(join(target, 'pkg'))) {
+    if (/^index-[0-9a-f]{16}$/.test(old)) rmSync(join(target, 'pkg', old), { recursive: true, force: true });
+  }
+  const move = (from, to) => {
+    if (statSync(from).isDirectory()) {
+      mkdirSync(to, { recursive: true });
+      for (const entry of readdirSync(from)) move(join(from, entry), join(to, entry));
+    } else {
+      rmSync(to, { force: true });
+      renameSync(from, to);
+    }
+  };
+  move(staging, target);
+  rmSync(staging, { recursive: true, force: true });
+}
+
+export const usage = `usage: paper-search build <corpus> --out <dir> [--shards auto|on|off] [--single] [--limit N] [--placeholder TEXT]
+
+  <corpus>      a text, JSON Lines or BEIR corpus.jsonl file, .gz or not
+  --out <dir>   the folder of the page that shows the search (created if missing)
+  --shards      auto (default): sharded above 2,000 papers; on or off to force either
+  --single      also write paper-search.html: one file that searches when opened from disk
+  --limit N     results shown (the snippet's limit attribute, default 10)
+  --placeholder the search box's placeholder in the snippet`;
+
+export function parseArgs(argv) {
+  const [command, ...rest] = argv;
+  if (command !== 'build') throw new Error(usage);
+  const options = {};
+  const positional = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const value = () => {
+      if (i + 1 >= rest.length) throw new Error(`${arg} needs a value\n${usage}`);
+      return rest[++i];
+    };
+    if (arg === '--out' || arg === '-o') options.out = value();
+    else if (arg === '--shards') options.shards = value();
+    else if (arg === '--single') options.single = true;
+    else if (arg === '--limit') options.limit = value();
+    else if (arg === '--placeholder') options.placeholder = value();
+    else if (arg === '-h' || arg === '--help') throw new Error(usage);
+    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${usage}`);
+    else positional.push(arg);
+  }
+  if (positional.length !== 1 || !options.out) throw new Error(usage);
+  return { corpus: positional[0], ...options };
+}

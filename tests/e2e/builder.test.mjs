@@ -1,0 +1,195 @@
+// The npm package's site builder as a site owner meets it: the package packed (BUILDER_TARBALL,
+// made by `./build.sh test`), installed into an empty folder, and `npx paper-search build` run
+// with nothing but Node on the PATH (no cargo, no rustc). The sites it writes are searched in
+// headless Chromium and compared, query by query, with `./build.sh`'s builds of the same
+// corpora: the default corpus (www/pkg), SciFact sharded (NATIVE_SCIFACT) and a JSON Lines file
+// of a few papers (HOSTILE_PKG, tests/fixtures/hostile.jsonl).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ask, launch, open, ready, ui, ROOT, WWW } from './helpers.mjs';
+
+const TARBALL = process.env.BUILDER_TARBALL;
+const NATIVE_SCIFACT = process.env.NATIVE_SCIFACT;
+const HOSTILE_PKG = process.env.HOSTILE_PKG;
+const NATIVE_INDEXER = process.env.NATIVE_INDEXER;
+if (!TARBALL || !NATIVE_SCIFACT || !HOSTILE_PKG || !NATIVE_INDEXER) {
+  throw new Error('BUILDER_TARBALL, NATIVE_SCIFACT, HOSTILE_PKG and NATIVE_INDEXER name what to test (./build.sh test makes them)');
+}
+const SCIFACT = join(ROOT, '..', 'shared', 'scifact', 'corpus.jsonl');
+const HOSTILE = join(ROOT, 'tests', 'fixtures', 'hostile.jsonl');
+const DEFAULT = join(ROOT, 'data', 'papers.txt');
+
+const tmp = mkdtempSync(join(tmpdir(), 'paper-search-builder-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+// The PATH without the folders that hold cargo or rustc: what a site owner with Node alone has.
+const isFile = (path) => existsSync(path) && statSync(path).isFile();
+const NODE_ONLY_PATH = (process.env.PATH ?? '').split(delimiter)
+  .filter((dir) => dir && !['cargo', 'rustc', 'rustup'].some((tool) => isFile(join(dir, tool))))
+  .join(delimiter);
+const nodeOnly = { ...process.env, PATH: NODE_ONLY_PATH, CARGO_HOME: join(tmp, 'no-cargo'), RUSTUP_HOME: join(tmp, 'no-rustup') };
+
+// The site owner's project: an empty folder with the packed package installed into it.
+const app = join(tmp, 'app');
+function run(command, args, options = {}) {
+  return spawnSync(command, args, { cwd: app, env: nodeOnly, encoding: 'utf8', ...options });
+}
+function npxBuild(...args) {
+  return run('npx', ['--no-install', 'paper-search', 'build', ...args]);
+}
+
+// A page with the element: the two lines the builder printed, or for a native build the ones
+// the README gives.
+function page(snippet) {
+  return `<!doctype html>\n<meta charset="utf-8">\n<title>Papers</title>\n${snippet.join('\n')}\n`;
+}
+const NATIVE_SNIPPET = ['<script type="module" src="paper-search.js"></script>', '<paper-search limit="10"></paper-search>'];
+
+// `./build.sh`'s module folder made into a site like the builder's: the element beside pkg/.
+function nativeSite(name, pkg) {
+  const dir = join(tmp, `native-${name}`);
+  cpSync(pkg, join(dir, 'pkg'), { recursive: true });
+  for (const file of ['paper-search.js', 'paper-search.css']) copyFileSync(join(WWW, file), join(dir, file));
+  writeFileSync(join(dir, 'index.html'), page(NATIVE_SNIPPET));
+  return dir;
+}
+
+// The two lines the builder told the owner to paste.
+function snippetOf(stderr) {
+  const lines = stderr.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('Paste these two lines'));
+  assert.ok(at >= 0, `the builder printed no snippet:\n${stderr}`);
+  return lines.slice(at + 1, at + 3).map((l) => l.trim());
+}
+
+const queriesOf = (mix) => readFileSync(join(ROOT, 'bench', `queries-${mix}.jsonl`), 'utf8')
+  .split('\n').filter(Boolean).map((line) => JSON.parse(line).q);
+
+const CORPORA = {
+  default: { corpus: DEFAULT, native: () => join(WWW, 'pkg'), queries: queriesOf('default'), sharded: false },
+  scifact: { corpus: SCIFACT, native: () => NATIVE_SCIFACT, queries: queriesOf('scifact'), sharded: true },
+  'a few papers in JSON Lines': {
+    corpus: HOSTILE, native: () => HOSTILE_PKG, sharded: false,
+    queries: [...queriesOf('default'), 'script', 'images', 'quotes', 'mark', 'javascript', 'h1', '<b>'],
+  },
+};
+const built = {};
+
+before(() => {
+  mkdirSync(app, { recursive: true });
+  writeFileSync(join(app, 'package.json'), '{ "name": "my-papers", "private": true }\n');
+  const install = run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', TARBALL]);
+  assert.equal(install.status, 0, `npm install of the packed package failed:\n${install.stderr}`);
+  for (const [name, { corpus }] of Object.entries(CORPORA)) {
+    const out = join(app, 'sites', name.replace(/\W+/g, '-'));
+    const result = npxBuild(corpus, '--out', out);
+    assert.equal(result.status, 0, `npx paper-search build ${corpus} failed:\n${result.stderr}`);
+    writeFileSync(join(out, 'index.html'), page(snippetOf(result.stderr)));
+    built[name] = { out, log: result.stderr };
+  }
+});
+
+test('the builder runs where neither cargo nor rustc is on the PATH', () => {
+  for (const tool of ['cargo', 'rustc']) {
+    const found = run(tool, ['--version']);
+    assert.equal(found.error?.code, 'ENOENT', `${tool} must not be found on the builder's PATH`);
+  }
+  assert.match(built.default.log, /208 papers, embedded, written to/);
+  assert.match(built.scifact.log, /5183 papers, sharded, written to/);
+  assert.match(built.scifact.log, /pkg\/index-[0-9a-f]{16}\/ +\d+ part files, [\d.]+ MB gzipped/);
+});
+
+for (const [name, { native, queries, sharded }] of Object.entries(CORPORA)) {
+  test(`${name}: every query of the benchmark mix answers as ./build.sh's build does`, async (t) => {
+    const [mine, theirs] = await Promise.all([open({ dir: built[name].out }), open({ dir: nativeSite(name, native()) })]);
+    t.after(() => Promise.all([mine.close(), theirs.close()]));
+    await Promise.all([mine.page.goto(mine.url), theirs.page.goto(theirs.url)]);
+    await Promise.all([ready(mine.page), ready(theirs.page)]);
+    const calls = queries.map((q) => ['searchAsync', q, { limit: 20 }]);
+    const [fromBuilder, fromBuild] = await Promise.all([ask(mine.page, calls), ask(theirs.page, calls)]);
+    for (const [i, q] of queries.entries()) {
+      assert.deepEqual(fromBuilder[i], fromBuild[i], `the query ${JSON.stringify(q)}`);
+    }
+    assert.ok(fromBuild.some((r) => r.hits.length > 0), 'some queries find papers');
+    const ids = [...new Set(fromBuild.flatMap((r) => r.hits.slice(0, 1).map((h) => h.id)))].slice(0, 20);
+    const papers = ids.flatMap((id) => [['paperAsync', id], ['relatedAsync', id, 5]]);
+    const [a, b] = await Promise.all([ask(mine.page, papers), ask(theirs.page, papers)]);
+    assert.deepEqual(a, b, 'papers and related papers');
+    const [stats] = await ask(mine.page, [['stats']]);
+    assert.equal(stats.sharded, sharded);
+    assert.deepEqual([...mine.errors, ...theirs.errors], []);
+  });
+}
+
+test('the snippet the builder printed puts a working search box on the page', async (t) => {
+  const site = await open({ dir: built.default.out });
+  t.after(() => site.close());
+  await site.page.goto(site.url);
+  await ready(site.page);
+  await ui(site.page).input.fill('grokking');
+  assert.match(await ui(site.page).titles.first().textContent(), /grokking/i);
+});
+
+// Every file under `dir`, hashed: what a failed build must leave alone.
+function checksum(dir) {
+  const hash = createHash('sha256');
+  const walk = (d) => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((x, y) => x.name.localeCompare(y.name))) {
+      const path = join(d, entry.name);
+      hash.update(path);
+      if (entry.isDirectory()) walk(path);
+      else hash.update(readFileSync(path));
+    }
+  };
+  walk(dir);
+  return hash.digest('hex');
+}
+
+test('a malformed corpus: the error the build gives, and the output folder as it was', () => {
+  const out = built['a few papers in JSON Lines'].out;
+  const before = checksum(out);
+  const malformed = join(ROOT, 'tests', 'fixtures', 'malformed');
+  const cases = readdirSync(malformed);
+  assert.ok(cases.length >= 5);
+  for (const file of cases) {
+    const corpus = join(malformed, file);
+    const result = npxBuild(corpus, '--out', out);
+    assert.equal(result.status, 1, `${file}: the builder must fail`);
+    // The native indexer, on the same file, says the same.
+    const native = spawnSync(NATIVE_INDEXER, [corpus, join(tmp, 'native-error')], { encoding: 'utf8' });
+    const message = native.stderr.split('\n').find((l) => l.startsWith('error: '));
+    assert.match(message, new RegExp(`${file.replace('.', '\\.')}:\\d+: [^;]+; `), `${file}: the native indexer's error`);
+    assert.equal(result.stderr.trim(), message, `${file}: the builder's error`);
+    assert.doesNotMatch(result.stderr, /panicked|RuntimeError|at .*\.mjs:\d+/);
+  }
+  const tooLarge = join(tmp, 'two-thousand-and-one.jsonl');
+  writeFileSync(tooLarge, Array.from({ length: 2001 }, (_, i) => JSON.stringify({ id: `p${i}`, title: `Paper ${i}`, abstract: `Words of paper ${i}.` })).join('\n'));
+  const single = npxBuild(tooLarge, '--out', out, '--single');
+  assert.equal(single.status, 1);
+  assert.match(single.stderr, /2001 papers are more than one file should hold.*--shards off/);
+  const usage = npxBuild('--out', out);
+  assert.equal(usage.status, 1);
+  assert.match(usage.stderr, /usage: paper-search build <corpus> --out <dir>/);
+  assert.equal(checksum(out), before, 'the output folder is unchanged');
+});
+
+test('--single writes one file that searches when opened from disk', async (t) => {
+  const out = join(app, 'sites', 'single');
+  const result = npxBuild(DEFAULT, '--out', out, '--single');
+  assert.equal(result.status, 0, result.stderr);
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`${pathToFileURL(join(out, 'paper-search.html'))}?q=grokking`);
+  await ready(page);
+  assert.match(await ui(page).titles.first().textContent(), /grokking/i);
+  assert.deepEqual(requests.filter((u) => !/^(file|data|blob):/.test(u)), [], 'nothing but the file');
+});
