@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { Worker } from 'node:worker_threads';
+import { gzipSync } from 'node:zlib';
 import { buildSingle, buildStandalone } from './single.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -48,9 +49,11 @@ function indexer() {
   return createRequire(import.meta.url)(join(PACKAGE, 'indexer', 'paper_search.js'));
 }
 
+// A file's size raw and gzipped (what a static host sends; brotli, where the host has it, is
+// about a tenth smaller, but takes a second to measure).
 function sizeOf(bytes) {
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-  return `${kb(bytes.length)} (${kb(brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length)} brotli)`;
+  return `${kb(bytes.length)} (${kb(gzipSync(bytes, { level: 9 }).length)} gzip)`;
 }
 
 /**
@@ -81,18 +84,18 @@ export async function buildSite({
   const staging = join(dirname(target), `.${basename(target)}.paper-search-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(join(staging, 'pkg'), { recursive: true });
+  // Parts are gzipped and written by a worker thread while the indexer goes on.
+  let writer = null;
   try {
     let folder = null;
-    let files = 0;
-    let partBytes = 0;
     let lastProgress = 0;
     const onPart = (name, part) => {
-      folder ??= join(staging, 'pkg', 'index-parts');
-      mkdirSync(folder, { recursive: true });
-      const gz = gzipSync(part, { level: 6 });
-      writeFileSync(join(folder, name), gz);
-      files += 1;
-      partBytes += gz.length;
+      if (!folder) {
+        folder = join(staging, 'pkg', 'index-parts');
+        mkdirSync(folder, { recursive: true });
+        writer = partWriter();
+      }
+      writer.write(join(folder, name), part);
     };
     // Progress is one line rewritten in place, on a terminal only: a log gets the summary.
     const onProgress = (stage, done, total) => {
@@ -112,6 +115,7 @@ export async function buildSite({
       if (progress) process.stderr.write('\r\x1b[K');
     }
     bytes = null;
+    const { files, bytes: partBytes } = writer ? await writer.finish() : { files: 0, bytes: 0 };
     const engine = indexed.sharded ? 'engine-shards' : 'engine';
     const wasm = withCustomSection(readFileSync(join(PACKAGE, engine, 'paper_search_bg.wasm')), INDEX_SECTION, Buffer.from(indexed.bundle));
     writeFileSync(join(staging, 'pkg', 'paper_search_bg.wasm'), wasm);
@@ -137,10 +141,36 @@ export async function buildSite({
     for (const line of snippet) log(`  ${line}`);
     return { papers: indexed.papers, sharded: indexed.sharded, files, bytes: partBytes + wasm.length, seconds, snippet };
   } catch (err) {
+    await writer?.finish().catch(() => {});
     rmSync(staging, { recursive: true, force: true });
     // The indexer's errors read `path:line: problem; what to do` already.
     throw err instanceof Error ? err : new Error(String(err));
   }
+}
+
+// The worker that gzips and writes parts (gzip-worker.mjs): `write(path, bytes)` hands it a
+// part, `finish()` resolves to { files, bytes } once all are written, and ends it.
+function partWriter() {
+  const worker = new Worker(new URL('./gzip-worker.mjs', import.meta.url));
+  let failure = null;
+  worker.on('message', (m) => { if (m.error) failure ??= new Error(m.error); });
+  worker.on('error', (err) => { failure ??= err; });
+  return {
+    write(path, bytes) {
+      worker.postMessage({ path, bytes }, [bytes.buffer]);
+    },
+    finish() {
+      return new Promise((done, fail) => {
+        worker.on('message', (m) => {
+          if (!('files' in m)) return;
+          worker.terminate();
+          if (failure) fail(failure);
+          else done(m);
+        });
+        worker.postMessage({ done: true });
+      });
+    },
+  };
 }
 
 // Moves the staged files into `target`, replacing what an earlier build wrote there (its module,

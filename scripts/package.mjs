@@ -24,7 +24,9 @@ const PKG_FILES = ['paper_search.js', 'paper_search.d.ts', 'paper_search_bg.wasm
 // The demo page, which the builder's one-file output is made of.
 const PAGE_FILES = ['index.html', 'style.css', 'favicon.svg'];
 // The builder: its code (from builder/ and scripts/), the engines it copies, the indexer it runs.
-const BUILDER_FILES = [['builder', 'build.mjs'], ['builder', 'cli.mjs'], ['scripts', 'single.mjs'], ['scripts', 'is-main.mjs']];
+const BUILDER_FILES = [
+  ['builder', 'build.mjs'], ['builder', 'cli.mjs'], ['builder', 'gzip-worker.mjs'], ['scripts', 'single.mjs'], ['scripts', 'is-main.mjs'],
+];
 const ENGINE_FILES = { engine: ['paper_search.js', 'paper_search_bg.wasm'], 'engine-shards': ['paper_search.js', 'paper_search_bg.wasm'], indexer: ['paper_search.js', 'paper_search_bg.wasm', 'paper_search.d.ts'] };
 
 function cargoField(name) {

@@ -105,17 +105,27 @@ pub fn papers(n: usize, lists: &[&[Posting]], progress: &mut dyn FnMut(usize)) -
         touched.clear();
         if strong.iter().any(|&(t, _)| cut[t as usize]) {
             // Some candidates missed terms they share with this paper: score the best exactly.
-            best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            best.truncate(RESCORED);
+            keep_best(&mut best, RESCORED);
             for (other, score) in &mut best {
                 *score = strong.iter().map(|&(t, w)| w * weight(&vectors[*other as usize], t)).sum();
             }
         }
-        best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        keep_best(&mut best, RELATED);
         out.push(std::array::from_fn(|k| best.get(k).map_or(u32::MAX, |&(d, _)| d)));
     }
     progress(n);
     out
+}
+
+/// Keeps the `k` best of `scored`, best first (ties in id order): a selection, then a sort of
+/// those `k` alone (a paper has thousands of candidates, and keeps six).
+fn keep_best(scored: &mut Vec<(DocId, f32)>, k: usize) {
+    let order = |a: &(DocId, f32), b: &(DocId, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if scored.len() > k && k > 0 {
+        scored.select_nth_unstable_by(k - 1, order);
+        scored.truncate(k);
+    }
+    scored.sort_by(order);
 }
 
 /// A paper's weight for term `t` (0 when it lacks it).
