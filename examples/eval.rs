@@ -1,4 +1,6 @@
-//! The relevance harness: nDCG@10, MRR@10 and Recall@100 per query kind.
+//! The relevance harness: nDCG@10, MRR@10 and Recall@100 per query kind, each query read
+//! twice, as the page reads it: finished (a space after the last word) and as typed (the last
+//! word unfinished: trailing spaces and punctuation dropped, so it matches as a prefix).
 //!
 //! ```text
 //! cargo run --release --example eval                 # both sets below
@@ -62,12 +64,18 @@ mod harness {
             Searcher::new(Index::open(&self.bytes).expect("index opens")).with_params(params).with_features(features)
         }
 
-        /// Ranks every judged query and returns the scores per kind.
-        fn run(&self, judged: &[Judged], params: Params, features: Features) -> BTreeMap<String, Scores> {
+        /// Ranks every judged query, read as `reading` says, and returns the scores per kind.
+        fn run(
+            &self,
+            judged: &[Judged],
+            params: Params,
+            features: Features,
+            reading: Reading,
+        ) -> BTreeMap<String, Scores> {
             let searcher = self.searcher(params, features);
             eval::evaluate(judged, |q| {
                 searcher
-                    .search(q, &SearchOptions { limit: 100, ..SearchOptions::default() })
+                    .search(&reading.of(q), &SearchOptions { limit: 100, ..SearchOptions::default() })
                     .hits
                     .iter()
                     .map(|h| self.keys[h.id as usize].clone())
@@ -76,43 +84,81 @@ mod harness {
         }
     }
 
+    /// How a judged query is put to the search box.
+    #[derive(Clone, Copy)]
+    enum Reading {
+        /// Typed to the end and a space after: every word is finished.
+        Finished,
+        /// Typed up to its last letter: the last word is read as unfinished (a prefix).
+        Typed,
+    }
+
+    impl Reading {
+        const BOTH: [Reading; 2] = [Reading::Finished, Reading::Typed];
+
+        fn name(self) -> &'static str {
+            match self {
+                Reading::Finished => "finished",
+                Reading::Typed => "as typed",
+            }
+        }
+
+        fn of(self, query: &str) -> String {
+            match self {
+                Reading::Finished => format!("{} ", query.trim_end()),
+                Reading::Typed => query.trim_end_matches(|c: char| !c.is_alphanumeric()).to_string(),
+            }
+        }
+    }
+
     /// The relevance features one at a time on top of plain BM25F, then all of them.
     /// Each feature alone on top of BM25F, then all of them, then all but one (what each adds
     /// to the others).
-    const VARIANTS: [(&str, Features); 8] = [
+    const VARIANTS: [(&str, Features); 10] = [
         ("BM25F alone (no features)", Features::NONE),
         ("+ typo tolerance", Features { typos: true, ..Features::NONE }),
         ("+ acronyms", Features { acronyms: true, ..Features::NONE }),
         ("+ joined compounds", Features { compounds: true, ..Features::NONE }),
+        ("+ finished word first", Features { finished_first: true, ..Features::NONE }),
         ("all features", Features::ALL),
         ("all but typo tolerance", Features { typos: false, ..Features::ALL }),
         ("all but acronyms", Features { acronyms: false, ..Features::ALL }),
         ("all but joined compounds", Features { compounds: false, ..Features::ALL }),
+        ("all but finished word first", Features { finished_first: false, ..Features::ALL }),
     ];
 
-    /// nDCG@10 of each of [`VARIANTS`] on each set.
+    /// nDCG@10 of each of [`VARIANTS`] on each set, in both readings.
     fn ablation(sets: &[(&str, &Indexed, &[Judged])]) {
-        println!("\nnDCG@10 by feature\n");
+        println!("\nnDCG@10 by feature (finished / as typed)\n");
         let names: Vec<&str> = sets.iter().map(|s| s.0).collect();
         println!("| features | {} |", names.join(" | "));
         println!("|---|{}", "---:|".repeat(sets.len()));
         for (name, features) in VARIANTS {
             let cells: Vec<String> = sets
                 .iter()
-                .map(|(_, ix, j)| format!("{:.3}", ix.run(j, Params::DEFAULT, features)["all"].ndcg10))
+                .map(|(_, ix, j)| {
+                    let [f, t] = Reading::BOTH.map(|r| ix.run(j, Params::DEFAULT, features, r)["all"].ndcg10);
+                    format!("{f:.3} / {t:.3}")
+                })
                 .collect();
             println!("| {name} | {} |", cells.join(" | "));
         }
     }
 
-    fn print(title: &str, scores: &BTreeMap<String, Scores>) {
-        println!("\n{title}\n");
+    /// The scores per kind, of the queries finished and as typed.
+    fn print(title: &str, indexed: &Indexed, judged: &[Judged]) {
+        let [finished, typed] = Reading::BOTH.map(|r| indexed.run(judged, Params::DEFAULT, Features::ALL, r));
+        println!("\n{title} ({} / {})\n", Reading::Finished.name(), Reading::Typed.name());
         println!("| kind | queries | nDCG@10 | MRR@10 | Recall@100 |");
         println!("|---|---:|---:|---:|---:|");
-        let mut rows: Vec<(&String, &Scores)> = scores.iter().filter(|(k, _)| *k != "all").collect();
-        rows.extend(scores.get_key_value("all"));
-        for (kind, s) in rows {
-            println!("| {kind} | {} | {:.3} | {:.3} | {:.3} |", s.queries, s.ndcg10, s.mrr10, s.recall100);
+        let mut kinds: Vec<&String> = finished.keys().filter(|k| *k != "all").collect();
+        kinds.extend(finished.get_key_value("all").map(|(k, _)| k));
+        for kind in kinds {
+            let (f, t) = (&finished[kind], &typed[kind]);
+            println!(
+                "| {kind} | {} | {:.3} / {:.3} | {:.3} / {:.3} | {:.3} / {:.3} |",
+                f.queries, f.ndcg10, t.ndcg10, f.mrr10, t.mrr10, f.recall100, t.recall100
+            );
         }
     }
 
@@ -177,7 +223,7 @@ mod harness {
                 for w_title in [1.5, 2.5, 4.0] {
                     for b_title in [0.0, 0.3] {
                         let p = Params { k1, weight: [w_title, 1.0, 1.0], b: [b_title, b_abs, 0.0] };
-                        let s = indexed.run(&judged, p, Features::ALL)["all"];
+                        let s = indexed.run(&judged, p, Features::ALL, Reading::Finished)["all"];
                         if s.ndcg10 > best.0 {
                             best = (s.ndcg10, p);
                             println!("train nDCG@10 {:.4} with {p:?}", s.ndcg10);
@@ -197,27 +243,18 @@ mod harness {
             "default" | "all" => {
                 let (papers, judged) = default_set();
                 let default = Indexed::new(&papers);
-                print(
-                    "Open judged set on the default corpus (tests/relevance/default.tsv)",
-                    &default.run(&judged, Params::DEFAULT, Features::ALL),
-                );
+                print("Open judged set on the default corpus (tests/relevance/default.tsv)", &default, &judged);
                 if what == "all" {
                     let (sci_papers, sci_judged) = scifact("test");
                     let sci = Indexed::new(&sci_papers);
-                    print(
-                        "BEIR SciFact, test split (Lucene BM25: 0.665-0.679 nDCG@10)",
-                        &sci.run(&sci_judged, Params::DEFAULT, Features::ALL),
-                    );
+                    print("BEIR SciFact, test split (Lucene BM25: 0.665-0.679 nDCG@10)", &sci, &sci_judged);
                     ablation(&[("open set", &default, &judged), ("SciFact test", &sci, &sci_judged)]);
                 }
             }
             "scifact" => {
                 let split = args.get(1).map_or("test", String::as_str);
                 let (papers, judged) = scifact(split);
-                print(
-                    &format!("BEIR SciFact, {split} split"),
-                    &Indexed::new(&papers).run(&judged, Params::DEFAULT, Features::ALL),
-                );
+                print(&format!("BEIR SciFact, {split} split"), &Indexed::new(&papers), &judged);
             }
             "tune" => tune(),
             "timing" => timing(),

@@ -31,7 +31,12 @@ use std::ops::{ControlFlow, Range};
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// Version of the analyzer's output, recorded in the index header.
-pub const ANALYZER_VERSION: u32 = 3;
+pub const ANALYZER_VERSION: u32 = 4;
+
+// British spellings stemmed as American ones (`src/variants.rs`), beside this file so that
+// `build.rs`, which compiles this file by path, finds it too.
+#[path = "variants.rs"]
+pub mod variants;
 
 /// Most parts of a hyphenated compound that are also indexed joined (`state-of-the-art` is
 /// four parts; longer chains are rare and would only add noise).
@@ -97,13 +102,14 @@ impl Analyzer {
             .collect()
     }
 
-    /// Stems one folded word.
+    /// Stems one folded word, after writing a British spelling the American way
+    /// ([`variants::american`]: `optimisation` and `optimization` are one term).
     pub fn stem(&self, word: &str) -> String {
         // The stemmer is written for letters; words with digits (`3d`, `gpt4`) stay as they are.
         if word.chars().any(|c| c.is_ascii_digit()) {
             word.to_string()
         } else {
-            self.stemmer.stem(word).into_owned()
+            self.stemmer.stem(&variants::american(word)).into_owned()
         }
     }
 }

@@ -246,8 +246,29 @@ pub fn parse(text: &str, analyzer: &Analyzer) -> Query {
     if q.clauses.iter().any(|c| !is_stop(c)) {
         q.clauses.retain(|c| !is_stop(c));
     }
-    let mut seen = std::collections::HashSet::new();
-    q.clauses.retain(|c| c.single_word().is_none_or(|w| seen.insert((w.term.clone(), w.prefix))));
+    // A word said twice counts once; said again unfinished (the last word), the first keeps
+    // its place and is read as unfinished, so that a query ranks as it would finished.
+    let words: Vec<Option<(String, bool)>> =
+        q.clauses.iter().map(|c| c.single_word().map(|w| (w.term.clone(), w.prefix))).collect();
+    let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut keep = vec![true; words.len()];
+    for (i, (term, prefix)) in words.iter().enumerate().filter_map(|(i, w)| Some((i, w.as_ref()?))) {
+        match first_of.get(term.as_str()) {
+            Some(&first) => {
+                keep[i] = false;
+                if *prefix {
+                    if let Some(w) = q.clauses[first].alternatives[0].words.first_mut() {
+                        w.prefix = true;
+                    }
+                }
+            }
+            None => {
+                first_of.insert(term, i);
+            }
+        }
+    }
+    let mut keep = keep.into_iter();
+    q.clauses.retain(|_| keep.next().unwrap_or(true));
     q
 }
 

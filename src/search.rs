@@ -201,11 +201,14 @@ pub struct Features {
     pub acronyms: bool,
     /// Two query words match the corpus's word for them joined (`fine tuning` → `finetuning`).
     pub compounds: bool,
+    /// An unfinished last word that is a word of the corpus ranks the papers it finds first: the
+    /// words it begins (and, misspelt, the words its correction begins) add papers below them.
+    pub finished_first: bool,
 }
 
 impl Features {
-    pub const ALL: Features = Features { typos: true, acronyms: true, compounds: true };
-    pub const NONE: Features = Features { typos: false, acronyms: false, compounds: false };
+    pub const ALL: Features = Features { typos: true, acronyms: true, compounds: true, finished_first: true };
+    pub const NONE: Features = Features { typos: false, acronyms: false, compounds: false, finished_first: false };
 }
 
 /// Searches one index.
@@ -230,12 +233,15 @@ struct TermMatch {
     /// How many papers contain the term, as the dictionary said when the term was found (so
     /// that scoring needs only the term's postings).
     doc_freq: u32,
+    /// A completion of an unfinished word that is a word itself: it adds the papers nothing
+    /// else in the query finds, ranked below every paper that something does.
+    completion: bool,
 }
 
 impl TermMatch {
     /// A match of weight 1 for a term known with its ordinal and document frequency.
     fn exact((term, ord, doc_freq): (&str, TermOrd, u32)) -> Self {
-        TermMatch { ord, term: term.to_string(), weight: 1.0, doc_freq }
+        TermMatch { ord, term: term.to_string(), weight: 1.0, doc_freq, completion: false }
     }
 }
 
@@ -611,12 +617,8 @@ impl<'a> Searcher<'a> {
                 complete.fill(true);
                 for word in &alt.words {
                     word_scores.fill(0.0);
-                    for m in word {
-                        let id = matched
-                            .as_deref()
-                            .and_then(|t| t.id(&m.term))
-                            .filter(|&id| id < 64)
-                            .map_or(0, |id| 1u64 << id);
+                    for m in word.iter().filter(|m| !m.completion) {
+                        let id = match_id(matched.as_deref(), m);
                         self.score_term(ix, m, clause.field, &mut word_scores, &mut in_abstract, id);
                     }
                     for d in 0..n {
@@ -654,6 +656,30 @@ impl<'a> Searcher<'a> {
                     ok[d] = false;
                 }
                 total[d] += clause_scores[d];
+            }
+        }
+
+        // The papers only completions of the last word find: below every other hit, in their
+        // own order (scaled, if their best would reach the least of the others).
+        let completions = plan.iter().flat_map(|c| c.alternatives.iter().map(move |a| (c, a)));
+        let mut extra: Vec<f32> = Vec::new();
+        for (clause, alt) in completions {
+            for m in alt.words.iter().flatten().filter(|m| m.completion) {
+                if extra.is_empty() {
+                    extra = vec![0f32; n];
+                }
+                let id = match_id(matched.as_deref(), m);
+                self.score_term(ix, m, clause.field, &mut extra, &mut in_abstract, id);
+            }
+        }
+        if !extra.is_empty() {
+            let floor = (0..n).filter(|&d| ok[d] && total[d] > 0.0).map(|d| total[d]).fold(f32::INFINITY, f32::min);
+            let best = (0..n).filter(|&d| total[d] <= 0.0).map(|d| extra[d]).fold(0.0, f32::max);
+            let scale = if best >= floor { 0.99 * floor / best } else { 1.0 };
+            for d in 0..n {
+                if total[d] <= 0.0 && extra[d] > 0.0 {
+                    total[d] = extra[d] * scale;
+                }
             }
         }
 
@@ -854,7 +880,9 @@ impl<'a> Searcher<'a> {
         if word.prefix && (!missed || word.word.chars().count() > PREFIX_TABLE_MAX_CHARS) {
             let have: Vec<TermOrd> = out.iter().map(|m| m.ord).collect();
             let found = ix.prefix_terms(&word.word, &have, max_prefix_terms(word.word.chars().count()));
-            out.extend(self.term_matches(found, PREFIX_WEIGHT));
+            // The word typed is a word of the corpus: the words it begins rank below it.
+            let completion = self.features.finished_first && !out.is_empty() && ix.word(&word.word).is_some();
+            out.extend(self.term_matches(found, PREFIX_WEIGHT, completion));
         }
         if missed {
             // Without the word's shard of the dictionary, whether it needs correcting is unknown.
@@ -880,20 +908,32 @@ impl<'a> Searcher<'a> {
         }
         let nearest = found.iter().map(|f| f.distance).min();
         let near: Vec<_> = found.into_iter().filter(|f| Some(f.distance) == nearest).collect();
+        // An unfinished word near whole words (`learnig`: `learning`) is their misspelling: the
+        // words that only begin with one (`learningrate`) are completions of the correction.
+        let (whole, begun): (Vec<_>, Vec<_>) = near.iter().partition(|n| n.whole_distance <= n.distance);
+        let split = self.features.finished_first && word.prefix && !whole.is_empty();
+        let firsts = if split { &whole } else { &near.iter().collect() };
         let correction =
-            near.iter().max_by(|a, b| a.doc_freq.cmp(&b.doc_freq).then(b.word.cmp(&a.word))).map(|n| n.word.clone());
+            firsts.iter().max_by(|a, b| a.doc_freq.cmp(&b.doc_freq).then(b.word.cmp(&a.word))).map(|n| n.word.clone());
         let mut top = TopTerms::new(ix.term_count(), &[], MAX_TYPO_TERMS);
-        near.iter().for_each(|n| top.offer(&n.word, n.ord, n.doc_freq));
-        out.extend(self.term_matches(top.finish(), TYPO_WEIGHT));
+        firsts.iter().for_each(|n| top.offer(&n.word, n.ord, n.doc_freq));
+        let picked = top.finish();
+        let have: Vec<TermOrd> = picked.iter().map(|p| p.1).collect();
+        out.extend(self.term_matches(picked, TYPO_WEIGHT, false));
+        if split {
+            let mut top = TopTerms::new(ix.term_count(), &have, MAX_TYPO_TERMS);
+            begun.iter().for_each(|n| top.offer(&n.word, n.ord, n.doc_freq));
+            out.extend(self.term_matches(top.finish(), TYPO_WEIGHT, true));
+        }
         (out, correction)
     }
 
     /// The matches of the picked words' terms. Stemming waits until the pick is made: a short
     /// prefix begins thousands of words.
-    fn term_matches(&self, words: Vec<(String, TermOrd, u32)>, weight: f32) -> Vec<TermMatch> {
+    fn term_matches(&self, words: Vec<(String, TermOrd, u32)>, weight: f32, completion: bool) -> Vec<TermMatch> {
         words
             .into_iter()
-            .map(|(w, ord, doc_freq)| TermMatch { ord, term: self.analyzer.stem(&w), weight, doc_freq })
+            .map(|(w, ord, doc_freq)| TermMatch { ord, term: self.analyzer.stem(&w), weight, doc_freq, completion })
             .collect()
     }
 
@@ -1054,6 +1094,12 @@ impl<'a> Searcher<'a> {
             sharded: self.index.is_sharded(),
         }
     }
+}
+
+/// The bit that stands for a term match in the per-abstract sets of matched words (0 when
+/// there is no highlighting, or more matches than bits).
+fn match_id(matched: Option<&Matched>, m: &TermMatch) -> u64 {
+    matched.and_then(|t| t.id(&m.term)).filter(|&id| id < 64).map_or(0, |id| 1u64 << id)
 }
 
 fn optional(ix: &View, doc: DocId, slot: Slot) -> Option<String> {

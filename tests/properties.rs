@@ -130,6 +130,26 @@ proptest! {
         }
     }
 
+    /// A query read as typed (its last word unfinished) ranks its first ten hits as the finished
+    /// query does whenever the last word is a word of the corpus: the words it begins only add
+    /// papers below those.
+    #[test]
+    fn a_last_word_of_the_corpus_ranks_as_finished(picks in proptest::collection::vec(any::<prop::sample::Index>(), 1..4)) {
+        let (_, vocab, bytes) = fixture();
+        let searcher = Searcher::new(Index::open(bytes).unwrap());
+        let words: Vec<String> = picks.iter().map(|i| vocab[i.index(vocab.len())].clone()).collect();
+        let typed = words.join(" ");
+        let options = SearchOptions { limit: 10, ..SearchOptions::default() };
+        let as_typed = searcher.search(&typed, &options);
+        let finished = searcher.search(&format!("{typed} "), &options);
+        let ids = |r: &paper_search::search::SearchResults| r.hits.iter().map(|h| (h.id, h.score)).collect::<Vec<_>>();
+        let (a, f) = (ids(&as_typed), ids(&finished));
+        // Every finished hit comes first, in its order and with its score; completions may
+        // follow where the finished query finds fewer than ten.
+        prop_assert_eq!(&a[..f.len()], &f[..], "{:?}", typed);
+        prop_assert!(as_typed.total >= finished.total);
+    }
+
     /// Every word of a paper, typed as a query, finds that paper.
     #[test]
     fn every_word_finds_its_paper(doc in 0usize..208, pick in any::<prop::sample::Index>()) {

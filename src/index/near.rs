@@ -46,6 +46,12 @@ impl<'t> Near<'t> {
     pub fn distance(&self, state: &NearState) -> u32 {
         u32::from(if self.prefix { state.best_prefix } else { state.row[self.target.len()] })
     }
+
+    /// The distance between the whole target and the whole word read so far (with `prefix`,
+    /// [`Near::distance`] is the least over the word's prefixes).
+    pub fn whole_distance(&self, state: &NearState) -> u32 {
+        u32::from(state.row[self.target.len()])
+    }
 }
 
 impl fst::Automaton for &Near<'_> {

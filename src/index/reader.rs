@@ -266,7 +266,8 @@ impl<'i> View<'i> {
             while let Some((w, value, state)) = stream.next() {
                 if let (Ok(w), Some(ord)) = (std::str::from_utf8(w), dict_word(value)) {
                     let (distance, doc_freq) = (near.distance(&state), part.doc_freq(ord));
-                    out.push(NearWord { word: w.to_string(), ord, distance, doc_freq });
+                    let whole_distance = near.whole_distance(&state);
+                    out.push(NearWord { word: w.to_string(), ord, distance, whole_distance, doc_freq });
                 }
             }
         }
@@ -368,8 +369,12 @@ pub struct NearWord {
     pub word: String,
     /// The word's term.
     pub ord: TermOrd,
-    /// Edits from the word looked for.
+    /// Edits from the word looked for (for an unfinished word, from the nearest of its
+    /// prefixes).
     pub distance: u32,
+    /// Edits from the word looked for to the whole word: more than `distance` where only a
+    /// prefix of the word is near (`learnig` is 1 from `learning`, 5 from `learningrate`).
+    pub whole_distance: u32,
     /// How many papers contain the term.
     pub doc_freq: u32,
 }
