@@ -8,6 +8,7 @@
 //! cargo run --release --example eval -- scifact      # BEIR SciFact, test split
 //! cargo run --release --example eval -- scifact train
 //! cargo run --release --example eval -- tune         # grid search on SciFact train
+//! cargo run --release --example eval -- proximity    # proximity weights on a grid (off by default)
 //! ```
 //!
 //! SciFact is read from `../shared/scifact/` beside the repository, or from `$SCIFACT`.
@@ -33,7 +34,7 @@ mod harness {
     use paper_search::eval::{self, Judged, Scores};
     use paper_search::index::{self, Index};
     use paper_search::rank::Params;
-    use paper_search::search::{Features, SearchOptions, Searcher};
+    use paper_search::search::{Features, SearchOptions, Searcher, PROXIMITY_TOP};
 
     fn root() -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -114,17 +115,19 @@ mod harness {
     /// The relevance features one at a time on top of plain BM25F, then all of them.
     /// Each feature alone on top of BM25F, then all of them, then all but one (what each adds
     /// to the others).
-    const VARIANTS: [(&str, Features); 10] = [
+    const VARIANTS: [(&str, Features); 12] = [
         ("BM25F alone (no features)", Features::NONE),
         ("+ typo tolerance", Features { typos: true, ..Features::NONE }),
         ("+ acronyms", Features { acronyms: true, ..Features::NONE }),
         ("+ joined compounds", Features { compounds: true, ..Features::NONE }),
         ("+ finished word first", Features { finished_first: true, ..Features::NONE }),
+        ("+ frequent neighbours of rare words", Features { rare_neighbours: true, ..Features::NONE }),
         ("all features", Features::ALL),
         ("all but typo tolerance", Features { typos: false, ..Features::ALL }),
         ("all but acronyms", Features { acronyms: false, ..Features::ALL }),
         ("all but joined compounds", Features { compounds: false, ..Features::ALL }),
         ("all but finished word first", Features { finished_first: false, ..Features::ALL }),
+        ("all but frequent neighbours of rare words", Features { rare_neighbours: false, ..Features::ALL }),
     ];
 
     /// nDCG@10 of each of [`VARIANTS`] on each set, in both readings.
@@ -214,6 +217,36 @@ mod harness {
         }
     }
 
+    /// The proximity weights ([`Params::proximity`], title and abstract) on a grid: nDCG@10 on
+    /// SciFact train, where they are chosen, and on the open set (both readings), with SciFact
+    /// test beside them for the record.
+    fn proximity() {
+        let (sci_papers, train) = scifact("train");
+        let (_, test) = scifact("test");
+        let (open_papers, open) = default_set();
+        let (sci, open_ix) = (Indexed::new(&sci_papers), Indexed::new(&open_papers));
+        println!("\nnDCG@10 (finished / as typed) by proximity weights, the best {PROXIMITY_TOP} re-ranked\n");
+        println!("| title | abstract | SciFact train | open set | SciFact test |");
+        println!("|---:|---:|---:|---:|---:|");
+        for proximity in
+            [[0.0, 0.0], [0.1, 0.0], [0.0, 0.1], [0.0, 0.3], [0.1, 0.3], [0.2, 0.4], [0.0, 0.5], [0.1, 0.5], [0.3, 0.8]]
+        {
+            let params = Params { proximity, ..Params::DEFAULT };
+            let cell = |ix: &Indexed, judged: &[Judged]| {
+                let [f, t] = Reading::BOTH.map(|r| ix.run(judged, params, Features::ALL, r)["all"].ndcg10);
+                format!("{f:.4} / {t:.4}")
+            };
+            println!(
+                "| {} | {} | {} | {} | {} |",
+                proximity[0],
+                proximity[1],
+                cell(&sci, &train),
+                cell(&open_ix, &open),
+                cell(&sci, &test)
+            );
+        }
+    }
+
     fn tune() {
         let (papers, judged) = scifact("train");
         let indexed = Indexed::new(&papers);
@@ -222,7 +255,7 @@ mod harness {
             for b_abs in [0.5, 0.75, 0.9] {
                 for w_title in [1.5, 2.5, 4.0] {
                     for b_title in [0.0, 0.3] {
-                        let p = Params { k1, weight: [w_title, 1.0, 1.0], b: [b_title, b_abs, 0.0] };
+                        let p = Params { k1, weight: [w_title, 1.0, 1.0], b: [b_title, b_abs, 0.0], ..Params::DEFAULT };
                         let s = indexed.run(&judged, p, Features::ALL, Reading::Finished)["all"];
                         if s.ndcg10 > best.0 {
                             best = (s.ndcg10, p);
@@ -257,9 +290,10 @@ mod harness {
                 print(&format!("BEIR SciFact, {split} split"), &Indexed::new(&papers), &judged);
             }
             "tune" => tune(),
+            "proximity" => proximity(),
             "timing" => timing(),
             other => {
-                eprintln!("eval: unknown set {other:?}; use default, scifact [test|train], tune or timing");
+                eprintln!("eval: unknown set {other:?}; use default, scifact [test|train], tune, proximity or timing");
                 std::process::exit(2);
             }
         }

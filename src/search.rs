@@ -64,6 +64,20 @@ pub fn typo_distance(word: &str) -> u32 {
     }
 }
 
+/// How many of the best papers a query of several words re-ranks by proximity, when it is on
+/// ([`Params::proximity`]; off by default, for want of a measured gain): those whose
+/// title or abstract holds consecutive query words side by side, in order, gain a share of
+/// their score ([`Params::proximity`]) in proportion to the share of the query's word pairs
+/// they hold (Lucene's phrase-field boost). Ten, the hits a page shows first: their text is
+/// read for the snippets anyway, so that a sharded build fetches nothing more for it.
+pub const PROXIMITY_TOP: usize = 10;
+
+/// Most papers a word may be in for [`Searcher`] to also look for a frequent neighbour of it.
+pub const RARE_DOC_FREQ: u32 = 2;
+
+/// How many times more papers a rare word's neighbour must be in to be looked for too.
+pub const NEIGHBOUR_RATIO: u32 = 20;
+
 /// Longest word, in chars, that typo tolerance tries to correct.
 pub const MAX_TYPO_CHARS: usize = 16;
 
@@ -204,11 +218,15 @@ pub struct Features {
     /// An unfinished last word that is a word of the corpus ranks the papers it finds first: the
     /// words it begins (and, misspelt, the words its correction begins) add papers below them.
     pub finished_first: bool,
+    /// A word in very few papers also matches a far more frequent word one edit away.
+    pub rare_neighbours: bool,
 }
 
 impl Features {
-    pub const ALL: Features = Features { typos: true, acronyms: true, compounds: true, finished_first: true };
-    pub const NONE: Features = Features { typos: false, acronyms: false, compounds: false, finished_first: false };
+    pub const ALL: Features =
+        Features { typos: true, acronyms: true, compounds: true, finished_first: true, rare_neighbours: true };
+    pub const NONE: Features =
+        Features { typos: false, acronyms: false, compounds: false, finished_first: false, rare_neighbours: false };
 }
 
 /// Searches one index.
@@ -277,6 +295,9 @@ struct Matched {
     /// Words of the hits' texts already stemmed for this query, with what they matched: the
     /// same words come back in hit after hit, and stemming is the costly step.
     stemmed: std::cell::RefCell<HashMap<String, snippet::Match>>,
+    /// The match ids of consecutive words of the query as typed (not quoted, no field, no
+    /// `OR`), which proximity looks for side by side.
+    pairs: Vec<(u32, u32)>,
 }
 
 impl Matched {
@@ -286,8 +307,25 @@ impl Matched {
         // A match id per query word: the words of a clause's alternatives share its ids by
         // position (an acronym and the first word of its long form, say).
         let mut by_word: Vec<Vec<String>> = Vec::new();
+        let mut pairs = Vec::new();
+        let mut previous_plain: Option<u32> = None;
         for clause in plan {
             let base = by_word.len();
+            // The words as typed: the one alternative that is not quoted nor a long form (a run
+            // of words that is an acronym's long form is one clause, `breast cancer`); none
+            // for a field, a phrase or an `OR`, which break the sequence.
+            let typed: Vec<&AltPlan> = clause.alternatives.iter().filter(|a| !a.all_words).collect();
+            match (&typed[..], clause.field) {
+                ([alt], None) => {
+                    for id in (base..base + alt.words.len()).map(|i| i as u32) {
+                        if let Some(before) = previous_plain {
+                            pairs.push((before, id));
+                        }
+                        previous_plain = Some(id);
+                    }
+                }
+                _ => previous_plain = None,
+            }
             for alt in &clause.alternatives {
                 for (i, word) in alt.words.iter().enumerate() {
                     if by_word.len() <= base + i {
@@ -316,7 +354,30 @@ impl Matched {
                 first_bytes[usize::from(b)] = true;
             }
         }
-        Matched { terms, words, ids, in_abstract: Vec::new(), starts, first_bytes, stemmed: Default::default() }
+        Matched { terms, words, ids, in_abstract: Vec::new(), starts, first_bytes, stemmed: Default::default(), pairs }
+    }
+
+    /// The share of the query's word pairs that `text` holds side by side, in order.
+    fn pairs_held(&self, text: &str, analyzer: &Analyzer) -> f32 {
+        if self.pairs.is_empty() {
+            return 0.0;
+        }
+        let mut held = vec![false; self.pairs.len()];
+        let mut previous: snippet::Match = None;
+        crate::analyze::scan(text, |word, _, joined| {
+            if joined {
+                return ControlFlow::Continue(());
+            }
+            let id = self.word(word, analyzer);
+            if let (Some(a), Some(b)) = (previous, id) {
+                for (h, _) in held.iter_mut().zip(&self.pairs).filter(|(_, &pair)| pair == (a, b)) {
+                    *h = true;
+                }
+            }
+            previous = id;
+            ControlFlow::Continue(())
+        });
+        held.iter().filter(|&&h| h).count() as f32 / self.pairs.len() as f32
     }
 
     fn could_match(&self, word: &str) -> bool {
@@ -416,7 +477,7 @@ const MATCH_PREFIX_CHARS: usize = 3;
 /// A scored query, before hits are built.
 struct Ranked {
     scored: Vec<(DocId, f32)>,
-    /// The matched terms, when the hits are highlighted.
+    /// The matched terms, when the hits are highlighted or re-ranked by proximity.
     matched_terms: Option<Matched>,
     truncated: bool,
     suggestion: Option<String>,
@@ -553,9 +614,12 @@ impl<'a> Searcher<'a> {
         }
         let count = ranked.scored.len();
         let limit = options.limit.min(MAX_LIMIT);
-        let hits = rank::top_k(ranked.scored, limit)
+        let matched = ranked.matched_terms.as_ref();
+        let marked = matched.filter(|_| options.highlight);
+        let hits = self
+            .best(&ix, ranked.scored, matched, limit)
             .into_iter()
-            .map(|(doc, score)| self.hit(&ix, doc, score, ranked.matched_terms.as_ref()))
+            .map(|(doc, score)| self.hit(&ix, doc, score, marked))
             .collect();
         let results = SearchResults { hits, total: count, truncated: ranked.truncated, suggestion: ranked.suggestion };
         self.answer(&ix, results)
@@ -574,8 +638,33 @@ impl<'a> Searcher<'a> {
     /// [`Missing`]: the parts to fetch before asking again.
     pub fn try_rank(&self, text: &str, limit: usize) -> Result<Vec<(DocId, f32)>, Missing> {
         let ix = self.index.view();
-        let ranked = rank::top_k(self.ranked(&ix, text, false).scored, limit);
-        self.answer(&ix, ranked)
+        let ranked = self.ranked(&ix, text, false);
+        let best = self.best(&ix, ranked.scored, ranked.matched_terms.as_ref(), limit);
+        self.answer(&ix, best)
+    }
+
+    /// Whether the best papers are re-ranked by proximity ([`Params::proximity`]).
+    fn proximity(&self) -> bool {
+        self.params.proximity.iter().any(|&w| w > 0.0)
+    }
+
+    /// The `limit` best of the scored papers, best first: the first [`PROXIMITY_TOP`] re-ranked
+    /// by proximity when the query has word pairs (whatever the limit, so that a shorter list
+    /// is the start of a longer one).
+    fn best(&self, ix: &View, scored: Vec<(DocId, f32)>, matched: Option<&Matched>, limit: usize) -> Vec<(DocId, f32)> {
+        let Some(m) = matched.filter(|m| self.proximity() && !m.pairs.is_empty()) else {
+            return rank::top_k(scored, limit);
+        };
+        let mut top = rank::top_k(scored, limit.max(PROXIMITY_TOP));
+        let k = top.len().min(PROXIMITY_TOP);
+        for (doc, score) in &mut top[..k] {
+            let title = m.pairs_held(ix.title(*doc), &self.analyzer);
+            let abstract_text = m.pairs_held(ix.abstract_text(*doc), &self.analyzer);
+            *score *= 1.0 + self.params.proximity[0] * title + self.params.proximity[1] * abstract_text;
+        }
+        top[..k].sort_unstable_by(rank::by_rank);
+        top.truncate(limit);
+        top
     }
 
     /// Parses, plans and scores a query: every matching paper with its score. When the plan
@@ -589,7 +678,8 @@ impl<'a> Searcher<'a> {
         for word in query.excluded.iter().flat_map(|p| &p.words) {
             ix.term(&word.term);
         }
-        let mut matched_terms = highlight.then(|| Matched::new(&plan));
+        // The matched terms mark the hits' words, and find the query's word pairs in them.
+        let mut matched_terms = (highlight || self.proximity()).then(|| Matched::new(&plan));
         let scored = if ix.require_docs() && ix.is_complete() {
             self.score(ix, &plan, &query, matched_terms.as_mut())
         } else {
@@ -889,7 +979,7 @@ impl<'a> Searcher<'a> {
             return (out, None);
         }
         if !out.is_empty() {
-            return (out, None);
+            return self.with_frequent_neighbour(ix, word, out, typo_budget);
         }
         let distance = typo_distance(&word.word);
         if distance == 0 || !self.features.typos || *typo_budget == 0 {
@@ -926,6 +1016,41 @@ impl<'a> Searcher<'a> {
             out.extend(self.term_matches(top.finish(), TYPO_WEIGHT, true));
         }
         (out, correction)
+    }
+
+    /// A word the corpus holds in at most [`RARE_DOC_FREQ`] papers also matches the
+    /// word one edit away that [`NEIGHBOUR_RATIO`] times as many papers hold, if there is one
+    /// (the most frequent), as a typo: `optimisaton`'s one paper does not stop the search for
+    /// `optimisation`. The neighbour is suggested.
+    fn with_frequent_neighbour(
+        &self,
+        ix: &View,
+        word: &QueryWord,
+        mut out: Vec<TermMatch>,
+        typo_budget: &mut usize,
+    ) -> (Vec<TermMatch>, Option<String>) {
+        let Some(doc_freq) = out.first().filter(|m| m.weight == 1.0).map(|m| m.doc_freq) else { return (out, None) };
+        // An unfinished word is looked at as a finished one only where it is a word itself.
+        let as_finished = !word.prefix || (self.features.finished_first && ix.word(&word.word).is_some());
+        if !self.features.rare_neighbours
+            || !as_finished
+            || doc_freq > RARE_DOC_FREQ
+            || typo_distance(&word.word) == 0
+            || *typo_budget == 0
+        {
+            return (out, None);
+        }
+        *typo_budget -= 1;
+        let own = out[0].ord;
+        let best = ix
+            .words_near(&word.word, 1, false)
+            .into_iter()
+            .filter(|n| n.ord != own && n.doc_freq >= NEIGHBOUR_RATIO * doc_freq.max(1))
+            .max_by(|a, b| a.doc_freq.cmp(&b.doc_freq).then(b.word.cmp(&a.word)));
+        let Some(best) = best else { return (out, None) };
+        let correction = best.word.clone();
+        out.extend(self.term_matches(vec![(best.word, best.ord, best.doc_freq)], TYPO_WEIGHT, false));
+        (out, Some(correction))
     }
 
     /// The matches of the picked words' terms. Stemming waits until the pick is made: a short
@@ -1286,6 +1411,44 @@ mod tests {
             // Nothing is one edit away from `nelwarks`; both are two.
             assert_eq!(ids(s, "nelwarks "), [0, 1]);
         });
+    }
+
+    #[test]
+    fn a_rare_word_also_finds_its_frequent_neighbour() {
+        // `modle` is in one paper, `model` (one edit away) in forty.
+        let mut papers: Vec<Paper> = (0..40).map(|i| paper(&format!("Paper {i}"), "A model of things.")).collect();
+        papers.push(paper("The modle", "A paper that spells it so."));
+        let bytes = index::build(&papers).unwrap();
+        let s = Searcher::new(Index::open(&bytes).unwrap());
+        let got = s.search("modle ", &SearchOptions { limit: 100, ..SearchOptions::default() });
+        assert_eq!(got.total, 41);
+        assert_eq!(got.hits[0].id, 40, "the word typed comes first");
+        assert_eq!(got.suggestion.as_deref(), Some("model "));
+        let plain = Searcher::new(Index::open(&bytes).unwrap())
+            .with_features(Features { rare_neighbours: false, ..Features::ALL });
+        assert_eq!(plain.search("modle ", &SearchOptions::default()).total, 1);
+        // A word in more papers than a rare one is left alone.
+        let mut common = papers.clone();
+        common.extend((0..3).map(|i| paper(&format!("Another modle {i}"), "Spelt so again.")));
+        with_searcher(&common, |s| assert_eq!(s.search("modle ", &SearchOptions::default()).total, 4));
+    }
+
+    #[test]
+    fn papers_that_hold_the_query_words_side_by_side_rank_higher() {
+        // Both papers hold both words, as often; only the second holds them side by side.
+        let papers = [
+            paper("Outcomes", "Cancer of many kinds, and the breast tissue around it."),
+            paper("Outcomes", "Breast cancer of many kinds, and the tissue around it."),
+        ];
+        let bytes = index::build(&papers).unwrap();
+        let params = Params { proximity: [0.1, 0.3], ..Params::DEFAULT };
+        let s = Searcher::new(Index::open(&bytes).unwrap()).with_params(params);
+        let near = s.rank("breast cancer ", 10);
+        assert_eq!(near.iter().map(|h| h.0).collect::<Vec<_>>(), [1, 0], "{near:?}");
+        assert!(near[0].1 > near[1].1 * 1.29, "{near:?}");
+        // Off by default: the two score alike but for the abstract's length.
+        let plain = Searcher::new(Index::open(&bytes).unwrap()).rank("breast cancer ", 10);
+        assert!(plain[0].1 < plain[1].1 * 1.1, "{plain:?}");
     }
 
     /// A plan of one clause whose one alternative has a word per term.
