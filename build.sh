@@ -18,8 +18,9 @@
 #                         module, TypeScript types, and the site builder `npx paper-search
 #                         build`, which indexes a corpus with Node alone)
 #   ./build.sh eval       relevance tables: the open judged set and BEIR SciFact, per query
-#                         kind and per feature (args: default | scifact [test|train] | tune |
-#                         timing: native time per query and feature, the benchmark's mix)
+#                         kind and per feature, each query finished and as typed (args: default |
+#                         scifact [test|train] | tune | timing: native time per query and
+#                         feature, the benchmark's mix)
 #   ./build.sh fuzz       the long fuzz run of the query path (PROPTEST_CASES, default 20,000)
 #   ./build.sh soak       100,000 random queries through the wasm in Chromium (SOAK_QUERIES)
 #

@@ -8,7 +8,6 @@
 //! cargo run --release --example eval -- scifact      # BEIR SciFact, test split
 //! cargo run --release --example eval -- scifact train
 //! cargo run --release --example eval -- tune         # grid search on SciFact train
-//! cargo run --release --example eval -- proximity    # proximity weights on a grid (off by default)
 //! ```
 //!
 //! SciFact is read from `../shared/scifact/` beside the repository, or from `$SCIFACT`.
@@ -34,7 +33,7 @@ mod harness {
     use paper_search::eval::{self, Judged, Scores};
     use paper_search::index::{self, Index};
     use paper_search::rank::Params;
-    use paper_search::search::{Features, SearchOptions, Searcher, PROXIMITY_TOP};
+    use paper_search::search::{Features, SearchOptions, Searcher};
 
     fn root() -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -217,36 +216,6 @@ mod harness {
         }
     }
 
-    /// The proximity weights ([`Params::proximity`], title and abstract) on a grid: nDCG@10 on
-    /// SciFact train, where they are chosen, and on the open set (both readings), with SciFact
-    /// test beside them for the record.
-    fn proximity() {
-        let (sci_papers, train) = scifact("train");
-        let (_, test) = scifact("test");
-        let (open_papers, open) = default_set();
-        let (sci, open_ix) = (Indexed::new(&sci_papers), Indexed::new(&open_papers));
-        println!("\nnDCG@10 (finished / as typed) by proximity weights, the best {PROXIMITY_TOP} re-ranked\n");
-        println!("| title | abstract | SciFact train | open set | SciFact test |");
-        println!("|---:|---:|---:|---:|---:|");
-        for proximity in
-            [[0.0, 0.0], [0.1, 0.0], [0.0, 0.1], [0.0, 0.3], [0.1, 0.3], [0.2, 0.4], [0.0, 0.5], [0.1, 0.5], [0.3, 0.8]]
-        {
-            let params = Params { proximity, ..Params::DEFAULT };
-            let cell = |ix: &Indexed, judged: &[Judged]| {
-                let [f, t] = Reading::BOTH.map(|r| ix.run(judged, params, Features::ALL, r)["all"].ndcg10);
-                format!("{f:.4} / {t:.4}")
-            };
-            println!(
-                "| {} | {} | {} | {} | {} |",
-                proximity[0],
-                proximity[1],
-                cell(&sci, &train),
-                cell(&open_ix, &open),
-                cell(&sci, &test)
-            );
-        }
-    }
-
     fn tune() {
         let (papers, judged) = scifact("train");
         let indexed = Indexed::new(&papers);
@@ -255,7 +224,7 @@ mod harness {
             for b_abs in [0.5, 0.75, 0.9] {
                 for w_title in [1.5, 2.5, 4.0] {
                     for b_title in [0.0, 0.3] {
-                        let p = Params { k1, weight: [w_title, 1.0, 1.0], b: [b_title, b_abs, 0.0], ..Params::DEFAULT };
+                        let p = Params { k1, weight: [w_title, 1.0, 1.0], b: [b_title, b_abs, 0.0] };
                         let s = indexed.run(&judged, p, Features::ALL, Reading::Finished)["all"];
                         if s.ndcg10 > best.0 {
                             best = (s.ndcg10, p);
@@ -290,10 +259,9 @@ mod harness {
                 print(&format!("BEIR SciFact, {split} split"), &Indexed::new(&papers), &judged);
             }
             "tune" => tune(),
-            "proximity" => proximity(),
             "timing" => timing(),
             other => {
-                eprintln!("eval: unknown set {other:?}; use default, scifact [test|train], tune, proximity or timing");
+                eprintln!("eval: unknown set {other:?}; use default, scifact [test|train], tune or timing");
                 std::process::exit(2);
             }
         }

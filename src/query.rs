@@ -250,20 +250,16 @@ pub fn parse(text: &str, analyzer: &Analyzer) -> Query {
     // its place and is read as unfinished, so that a query ranks as it would finished.
     let words: Vec<Option<(String, bool)>> =
         q.clauses.iter().map(|c| c.single_word().map(|w| (w.term.clone(), w.prefix))).collect();
-    let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut keep = vec![true; words.len()];
     for (i, (term, prefix)) in words.iter().enumerate().filter_map(|(i, w)| Some((i, w.as_ref()?))) {
-        match first_of.get(term.as_str()) {
-            Some(&first) => {
-                keep[i] = false;
-                if *prefix {
-                    if let Some(w) = q.clauses[first].alternatives[0].words.first_mut() {
-                        w.prefix = true;
-                    }
+        // A query has at most `MAX_WORDS` words: a scan of those before is cheap.
+        let first = words[..i].iter().position(|w| w.as_ref().is_some_and(|(t, _)| t == term));
+        if let Some(first) = first {
+            keep[i] = false;
+            if *prefix {
+                if let Some(w) = q.clauses[first].alternatives[0].words.first_mut() {
+                    w.prefix = true;
                 }
-            }
-            None => {
-                first_of.insert(term, i);
             }
         }
     }

@@ -29,19 +29,13 @@ pub struct Params {
     /// Length normalization of each field: at 0 length is ignored, at 1 a term in a field twice
     /// the mean length counts half. The authors' must be 0: the index keeps no length for them.
     pub b: [f32; FIELDS],
-    /// The proximity boosts of title and abstract: a paper among a query's best whose title
-    /// (abstract) holds all the query's consecutive word pairs side by side gains this share
-    /// of its score, a part of them a part of it. Off (0) by default: measured on a grid
-    /// (`./build.sh eval proximity`), no weights gained on SciFact train beyond noise (+0.0008
-    /// at best), and the best on train and the open set together lost 0.0005 on SciFact test.
-    pub proximity: [f32; 2],
 }
 
 impl Params {
     /// Defaults: the usual k1 and abstract b; titles weighted up and less length-normalized,
     /// since a title's words are chosen to say what the paper is about; author names count
     /// like abstract words, unnormalized (a long author list does not dilute a name).
-    pub const DEFAULT: Params = Params { k1: 1.2, weight: [2.5, 1.0, 1.0], b: [0.3, 0.75, 0.0], proximity: [0.0, 0.0] };
+    pub const DEFAULT: Params = Params { k1: 1.2, weight: [2.5, 1.0, 1.0], b: [0.3, 0.75, 0.0] };
 }
 
 impl Default for Params {
@@ -111,7 +105,7 @@ mod tests {
         // Title: tf 1, len 2, mean 2 → 2 · 1 / (1 − .5 + .5 · 1) = 2.
         // Abstract: tf 2, len 4, mean 3 → 1 · 2 / (1 − .75 + .75 · 4/3) = 2 / 1.25 = 1.6.
         // tf~ = 3.6; score = ln 2 · 3.6 / (1.2 + 3.6) = ln 2 · 0.75.
-        let params = Params { k1: 1.2, weight: [2.0, 1.0, 1.0], b: [0.5, 0.75, 0.0], ..Params::DEFAULT };
+        let params = Params { k1: 1.2, weight: [2.0, 1.0, 1.0], b: [0.5, 0.75, 0.0] };
         let idf = idf(2, 1);
         assert!((idf - 2f32.ln()).abs() < 1e-6);
         let score = bm25f(&params, idf, [1, 2, 0], [2, 4, 3], [2.0, 3.0, 2.0]);
@@ -122,7 +116,7 @@ mod tests {
     fn an_empty_field_without_the_term_adds_nothing() {
         // At b = 1 an empty field's factor is infinite; a term it lacks must not turn that
         // into NaN.
-        let params = Params { k1: 1.2, weight: [1.0, 1.0, 1.0], b: [1.0, 1.0, 1.0], ..Params::DEFAULT };
+        let params = Params { k1: 1.2, weight: [1.0, 1.0, 1.0], b: [1.0, 1.0, 1.0] };
         let factors = field_factors(&params, [0, 4, 0], [2.0, 4.0, 2.0]);
         assert!(factors[0].is_infinite());
         let score = bm25f_factored(params.k1, 1.0, [0, 1, 0], factors);

@@ -64,14 +64,6 @@ pub fn typo_distance(word: &str) -> u32 {
     }
 }
 
-/// How many of the best papers a query of several words re-ranks by proximity, when it is on
-/// ([`Params::proximity`]; off by default, for want of a measured gain): those whose
-/// title or abstract holds consecutive query words side by side, in order, gain a share of
-/// their score ([`Params::proximity`]) in proportion to the share of the query's word pairs
-/// they hold (Lucene's phrase-field boost). Ten, the hits a page shows first: their text is
-/// read for the snippets anyway, so that a sharded build fetches nothing more for it.
-pub const PROXIMITY_TOP: usize = 10;
-
 /// Most papers a word may be in for [`Searcher`] to also look for a frequent neighbour of it.
 pub const RARE_DOC_FREQ: u32 = 2;
 
@@ -295,9 +287,6 @@ struct Matched {
     /// Words of the hits' texts already stemmed for this query, with what they matched: the
     /// same words come back in hit after hit, and stemming is the costly step.
     stemmed: std::cell::RefCell<HashMap<String, snippet::Match>>,
-    /// The match ids of consecutive words of the query as typed (not quoted, no field, no
-    /// `OR`), which proximity looks for side by side.
-    pairs: Vec<(u32, u32)>,
 }
 
 impl Matched {
@@ -307,25 +296,8 @@ impl Matched {
         // A match id per query word: the words of a clause's alternatives share its ids by
         // position (an acronym and the first word of its long form, say).
         let mut by_word: Vec<Vec<String>> = Vec::new();
-        let mut pairs = Vec::new();
-        let mut previous_plain: Option<u32> = None;
         for clause in plan {
             let base = by_word.len();
-            // The words as typed: the one alternative that is not quoted nor a long form (a run
-            // of words that is an acronym's long form is one clause, `breast cancer`); none
-            // for a field, a phrase or an `OR`, which break the sequence.
-            let typed: Vec<&AltPlan> = clause.alternatives.iter().filter(|a| !a.all_words).collect();
-            match (&typed[..], clause.field) {
-                ([alt], None) => {
-                    for id in (base..base + alt.words.len()).map(|i| i as u32) {
-                        if let Some(before) = previous_plain {
-                            pairs.push((before, id));
-                        }
-                        previous_plain = Some(id);
-                    }
-                }
-                _ => previous_plain = None,
-            }
             for alt in &clause.alternatives {
                 for (i, word) in alt.words.iter().enumerate() {
                     if by_word.len() <= base + i {
@@ -354,30 +326,7 @@ impl Matched {
                 first_bytes[usize::from(b)] = true;
             }
         }
-        Matched { terms, words, ids, in_abstract: Vec::new(), starts, first_bytes, stemmed: Default::default(), pairs }
-    }
-
-    /// The share of the query's word pairs that `text` holds side by side, in order.
-    fn pairs_held(&self, text: &str, analyzer: &Analyzer) -> f32 {
-        if self.pairs.is_empty() {
-            return 0.0;
-        }
-        let mut held = vec![false; self.pairs.len()];
-        let mut previous: snippet::Match = None;
-        crate::analyze::scan(text, |word, _, joined| {
-            if joined {
-                return ControlFlow::Continue(());
-            }
-            let id = self.word(word, analyzer);
-            if let (Some(a), Some(b)) = (previous, id) {
-                for (h, _) in held.iter_mut().zip(&self.pairs).filter(|(_, &pair)| pair == (a, b)) {
-                    *h = true;
-                }
-            }
-            previous = id;
-            ControlFlow::Continue(())
-        });
-        held.iter().filter(|&&h| h).count() as f32 / self.pairs.len() as f32
+        Matched { terms, words, ids, in_abstract: Vec::new(), starts, first_bytes, stemmed: Default::default() }
     }
 
     fn could_match(&self, word: &str) -> bool {
@@ -477,7 +426,7 @@ const MATCH_PREFIX_CHARS: usize = 3;
 /// A scored query, before hits are built.
 struct Ranked {
     scored: Vec<(DocId, f32)>,
-    /// The matched terms, when the hits are highlighted or re-ranked by proximity.
+    /// The matched terms, when the hits are highlighted.
     matched_terms: Option<Matched>,
     truncated: bool,
     suggestion: Option<String>,
@@ -614,12 +563,9 @@ impl<'a> Searcher<'a> {
         }
         let count = ranked.scored.len();
         let limit = options.limit.min(MAX_LIMIT);
-        let matched = ranked.matched_terms.as_ref();
-        let marked = matched.filter(|_| options.highlight);
-        let hits = self
-            .best(&ix, ranked.scored, matched, limit)
+        let hits = rank::top_k(ranked.scored, limit)
             .into_iter()
-            .map(|(doc, score)| self.hit(&ix, doc, score, marked))
+            .map(|(doc, score)| self.hit(&ix, doc, score, ranked.matched_terms.as_ref()))
             .collect();
         let results = SearchResults { hits, total: count, truncated: ranked.truncated, suggestion: ranked.suggestion };
         self.answer(&ix, results)
@@ -638,33 +584,8 @@ impl<'a> Searcher<'a> {
     /// [`Missing`]: the parts to fetch before asking again.
     pub fn try_rank(&self, text: &str, limit: usize) -> Result<Vec<(DocId, f32)>, Missing> {
         let ix = self.index.view();
-        let ranked = self.ranked(&ix, text, false);
-        let best = self.best(&ix, ranked.scored, ranked.matched_terms.as_ref(), limit);
-        self.answer(&ix, best)
-    }
-
-    /// Whether the best papers are re-ranked by proximity ([`Params::proximity`]).
-    fn proximity(&self) -> bool {
-        self.params.proximity.iter().any(|&w| w > 0.0)
-    }
-
-    /// The `limit` best of the scored papers, best first: the first [`PROXIMITY_TOP`] re-ranked
-    /// by proximity when the query has word pairs (whatever the limit, so that a shorter list
-    /// is the start of a longer one).
-    fn best(&self, ix: &View, scored: Vec<(DocId, f32)>, matched: Option<&Matched>, limit: usize) -> Vec<(DocId, f32)> {
-        let Some(m) = matched.filter(|m| self.proximity() && !m.pairs.is_empty()) else {
-            return rank::top_k(scored, limit);
-        };
-        let mut top = rank::top_k(scored, limit.max(PROXIMITY_TOP));
-        let k = top.len().min(PROXIMITY_TOP);
-        for (doc, score) in &mut top[..k] {
-            let title = m.pairs_held(ix.title(*doc), &self.analyzer);
-            let abstract_text = m.pairs_held(ix.abstract_text(*doc), &self.analyzer);
-            *score *= 1.0 + self.params.proximity[0] * title + self.params.proximity[1] * abstract_text;
-        }
-        top[..k].sort_unstable_by(rank::by_rank);
-        top.truncate(limit);
-        top
+        let ranked = rank::top_k(self.ranked(&ix, text, false).scored, limit);
+        self.answer(&ix, ranked)
     }
 
     /// Parses, plans and scores a query: every matching paper with its score. When the plan
@@ -678,8 +599,7 @@ impl<'a> Searcher<'a> {
         for word in query.excluded.iter().flat_map(|p| &p.words) {
             ix.term(&word.term);
         }
-        // The matched terms mark the hits' words, and find the query's word pairs in them.
-        let mut matched_terms = (highlight || self.proximity()).then(|| Matched::new(&plan));
+        let mut matched_terms = highlight.then(|| Matched::new(&plan));
         let scored = if ix.require_docs() && ix.is_complete() {
             self.score(ix, &plan, &query, matched_terms.as_mut())
         } else {
@@ -1431,24 +1351,6 @@ mod tests {
         let mut common = papers.clone();
         common.extend((0..3).map(|i| paper(&format!("Another modle {i}"), "Spelt so again.")));
         with_searcher(&common, |s| assert_eq!(s.search("modle ", &SearchOptions::default()).total, 4));
-    }
-
-    #[test]
-    fn papers_that_hold_the_query_words_side_by_side_rank_higher() {
-        // Both papers hold both words, as often; only the second holds them side by side.
-        let papers = [
-            paper("Outcomes", "Cancer of many kinds, and the breast tissue around it."),
-            paper("Outcomes", "Breast cancer of many kinds, and the tissue around it."),
-        ];
-        let bytes = index::build(&papers).unwrap();
-        let params = Params { proximity: [0.1, 0.3], ..Params::DEFAULT };
-        let s = Searcher::new(Index::open(&bytes).unwrap()).with_params(params);
-        let near = s.rank("breast cancer ", 10);
-        assert_eq!(near.iter().map(|h| h.0).collect::<Vec<_>>(), [1, 0], "{near:?}");
-        assert!(near[0].1 > near[1].1 * 1.29, "{near:?}");
-        // Off by default: the two score alike but for the abstract's length.
-        let plain = Searcher::new(Index::open(&bytes).unwrap()).rank("breast cancer ", 10);
-        assert!(plain[0].1 < plain[1].1 * 1.1, "{plain:?}");
     }
 
     /// A plan of one clause whose one alternative has a word per term.
