@@ -19,6 +19,7 @@ use crate::index::{DocId, Field, Posting, RELATED};
 
 /// Terms of a paper that take part in finding its related papers (the highest TF-IDF).
 pub const RELATED_TERMS: usize = 30;
+const _: () = assert!(RELATED_TERMS < u8::MAX as usize, "a strong term's place is a u8");
 
 /// Papers kept in each term's candidate list: those that weigh the term most.
 pub const CANDIDATES_PER_TERM: usize = 128;
@@ -84,6 +85,10 @@ pub fn papers(n: usize, lists: &[&[Posting]], progress: &mut dyn FnMut(usize)) -
     let mut out = Vec::with_capacity(n);
     let mut partial = vec![0f32; n];
     let mut touched: Vec<DocId> = Vec::new();
+    // For rescoring: each term's place among the paper's strong terms (`u8::MAX`: not one), so
+    // that a candidate's vector is read once rather than searched for each strong term.
+    let mut place = vec![u8::MAX; lists.len()];
+    let mut products = [0f32; RELATED_TERMS];
     for (doc, strong) in strongest.iter().enumerate() {
         if doc % 4096 == 0 {
             progress(doc);
@@ -106,8 +111,22 @@ pub fn papers(n: usize, lists: &[&[Posting]], progress: &mut dyn FnMut(usize)) -
         if strong.iter().any(|&(t, _)| cut[t as usize]) {
             // Some candidates missed terms they share with this paper: score the best exactly.
             keep_best(&mut best, RESCORED);
+            for (i, &(t, _)) in strong.iter().enumerate() {
+                place[t as usize] = i as u8;
+            }
+            let products = &mut products[..strong.len()];
             for (other, score) in &mut best {
-                *score = strong.iter().map(|&(t, w)| w * weight(&vectors[*other as usize], t)).sum();
+                products.fill(0.0);
+                for &(t, w2) in &vectors[*other as usize] {
+                    if let Some(&(_, w)) = strong.get(usize::from(place[t as usize])) {
+                        products[usize::from(place[t as usize])] = w * w2;
+                    }
+                }
+                // Summed in the strong terms' order, as the exact score always was.
+                *score = products.iter().sum();
+            }
+            for &(t, _) in strong {
+                place[t as usize] = u8::MAX;
             }
         }
         keep_best(&mut best, RELATED);
@@ -126,11 +145,6 @@ fn keep_best(scored: &mut Vec<(DocId, f32)>, k: usize) {
         scored.truncate(k);
     }
     scored.sort_by(order);
-}
-
-/// A paper's weight for term `t` (0 when it lacks it).
-fn weight(v: &Vector, t: u32) -> f32 {
-    v.binary_search_by_key(&t, |&(term, _)| term).map_or(0.0, |i| v[i].1)
 }
 
 #[cfg(test)]
