@@ -15,7 +15,7 @@ use std::ops::ControlFlow;
 
 use serde::Serialize;
 
-use crate::analyze::{Analyzer, ANALYZER_VERSION};
+use crate::analyze::{self, Analyzer, ANALYZER_VERSION};
 use crate::format::{FormatError, FORMAT_VERSION};
 use crate::index::{
     max_prefix_terms, DocId, Field, Index, PartId, Slot, TermOrd, TopTerms, View, FIELDS, PREFIX_TABLE_MAX_CHARS,
@@ -771,9 +771,15 @@ impl<'a> Searcher<'a> {
             for phrase in &clause.alternatives {
                 let mut words = Vec::new();
                 for w in &phrase.words {
-                    let (matches, correction) = self.expand(ix, w, &mut typo_budget);
+                    let (mut matches, correction) = self.expand(ix, w, &mut typo_budget);
                     if let Some(c) = correction {
                         corrections.push((w.span.clone(), c));
+                    }
+                    // A stop word after other words counts only unfinished (`learning the` may
+                    // become `learning theory`); finished, it is left out: as typed, all it
+                    // matches only adds papers below the others.
+                    if self.features.finished_first && w.prefix && clauses.len() > 1 && analyze::is_stop_word(&w.word) {
+                        matches.iter_mut().for_each(|m| m.completion = true);
                     }
                     words.push(matches);
                 }
@@ -1330,6 +1336,23 @@ mod tests {
             assert_eq!(ids(s, "netwrks "), [0]);
             // Nothing is one edit away from `nelwarks`; both are two.
             assert_eq!(ids(s, "nelwarks "), [0, 1]);
+        });
+    }
+
+    #[test]
+    fn a_stop_word_typed_last_ranks_as_the_query_without_it() {
+        let papers = [
+            paper("Learning the theory", "Of learning."),
+            paper("The rest", "The theory of the rest."),
+            paper("Learning", "Learning alone."),
+        ];
+        with_searcher(&papers, |s| {
+            let finished = s.rank("learning the ", 10);
+            let typed = s.rank("learning the", 10);
+            assert_eq!(finished.iter().map(|h| h.0).collect::<Vec<_>>(), [2, 0], "{finished:?}");
+            assert_eq!(&typed[..finished.len()], &finished[..], "{typed:?}");
+            // `the` and `theory` add the paper without `learning`, below.
+            assert_eq!(typed.iter().map(|h| h.0).collect::<Vec<_>>(), [2, 0, 1], "{typed:?}");
         });
     }
 
