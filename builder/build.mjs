@@ -153,14 +153,16 @@ export async function buildSite({
 function partWriter() {
   const worker = new Worker(new URL('./gzip-worker.mjs', import.meta.url));
   let failure = null;
+  let finished = null;
   worker.on('message', (m) => { if (m.error) failure ??= new Error(m.error); });
   worker.on('error', (err) => { failure ??= err; });
   return {
     write(path, bytes) {
       worker.postMessage({ path, bytes }, [bytes.buffer]);
     },
+    // The same promise every time: a failure after the parts are written finishes it again.
     finish() {
-      return new Promise((done, fail) => {
+      finished ??= new Promise((done, fail) => {
         worker.on('message', (m) => {
           if (!('files' in m)) return;
           worker.terminate();
@@ -169,6 +171,7 @@ function partWriter() {
         });
         worker.postMessage({ done: true });
       });
+      return finished;
     },
   };
 }
