@@ -21,12 +21,12 @@ fn scifact() -> PathBuf {
     dir
 }
 
-/// The sharded build of `papers`: its core's bundle and its parts by name.
-fn sharded(papers: &[Paper]) -> (Vec<u8>, HashMap<PartId, Vec<u8>>) {
+/// The sharded build of `papers` in `layout`: its core's bundle and its parts by name.
+fn sharded(papers: &[Paper], layout: &Layout) -> (Vec<u8>, HashMap<PartId, Vec<u8>>) {
     let mut parts = HashMap::new();
     let core = index::write(
         papers,
-        &Layout::SHARDED,
+        layout,
         &mut |id, bytes| {
             parts.insert(id, bytes);
             Ok(())
@@ -104,7 +104,7 @@ fn a_sharded_build_answers_every_query_as_the_embedded_build_does() {
     let papers = corpus::load(&dir.join("corpus.jsonl")).unwrap();
     let embedded_bytes = index::build(&papers).unwrap();
     let embedded = Searcher::new(Index::open(&embedded_bytes).unwrap());
-    let (core, parts) = sharded(&papers);
+    let (core, parts) = sharded(&papers, &Layout::SHARDED);
     let mut sharded = Searcher::new(Index::open(&core).unwrap());
     assert!(sharded.index().is_sharded() && !embedded.index().is_sharded());
     assert_eq!(sharded.stats().papers, embedded.stats().papers);
@@ -197,18 +197,7 @@ fn small_sharded(papers: &[Paper]) -> (Vec<u8>, HashMap<PartId, Vec<u8>>) {
         pos_shard_bytes: Some(60),
         max_files: 500,
     };
-    let mut parts = HashMap::new();
-    let core = index::write(
-        papers,
-        &tiny,
-        &mut |id, bytes| {
-            parts.insert(id, bytes);
-            Ok(())
-        },
-        &mut |_| {},
-    )
-    .unwrap();
-    (shards::bundle(&core, &[]), parts)
+    sharded(papers, &tiny)
 }
 
 proptest::proptest! {

@@ -623,36 +623,21 @@ fn write_postings(
     emit: &mut dyn FnMut(PartId, Vec<u8>) -> Result<(), BuildError>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<TermOrd>, BuildError> {
-    let total = analyzed.postings.len();
-    let mut first_terms = vec![0];
-    let mut offsets = Vec::new();
-    let mut post = Vec::new();
-    let mut flush = |n: usize, offsets: &mut Vec<u8>, post: &mut Vec<u8>| {
-        let id = PartId { kind: PartKind::Postings, n: n as u32 };
-        emit(id, part(id, vec![(b"POFF", std::mem::take(offsets)), (b"POST", std::mem::take(post))]))
+    let shards = TermShards {
+        kind: PartKind::Postings,
+        tags: [b"POFF", b"POST"],
+        shard_bytes: layout.post_shard_bytes,
+        stage: "postings shards",
     };
-    let mut encoded = Vec::new();
-    for (ord, list) in analyzed.postings.values().enumerate() {
-        encoded.clear();
+    let mut lists = analyzed.postings.values();
+    shards.write(analyzed.postings.len(), emit, progress, |encoded| {
         let mut prev = 0;
-        for p in list {
-            format::put_varint(&mut encoded, p.doc - prev);
+        for p in lists.next().into_iter().flatten() {
+            format::put_varint(encoded, p.doc - prev);
             prev = p.doc;
-            put_tfs(&mut encoded, p.tf);
+            put_tfs(encoded, p.tf);
         }
-        // A shard ends before the term that would take it past its size, so that a common
-        // term's long list is fetched without its neighbours'.
-        if !post.is_empty() && post.len() + encoded.len() > layout.post_shard_bytes {
-            flush(first_terms.len() - 1, &mut offsets, &mut post)?;
-            first_terms.push(ord as TermOrd);
-            progress(Progress { stage: "postings shards", done: ord, total });
-        }
-        format::put_varint(&mut offsets, encoded.len() as u32);
-        post.extend_from_slice(&encoded);
-    }
-    flush(first_terms.len() - 1, &mut offsets, &mut post)?;
-    progress(Progress { stage: "postings shards", done: total, total });
-    Ok(first_terms)
+    })
 }
 
 /// Writes the positions shards (terms of `shard_bytes` of positions each, at least one term);
@@ -663,27 +648,59 @@ fn write_positions(
     emit: &mut dyn FnMut(PartId, Vec<u8>) -> Result<(), BuildError>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<TermOrd>, BuildError> {
-    let total = analyzed.postings.len();
-    let mut first_terms = vec![0];
-    let mut offsets = Vec::new();
-    let mut bytes = Vec::new();
-    let mut flush = |n: usize, offsets: &mut Vec<u8>, bytes: &mut Vec<u8>| {
-        let id = PartId { kind: PartKind::Positions, n: n as u32 };
-        emit(id, part(id, vec![(b"QOFF", std::mem::take(offsets)), (b"QPOS", std::mem::take(bytes))]))
-    };
-    let none = Vec::new();
-    for (ord, term) in analyzed.postings.keys().enumerate() {
-        let these = analyzed.positions.get(term).unwrap_or(&none);
-        if !bytes.is_empty() && bytes.len() + these.len() > shard_bytes {
-            flush(first_terms.len() - 1, &mut offsets, &mut bytes)?;
-            first_terms.push(ord as TermOrd);
+    let shards =
+        TermShards { kind: PartKind::Positions, tags: [b"QOFF", b"QPOS"], shard_bytes, stage: "positions shards" };
+    let mut terms = analyzed.postings.keys();
+    shards.write(analyzed.postings.len(), emit, progress, |encoded| {
+        if let Some(these) = terms.next().and_then(|t| analyzed.positions.get(t)) {
+            encoded.extend_from_slice(these);
         }
-        format::put_varint(&mut offsets, these.len() as u32);
-        bytes.extend_from_slice(these);
+    })
+}
+
+/// Parts of a term range each: per term, a varint length in the first section and its bytes in
+/// the second. A shard ends before the term that would take it past `shard_bytes` (at least one
+/// term a shard), so that a common term's long list is fetched without its neighbours'.
+struct TermShards {
+    kind: PartKind,
+    tags: [&'static [u8; 4]; 2],
+    shard_bytes: usize,
+    /// What progress calls the stage.
+    stage: &'static str,
+}
+
+impl TermShards {
+    /// Writes the shards of `total` terms, whose bytes `encode` appends, term by term in
+    /// ordinal order; returns each shard's first term ordinal.
+    fn write(
+        &self,
+        total: usize,
+        emit: &mut dyn FnMut(PartId, Vec<u8>) -> Result<(), BuildError>,
+        progress: &mut dyn FnMut(Progress),
+        mut encode: impl FnMut(&mut Vec<u8>),
+    ) -> Result<Vec<TermOrd>, BuildError> {
+        let stage = self.stage;
+        let mut first_terms = vec![0];
+        let (mut offsets, mut bytes, mut encoded) = (Vec::new(), Vec::new(), Vec::new());
+        let mut flush = |n: usize, offsets: &mut Vec<u8>, bytes: &mut Vec<u8>| {
+            let id = PartId { kind: self.kind, n: n as u32 };
+            emit(id, part(id, vec![(self.tags[0], std::mem::take(offsets)), (self.tags[1], std::mem::take(bytes))]))
+        };
+        for ord in 0..total {
+            encoded.clear();
+            encode(&mut encoded);
+            if !bytes.is_empty() && bytes.len() + encoded.len() > self.shard_bytes {
+                flush(first_terms.len() - 1, &mut offsets, &mut bytes)?;
+                first_terms.push(ord as TermOrd);
+                progress(Progress { stage, done: ord, total });
+            }
+            format::put_varint(&mut offsets, encoded.len() as u32);
+            bytes.extend_from_slice(&encoded);
+        }
+        flush(first_terms.len() - 1, &mut offsets, &mut bytes)?;
+        progress(Progress { stage, done: total, total });
+        Ok(first_terms)
     }
-    flush(first_terms.len() - 1, &mut offsets, &mut bytes)?;
-    progress(Progress { stage: "positions shards", done: total, total });
-    Ok(first_terms)
 }
 
 /// The stored strings of a paper, in slot order.
