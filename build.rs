@@ -45,7 +45,6 @@ fn try_main() -> Result<(), String> {
         println!("cargo::rustc-cfg=missing_parts");
     }
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
-    println!("cargo:rerun-if-env-changed=PAPERS");
     println!("cargo:rerun-if-env-changed=PAPER_SEARCH_INDEX");
     let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join("index.bin");
     // The npm package's engine and its indexer embed no index: the engine is given its index
@@ -63,6 +62,9 @@ fn try_main() -> Result<(), String> {
             .map_err(|e| format!("{}: cannot read the prebuilt index: {e}", prebuilt.display()))?;
         return Ok(());
     }
+    // Only now: a module without an index, or given one, does not depend on PAPERS, and is not
+    // rebuilt when it changes.
+    println!("cargo:rerun-if-env-changed=PAPERS");
     for source in ["src/acronym.rs", "src/analyze.rs", "src/corpus.rs", "src/format.rs", "src/index"] {
         println!("cargo:rerun-if-changed={source}");
     }

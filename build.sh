@@ -66,6 +66,13 @@ resolve_papers() {
   fi
 }
 
+# The native indexer, paper-search-index, in target/release. Its library embeds no index
+# (PAPER_SEARCH_INDEX=none): otherwise build.rs would index $PAPERS once more, single-threaded,
+# to embed it in a program that never reads it.
+build_indexer() {
+  env -u PAPERS PAPER_SEARCH_INDEX=none cargo build --quiet --release --bin paper-search-index
+}
+
 # Indexes $PAPERS (or the default corpus, when SHARDS is set) with paper-search-index into
 # $index_dir: index.bin, the bundle build.rs embeds (PAPER_SEARCH_INDEX), and for a sharded
 # build the folder index-<build>/ of parts. Without either, build.rs indexes the default corpus
@@ -78,7 +85,7 @@ index_corpus() {
     return
   fi
   say "indexing ${PAPERS:-data/papers.txt}"
-  cargo build --quiet --release --bin paper-search-index
+  build_indexer
   local target="${CARGO_TARGET_DIR:-target}"
   case "$target" in /*) ;; *) target="$root/$target" ;; esac
   index_dir="$target/paper-search-index"
@@ -94,8 +101,11 @@ optimize() {
 }
 
 # Builds the release wasm and its JavaScript glue into $OUT (default www/pkg), with the parts of
-# a sharded index beside them. The new files are written to a temporary folder and moved into
-# place only when every step succeeded, so a failed build leaves the previous good one untouched.
+# a sharded index beside them. The default corpus is compiled into the module (build.rs); any
+# other corpus is indexed by paper-search-index and its index appended to the prebuilt engine
+# (engine_module), as the npm package's builder does, so that a new corpus compiles nothing.
+# The new files are written to a temporary folder and moved into place only when every step
+# succeeded, so a failed build leaves the previous good one untouched.
 build() {
   local out="${OUT:-www/pkg}"
   check_wasm_bindgen
@@ -106,17 +116,25 @@ build() {
     parts=("$index_dir"/index-*)
     [ -d "${parts[0]}" ] || parts=()
   fi
-  local features=()
-  [ ${#parts[@]} -gt 0 ] && features=(--features shards)
-  say "building the wasm module${PAPERS:+ for $PAPERS}${features:+ (sharded)}"
-  cargo build --release --lib --target wasm32-unknown-unknown "${features[@]}"
   local tmp
   tmp="$(dirname "$out")/.$(basename "$out").tmp"
   rm -rf "$tmp"
   mkdir -p "$tmp"
-  wasm-bindgen --target web --out-dir "$tmp" "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/paper_search.wasm"
-  optimize -Oz "$tmp/paper_search_bg.wasm"
-  [ ${#parts[@]} -gt 0 ] && cp -r "${parts[@]}" "$tmp/"
+  if [ -n "$index_dir" ]; then
+    local name=engine
+    [ ${#parts[@]} -gt 0 ] && name=engine-shards
+    engine_module "$name"
+    cp "$(engines_dir)/$name/pkg/"* "$tmp/"
+    say "appending the index of ${PAPERS:-data/papers.txt} to the engine${parts:+ (sharded)}"
+    node scripts/append-index.mjs "$(engines_dir)/$name/pkg/paper_search_bg.wasm" "$index_dir/index.bin" \
+      "$tmp/paper_search_bg.wasm"
+    [ ${#parts[@]} -gt 0 ] && cp -r "${parts[@]}" "$tmp/"
+  else
+    say "building the wasm module"
+    cargo build --release --lib --target wasm32-unknown-unknown
+    wasm-bindgen --target web --out-dir "$tmp" "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/paper_search.wasm"
+    optimize -Oz "$tmp/paper_search_bg.wasm"
+  fi
   node scripts/stamp.mjs "$tmp" www
   rm -rf "$out.old"
   if [ -d "$out" ]; then mv "$out" "$out.old"; fi
@@ -124,6 +142,38 @@ build() {
   rm -rf "$out.old"
   node scripts/sizes.mjs "$out/paper_search_bg.wasm" "$out/paper_search.js" www/paper-search.js \
     www/paper-search.css www/index.html www/app.js www/style.css
+}
+
+# Where the engines without an index are compiled and kept: engines_dir/NAME/{target,pkg}.
+engines_dir() {
+  local target="${CARGO_TARGET_DIR:-target}"
+  case "$target" in /*) ;; *) target="$root/$target" ;; esac
+  echo "$target/engines"
+}
+
+# The engine without an index (PAPER_SEARCH_INDEX=none), embedded ($1 = engine) or sharded
+# (engine-shards), bound and optimized into engines_dir/$1/pkg: what the npm package ships and
+# what a corpus's index is appended to. Each has its own target folder: the two differ only by a
+# feature, and cargo names a cdylib's output without a hash, so in one folder each would
+# overwrite the other's file while cargo took it as up to date. Bound and optimized again only
+# when cargo's output changed (its hash is kept beside the result).
+engine_module() {
+  local name=$1 features=()
+  [ "$name" = engine-shards ] && features=(--features shards)
+  local dir
+  dir="$(engines_dir)/$name"
+  say "building the engine without an index ($name)"
+  PAPER_SEARCH_INDEX=none CARGO_TARGET_DIR="$dir/target" \
+    cargo build --release --lib --target wasm32-unknown-unknown "${features[@]}"
+  local wasm="$dir/target/wasm32-unknown-unknown/release/paper_search.wasm" from
+  from="$(sha256sum "$wasm" | cut -d' ' -f1) $(wasm-bindgen --version)"
+  if [ "$(cat "$dir/pkg/.from" 2>/dev/null)" != "$from" ]; then
+    rm -rf "$dir/pkg" "$dir/pkg.tmp"
+    wasm-bindgen --target web --out-dir "$dir/pkg.tmp" "$wasm"
+    optimize -Oz "$dir/pkg.tmp/paper_search_bg.wasm"
+    echo "$from" > "$dir/pkg.tmp/.from"
+    mv "$dir/pkg.tmp" "$dir/pkg"
+  fi
 }
 
 # The three modules the npm package's builder ships, into $NPM_ENGINES: the engine without an
@@ -134,14 +184,11 @@ package_engines() {
   check_wasm_bindgen
   local wasm="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/paper_search.wasm"
   rm -rf "$NPM_ENGINES"
-  local name features
+  local name
   for name in engine engine-shards; do
-    features=()
-    [ "$name" = engine-shards ] && features=(--features shards)
-    say "building the npm package's $name (no index: the builder appends one)"
-    PAPER_SEARCH_INDEX=none cargo build --release --lib --target wasm32-unknown-unknown "${features[@]}"
-    wasm-bindgen --target web --out-dir "$NPM_ENGINES/$name" "$wasm"
-    optimize -Oz "$NPM_ENGINES/$name/paper_search_bg.wasm"
+    engine_module "$name"
+    mkdir -p "$NPM_ENGINES/$name"
+    cp "$(engines_dir)/$name/pkg/paper_search.js" "$(engines_dir)/$name/pkg/paper_search_bg.wasm" "$NPM_ENGINES/$name/"
   done
   say "building the npm package's indexer for Node"
   cargo build --release --lib --target wasm32-unknown-unknown --no-default-features --features indexer
@@ -193,7 +240,7 @@ test_wasm_shards() {
   local dir="$root/target/wasm-shards"
   rm -rf "$dir"
   mkdir -p "$dir/site/plain"
-  cargo build --quiet --release --bin paper-search-index
+  build_indexer
   target/release/paper-search-index data/papers.txt "$dir" --shards on
   target/release/paper-search-index data/papers.txt "$dir/embedded" --shards off
   cp "$dir/embedded/index.bin" "$dir/site/embedded.bin"
@@ -234,7 +281,6 @@ test_corpora() {
 
 # The sites the sharded end-to-end tests search and compare: the first 3,000 papers of
 # corpus-large (more than a build embeds), built sharded and embedded, each beside the page.
-# Their own target folder, so that the default build's artifacts stay valid.
 E2E_SITES=target/e2e-sites
 LARGE_CORPUS=../shared/corpus-large/papers.jsonl.gz
 test_sites() {
@@ -253,7 +299,7 @@ test_sites() {
   local mode
   for mode in on off; do
     (
-      export CARGO_TARGET_DIR=target/other-corpora PAPERS="$E2E_SITES/corpus.jsonl" SHARDS=$mode OUT="$E2E_SITES/$mode/pkg"
+      export PAPERS="$E2E_SITES/corpus.jsonl" SHARDS=$mode OUT="$E2E_SITES/$mode/pkg"
       build > "$E2E_SITES/build-$mode.log"
     )
     cp www/index.html www/app.js www/style.css www/favicon.svg www/paper-search.js www/paper-search.css www/sw.js \
@@ -278,7 +324,7 @@ test_builder_package() {
   node scripts/package.mjs www/pkg "$BUILDER_DIR/npm" "$NPM_ENGINES"
   npm pack "./$BUILDER_DIR/npm" --pack-destination "$BUILDER_DIR" --loglevel=error > "$BUILDER_DIR/pack.log"
   (
-    export CARGO_TARGET_DIR=target/other-corpora PAPERS="$SCIFACT_CORPUS" SHARDS=on OUT="$BUILDER_DIR/native-scifact"
+    export PAPERS="$SCIFACT_CORPUS" SHARDS=on OUT="$BUILDER_DIR/native-scifact"
     build > "$BUILDER_DIR/native-scifact.log"
   )
 }
@@ -375,7 +421,7 @@ case "$cmd" in
       build >&2
       package_engines >&2
       node scripts/package.mjs "${OUT:-www/pkg}" dist/npm "$NPM_ENGINES" >&2
-      cargo build --quiet --release --bin paper-search-index
+      build_indexer
     fi
     bench "$@"
     ;;

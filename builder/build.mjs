@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { buildSingle, buildStandalone } from './single.mjs';
+import { INDEX_SECTION, withCustomSection } from './wasm-section.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 // The package's root: the element's files, the engines, the indexer.
@@ -22,29 +23,6 @@ export const PACKAGE = resolve(HERE, '..');
 
 // The files of the element that a page loads, beside the module folder.
 const ELEMENT = ['paper-search.js', 'paper-search.css'];
-// The custom section the element reads the index from (paper-search.js: INDEX_SECTION).
-const INDEX_SECTION = 'paper-search-index';
-
-// A LEB128 unsigned integer, as wasm writes sizes.
-function leb128(n) {
-  const out = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return Buffer.from(out);
-}
-
-// `wasm` with a custom section appended: id 0, size, name, bytes. A custom section may come
-// anywhere in a module, the end included, and changes nothing the module does.
-export function withCustomSection(wasm, name, bytes) {
-  const label = Buffer.from(name, 'utf8');
-  const payload = Buffer.concat([leb128(label.length), label, bytes]);
-  return Buffer.concat([wasm, Buffer.from([0]), leb128(payload.length), payload]);
-}
-
 function indexer() {
   return createRequire(import.meta.url)(join(PACKAGE, 'indexer', 'paper_search.js'));
 }

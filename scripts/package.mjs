@@ -25,7 +25,7 @@ const PKG_FILES = ['paper_search.js', 'paper_search.d.ts', 'paper_search_bg.wasm
 const PAGE_FILES = ['index.html', 'style.css', 'favicon.svg'];
 // The builder: its code (from builder/ and scripts/), the engines it copies, the indexer it runs.
 const BUILDER_FILES = [
-  ['builder', 'build.mjs'], ['builder', 'cli.mjs'], ['builder', 'gzip-worker.mjs'], ['scripts', 'single.mjs'], ['scripts', 'is-main.mjs'],
+  ['builder', 'build.mjs'], ['builder', 'cli.mjs'], ['builder', 'gzip-worker.mjs'], ['builder', 'wasm-section.mjs'], ['scripts', 'single.mjs'], ['scripts', 'is-main.mjs'],
 ];
 const ENGINE_FILES = { engine: ['paper_search.js', 'paper_search_bg.wasm'], 'engine-shards': ['paper_search.js', 'paper_search_bg.wasm'], indexer: ['paper_search.js', 'paper_search_bg.wasm', 'paper_search.d.ts'] };
 

@@ -4,13 +4,10 @@
 # single line made here), runs `PAPERS=corpus OUT=dir ./build.sh` over a good build in dir.
 #
 #   tests/build-errors.sh DIR   DIR holds a good build (made first if missing)
-#
-# Builds use their own target dir so that the default build's artifacts are not invalidated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=${1:?usage: tests/build-errors.sh DIR}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target/other-corpora}
 if [ ! -f "$out/paper_search_bg.wasm" ]; then
   OUT="$out" PAPERS=tests/fixtures/hostile.jsonl ./build.sh > /dev/null
 fi

@@ -161,7 +161,7 @@ function method(r) {
     '- Warm: one page, three warm-up queries, then each query of the mix once: from setting the input and firing `input` to the results in the DOM (measured in the page, 5 µs clock), fetches included as they happen; then the mix a second time.',
     '- Typing: Playwright types each query with 120 ms between keys (the box emptied before each); every request the page or its workers made after it was ready counts.',
     '- Memory: CDP HeapProfiler.collectGarbage, then Runtime.getHeapUsage in the page and in each of its workers, and the byte length of every WebAssembly.Memory found in them (Runtime.queryObjects).',
-    '- Build: wall time of the build (Pagefind: from createIndex to writeFiles done, through its Node API, the binary a child process; MiniSearch: index, stringify and write; paper-search: `./build.sh` in a snapshot of the working tree, whose own cargo target folder is warm: dependencies compiled, the crate, the indexer and the module built again), and the peak over time of the summed RSS of its processes (sampled every 100 ms from /proc).',
+    '- Build: wall time of the build (Pagefind: from createIndex to writeFiles done, through its Node API, the binary a child process; MiniSearch: index, stringify and write; paper-search: `./build.sh` in a snapshot of the working tree, after an untimed build of the same kind on the default corpus: what does not depend on the corpus, the indexer and the engine without an index, is compiled already, as Pagefind's binary comes prebuilt; the timed build indexes the corpus and appends its core to the engine), and the peak over time of the summed RSS of its processes (sampled every 100 ms from /proc).',
     '',
     '| engine | version | what |',
     '|---|---|---|',

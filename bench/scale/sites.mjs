@@ -92,9 +92,11 @@ async function buildPeer(script, corpus, dir, log) {
 // run), not in the repository itself: ./build.sh there reads sources that may be edited while
 // it runs (an indexer and a module compiled from different states, a build.sh changed
 // half-read) and rewrites target/paper-search-index, which the repository's own builds use. The
-// first build of each kind in the snapshot's target/ compiles the dependencies: it is done once
-// on the default corpus, untimed, so that the timed build is a warm one. A build that fails
-// while the sources change is done again from a new snapshot (up to three times).
+// build before it, of the same kind on the default corpus and untimed, compiles what does not
+// depend on the corpus (the first time, the dependencies; for a sharded or embedded build of a
+// corpus file, the engine without an index, as Pagefind's binary comes prebuilt), so that the
+// timed build is a warm one. A build that fails while the sources change is done again from a
+// new snapshot (up to three times).
 // Returns the build's time and peak memory, and whether it is sharded (a pkg/index-<build>/
 // folder of parts beside the module).
 export const PAPER_SEARCH_PAGE = ['index.html', 'app.js', 'style.css', 'favicon.svg', 'paper-search.js', 'paper-search.css', 'sw.js'];
@@ -107,16 +109,12 @@ export async function buildPaperSearchSite(corpusPath, outDir, log, { sharded = 
   for (let attempt = 1; ; attempt++) {
     const before = treeHash();
     snapshot(tree);
-    const warm = join(tree, 'target', `.warm-${sharded ? 'sharded' : 'embedded'}`);
     let failure = null;
     try {
-      if (!existsSync(warm)) {
-        const warmEnv = { ...env, OUT: join(outDir, 'warm-up-pkg') };
-        delete warmEnv.PAPERS;
-        await runMeasured('./build.sh', [], { cwd: tree, env: warmEnv, log: log.replace(/\.log$/, '-warm-up.log') });
-        rmSync(warmEnv.OUT, { recursive: true, force: true });
-        writeFileSync(warm, '');
-      }
+      const warmEnv = { ...env, OUT: join(outDir, 'warm-up-pkg') };
+      delete warmEnv.PAPERS;
+      await runMeasured('./build.sh', [], { cwd: tree, env: warmEnv, log: log.replace(/\.log$/, '-warm-up.log') });
+      rmSync(warmEnv.OUT, { recursive: true, force: true });
       r = await runMeasured('./build.sh', [], { cwd: tree, env, log });
     } catch (err) {
       failure = err;
