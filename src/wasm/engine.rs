@@ -115,7 +115,7 @@ export function relatedAsync(id: number, limit?: number): Promise<RelatedPaper[]
 export interface LoaderOptions {
   /** URL of the folder that holds the build's `index-…/` folder (the module's folder). */
   base?: string;
-  /** Most bytes of fetched parts kept in memory (default 24 MiB); the least recently read go first. */
+  /** Most bytes of fetched parts kept in memory (default 32 MiB); the least recently read go first. */
   cacheBytes?: number;
 }
 
