@@ -1,8 +1,8 @@
 // A custom section appended to a wasm module: how the builder (and ./build.sh, for a corpus
-// other than the default) gives a prebuilt engine its index. The element reads it back with
-// `WebAssembly.Module.customSections` (paper-search.js: INDEX_SECTION) and calls `openIndex`.
+// other than the default) gives a prebuilt engine its index. The module reads it from its own
+// `WebAssembly.Module` when it starts (src/wasm/engine.rs: INDEX_SECTION), however it is loaded.
 
-// The custom section the element reads the index from.
+// The custom section the module reads its index from.
 export const INDEX_SECTION = 'paper-search-index';
 
 // A LEB128 unsigned integer, as wasm writes sizes.

@@ -75,9 +75,6 @@ globalThis[Symbol.for('paper-search.config')] = {
     const bytes = await new Response(gz.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
     const module = await WebAssembly.compile(bytes);
     api.initSync({ module });
-    // A module the npm package's builder made carries its index in a custom section.
-    const [index] = WebAssembly.Module.customSections(module, 'paper-search-index');
-    if (index) api.openIndex(new Uint8Array(index));
     return api;
   },
 };

@@ -18,8 +18,6 @@
 // A page (or the single-file build) may supply the module itself before this script runs:
 //   globalThis[Symbol.for('paper-search.config')] = { load: async () => api, css: '...' }
 const CONFIG = Symbol.for('paper-search.config');
-// The custom section in which the npm package's builder appends a corpus's index to the module.
-const INDEX_SECTION = 'paper-search-index';
 const RECENT_KEY = 'paper-search:recent';
 const RECENT_MAX = 8;
 const DEFAULT_LIMIT = 10;
@@ -44,7 +42,6 @@ export function load() {
     module.catch(() => {}); // a failure is reported by the init below
     const api = await import('./pkg/paper_search.js');
     await api.default({ module_or_path: await module });
-    openIndexOf(api, await module);
     // A sharded build fetches the parts of its index from beside its module.
     api.configure?.({ base: new URL('./pkg/', import.meta.url).href });
     return api;
@@ -61,13 +58,6 @@ async function compile(response) {
   if (!r.ok) throw new Error(`the wasm module could not be fetched (HTTP ${r.status})`);
   if (r.headers.get('content-type')?.startsWith('application/wasm')) return WebAssembly.compileStreaming(r);
   return WebAssembly.compile(await r.arrayBuffer());
-}
-
-// A module the npm package's builder made carries its index in a custom section: give it to the
-// module (one that `./build.sh` made has its index inside already).
-export function openIndexOf(api, module) {
-  const [index] = WebAssembly.Module.customSections(module, INDEX_SECTION);
-  if (index) api.openIndex(new Uint8Array(index));
 }
 
 // The module's answers as promises: the …Async functions where it has them (every build of

@@ -151,32 +151,41 @@ thread_local! {
     static SEARCHER: RefCell<Option<Searcher<'static>>> = const { RefCell::new(None) };
 }
 
-/// Installs the panic hook and opens the embedded index; runs once when the module is
+/// The custom section a corpus's index is appended to a module as, when the module was built
+/// without one: by `./build.sh` for any corpus but the default, and by the npm package's
+/// builder (`builder/wasm-section.mjs`).
+const INDEX_SECTION: &str = "paper-search-index";
+
+/// Installs the panic hook and opens the module's index; runs once when the module is
 /// instantiated.
 ///
 /// # Errors
 ///
-/// Throws only if the embedded index cannot be read (a broken build), so that a page's
-/// `init()` fails visibly instead of every search returning nothing.
+/// Throws only if the index cannot be read (a broken build), so that a page's `init()` fails
+/// visibly instead of every search returning nothing.
 #[wasm_bindgen(start, skip_typescript)]
 fn start() -> Result<(), JsError> {
     #[cfg(feature = "console_error_panic_hook")]
     console_error_panic_hook::set_once();
     if EMBEDDED_INDEX.is_empty() {
-        return Ok(());
+        // A module with no index at all waits for `openIndex`.
+        return appended_index().map_or(Ok(()), open_index);
     }
     opened()
 }
 
-/// Opens the embedded index, once (the start function does; a module whose start function did
-/// not run, as in a test harness, opens it at its first call). A module built without an index
-/// waits for [`open_index`].
+/// Opens the module's index, once (the start function does; a module whose start function did
+/// not run, as in a test harness, opens it at its first call): the one compiled in, or the one
+/// appended to the module. A module with neither waits for [`open_index`].
 fn opened() -> Result<(), JsError> {
     if SEARCHER.with_borrow(Option::is_none) {
         if EMBEDDED_INDEX.is_empty() {
-            return Err(JsError::new(
-                "paper-search: this module is given its index when it starts (openIndex); paper-search.js's load() does it",
-            ));
+            let bytes = appended_index().ok_or_else(|| {
+                JsError::new(
+                    "paper-search: this module has no index: build it with ./build.sh or npx paper-search build, or give it one with openIndex(bytes)",
+                )
+            })?;
+            return open_index(bytes);
         }
         let searcher = Searcher::embedded().map_err(|e| JsError::new(&e.to_string()))?;
         SEARCHER.with_borrow_mut(|s| *s = Some(searcher));
@@ -184,10 +193,19 @@ fn opened() -> Result<(), JsError> {
     Ok(())
 }
 
-/// Gives a module built without an index its index: the bundle the builder of the npm package
-/// appends to the module as its `paper-search-index` custom section, which the page reads with
-/// `WebAssembly.Module.customSections` (`paper-search.js`'s `load()` does). It replaces any
-/// index the module had.
+/// The index appended to this module as its [`INDEX_SECTION`] custom section, if it has one: the
+/// module reads it from its own `WebAssembly.Module`, so that every way of loading it (the
+/// element, `init()` of the raw API, `initSync` in the single file, Node) finds its index.
+fn appended_index() -> Option<Vec<u8>> {
+    let module: js_sys::WebAssembly::Module = wasm_bindgen::module().dyn_into().ok()?;
+    let section = js_sys::WebAssembly::Module::custom_sections(&module, INDEX_SECTION).get(0);
+    let bytes = section.dyn_into::<js_sys::ArrayBuffer>().ok()?;
+    Some(js_sys::Uint8Array::new(&bytes).to_vec())
+}
+
+/// Gives a module its index, in place of any it had: the bytes of an index bundle, such as the
+/// one `paper-search-index` writes (a module built with one, or with one appended, opens it
+/// itself when it starts).
 ///
 /// # Errors
 ///
