@@ -3,10 +3,11 @@
 //! writes `$OUT_DIR/index.bin`, which `src/search.rs` embeds.
 //!
 //! The corpus is `data/papers.txt`, or the file named by the `PAPERS` environment variable
-//! (a path relative to the crate root, or absolute). `./build.sh` indexes corpora with the
-//! `paper-search-index` program instead (the same code, with progress, and sharded output
-//! for large corpora) and names its bundle in `PAPER_SEARCH_INDEX`, which is then embedded
-//! as it is. `PAPER_SEARCH_INDEX=none` (and the `indexer` feature) embeds no index.
+//! (a path relative to the crate root, or absolute). `PAPER_SEARCH_INDEX` names a bundle made
+//! by the `paper-search-index` program to embed as it is (the shard loader's wasm tests do).
+//! `PAPER_SEARCH_INDEX=none` (and the `indexer` feature) embeds no index: `./build.sh` indexes
+//! any corpus but the default one with `paper-search-index` (the same code, with progress, and
+//! sharded output for large corpora) and appends the bundle to such a module.
 
 #![allow(dead_code, unused_imports, unexpected_cfgs)]
 

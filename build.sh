@@ -74,9 +74,9 @@ build_indexer() {
 }
 
 # Indexes $PAPERS (or the default corpus, when SHARDS is set) with paper-search-index into
-# $index_dir: index.bin, the bundle build.rs embeds (PAPER_SEARCH_INDEX), and for a sharded
-# build the folder index-<build>/ of parts. Without either, build.rs indexes the default corpus
-# itself. $1 is the --shards mode: auto, on, off or single (refuses a corpus too large for one file).
+# $index_dir: index.bin, the bundle build() appends to the engine, and for a sharded build the
+# folder index-<build>/ of parts. Without either, build.rs indexes the default corpus itself.
+# $1 is the --shards mode: auto, on, off or single (refuses a corpus too large for one file).
 index_dir=""
 index_corpus() {
   local mode=$1
@@ -91,7 +91,6 @@ index_corpus() {
   index_dir="$target/paper-search-index"
   rm -rf "$index_dir"
   "$target/release/paper-search-index" "${PAPERS:-$root/data/papers.txt}" "$index_dir" --shards "$mode"
-  export PAPER_SEARCH_INDEX="$index_dir/index.bin"
 }
 
 # wasm-opt at level $1 on the module $2, in place, with the features rustc's wasm32 output uses.
