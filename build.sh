@@ -66,6 +66,14 @@ resolve_papers() {
   fi
 }
 
+# Cargo's target folder ($CARGO_TARGET_DIR or target/), as an absolute path.
+target_dir() {
+  case "${CARGO_TARGET_DIR:-target}" in
+    /*) echo "$CARGO_TARGET_DIR" ;;
+    *) echo "$root/${CARGO_TARGET_DIR:-target}" ;;
+  esac
+}
+
 # The native indexer, paper-search-index, in target/release. Its library embeds no index
 # (PAPER_SEARCH_INDEX=none): otherwise build.rs would index $PAPERS once more, single-threaded,
 # to embed it in a program that never reads it.
@@ -86,8 +94,8 @@ index_corpus() {
   fi
   say "indexing ${PAPERS:-data/papers.txt}"
   build_indexer
-  local target="${CARGO_TARGET_DIR:-target}"
-  case "$target" in /*) ;; *) target="$root/$target" ;; esac
+  local target
+  target="$(target_dir)"
   index_dir="$target/paper-search-index"
   rm -rf "$index_dir"
   "$target/release/paper-search-index" "${PAPERS:-$root/data/papers.txt}" "$index_dir" --shards "$mode"
@@ -145,9 +153,7 @@ build() {
 
 # Where the engines without an index are compiled and kept: engines_dir/NAME/{target,pkg}.
 engines_dir() {
-  local target="${CARGO_TARGET_DIR:-target}"
-  case "$target" in /*) ;; *) target="$root/$target" ;; esac
-  echo "$target/engines"
+  echo "$(target_dir)/engines"
 }
 
 # The engine without an index (PAPER_SEARCH_INDEX=none), embedded ($1 = engine) or sharded
