@@ -10,7 +10,8 @@
 #                         corpora (bench/, several minutes); the report also goes to bench/results.md;
 #                         `bench scale`: at scale, beside Pagefind (bench/scale-results.md);
 #                         `bench builder`: the npm builder beside the native indexer
-#                         (bench/builder-results.md)
+#                         (bench/builder-results.md); `bench semantic`: search by meaning in
+#                         Chromium (bench/semantic-results.md)
 #   ./build.sh single     build, then write dist/paper-search.html (one file that searches
 #                         when opened from disk: script, styles and wasm inlined) and
 #                         dist/paper-search-standalone.js (the element as one classic script)
@@ -20,7 +21,8 @@
 #   ./build.sh eval       relevance tables: the open judged set and BEIR SciFact, per query
 #                         kind and per feature, each query finished and as typed (args: default |
 #                         scifact [test|train] | tune | timing: native time per query and
-#                         feature, the benchmark's mix)
+#                         feature, the benchmark's mix | semantic [tune]: search by meaning
+#                         on and off, or its fusion weight on SciFact train)
 #   ./build.sh fuzz       the long fuzz run of the query path (PROPTEST_CASES, default 20,000)
 #   ./build.sh soak       100,000 random queries through the wasm in Chromium (SOAK_QUERIES)
 #
@@ -28,6 +30,10 @@
 #                                    in the module up to 2,000 papers, sharded above (the module
 #                                    and pkg/index-<build>/, the parts it fetches on demand).
 # SHARDS=on|off ./build.sh           forces a sharded or an embedded build.
+# SEMANTIC=on ./build.sh             adds search by meaning (embedded builds): the papers' vectors
+#                                    in the module, and the sentence model beside it
+#                                    (pkg/paper-search-model-<id>.bin.gz, 21 MB), which the
+#                                    page downloads only when a reader switches it on.
 # OUT=dir ./build.sh                 writes the built module to dir (default: www/pkg).
 # PORT=8000 ./build.sh serve         chooses the port.
 set -euo pipefail
@@ -88,7 +94,7 @@ build_indexer() {
 index_dir=""
 index_corpus() {
   local mode=$1
-  if [ -z "${PAPERS:-}" ] && { [ "$mode" = auto ] || [ "$mode" = single ]; }; then
+  if [ -z "${PAPERS:-}" ] && ! semantic_on && { [ "$mode" = auto ] || [ "$mode" = single ]; }; then
     unset PAPER_SEARCH_INDEX
     return
   fi
@@ -99,6 +105,43 @@ index_corpus() {
   index_dir="$target/paper-search-index"
   rm -rf "$index_dir"
   "$target/release/paper-search-index" "${PAPERS:-$root/data/papers.txt}" "$index_dir" --shards "$mode"
+}
+
+semantic_on() { [ "${SEMANTIC:-off}" = on ]; }
+
+# The sentence model for search by meaning, as the build and the page read it: made by
+# paper-search-semantic (int8 weights) from the release scripts/model.sh fetches, again when
+# the tool changed.
+MODEL_FILE=target/model/paper-search-model.bin
+semantic_tool() {
+  scripts/model.sh
+  say "building the sentence encoder (paper-search-semantic)"
+  env -u PAPERS PAPER_SEARCH_INDEX=none cargo build --quiet --release --features semantic --bin paper-search-semantic
+  semantic_bin="$(target_dir)/release/paper-search-semantic"
+  if [ ! -f "$MODEL_FILE" ] || [ "$semantic_bin" -nt "$MODEL_FILE" ]; then
+    "$semantic_bin" model target/model/release "$MODEL_FILE"
+    gzip -9 -c "$MODEL_FILE" > "$MODEL_FILE.gz"
+  fi
+}
+
+# The papers' vectors of $PAPERS (or the default corpus) into $index_dir/vectors.bin, from a
+# cache kept per corpus, model and encoder (embedding is the slow step: 208 papers take 18 s).
+embed_corpus() {
+  local corpus="${PAPERS:-$root/data/papers.txt}" key cached
+  key=$(cat "$corpus" "$MODEL_FILE" "$semantic_bin" | sha256sum | cut -c1-16)
+  cached="target/model/vectors-$key.bin"
+  if [ ! -f "$cached" ]; then
+    say "embedding the papers of $corpus"
+    "$semantic_bin" embed "$MODEL_FILE" "$corpus" "$cached.tmp"
+    mv "$cached.tmp" "$cached"
+  fi
+  cp "$cached" "$index_dir/vectors.bin"
+}
+
+# The model file's name in a build: its id (from the vectors file, which records the model that
+# made it), so that a cached copy is never stale.
+model_name() {
+  node -e 'const b = require("fs").readFileSync(process.argv[1]); console.log(`paper-search-model-${b.readBigUInt64LE(12).toString(16).padStart(16, "0")}.bin.gz`)' "$1"
 }
 
 # wasm-opt at level $1 on the module $2, in place, with the features rustc's wasm32 output uses.
@@ -128,13 +171,25 @@ build() {
   rm -rf "$tmp"
   mkdir -p "$tmp"
   if [ -n "$index_dir" ]; then
-    local name=engine
+    local name=engine vectors=()
     [ ${#parts[@]} -gt 0 ] && name=engine-shards
+    if semantic_on; then
+      if [ ${#parts[@]} -gt 0 ]; then
+        echo "build.sh: search by meaning is for embedded builds (up to 2,000 papers), and ${PAPERS:-this corpus} is sharded; build without SEMANTIC=on, or with SHARDS=off" >&2
+        exit 1
+      fi
+      name=engine-semantic
+      semantic_tool
+      embed_corpus
+      vectors=("$index_dir/vectors.bin")
+      cp "$MODEL_FILE.gz" "$tmp/$(model_name "$index_dir/vectors.bin")"
+      cp data/MODEL-NOTICE.md data/MODEL-LICENSE "$tmp/"
+    fi
     engine_module "$name"
-    cp "$(engines_dir)/$name/pkg/"* "$tmp/"
-    say "appending the index of ${PAPERS:-data/papers.txt} to the engine${parts:+ (sharded)}"
+    cp "$(engines_dir)/$name/pkg/"paper_search* "$tmp/"
+    say "appending the index of ${PAPERS:-data/papers.txt} to the engine${parts:+ (sharded)}${vectors:+ with the vectors of its papers}"
     node scripts/append-index.mjs "$(engines_dir)/$name/pkg/paper_search_bg.wasm" "$index_dir/index.bin" \
-      "$tmp/paper_search_bg.wasm"
+      "$tmp/paper_search_bg.wasm" "${vectors[@]}"
     [ ${#parts[@]} -gt 0 ] && cp -r "${parts[@]}" "$tmp/"
   else
     say "building the wasm module"
@@ -165,6 +220,7 @@ engines_dir() {
 engine_module() {
   local name=$1 features=()
   [ "$name" = engine-shards ] && features=(--features shards)
+  [ "$name" = engine-semantic ] && features=(--features semantic)
   local dir
   dir="$(engines_dir)/$name"
   say "building the engine without an index ($name)"
@@ -213,6 +269,8 @@ lint() {
   cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
   cargo clippy --target wasm32-unknown-unknown --all-targets --features shards -- -D warnings
   cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features indexer -- -D warnings
+  cargo clippy --all-targets --features semantic -- -D warnings
+  PAPER_SEARCH_INDEX=none cargo clippy --target wasm32-unknown-unknown --lib --features semantic -- -D warnings
 }
 
 # The native tests always run on the default corpus: their expectations are about it.
@@ -220,6 +278,22 @@ test_native() {
   say "native tests (cargo test)"
   env -u PAPERS cargo test --all-targets
   env -u PAPERS cargo test --doc
+  say "native tests of search by meaning (the model file, the encoder against reference vectors)"
+  scripts/model.sh
+  env -u PAPERS cargo test --features semantic --lib semantic
+  env -u PAPERS cargo test --features semantic --test semantic
+}
+
+# The default corpus built with search by meaning, beside the demo page's files, for
+# tests/e2e/semantic.test.mjs.
+SEMANTIC_SITE=target/e2e-semantic
+test_semantic_site() {
+  say "the default corpus with search by meaning (SEMANTIC=on), for tests/e2e/semantic.test.mjs"
+  rm -rf "$SEMANTIC_SITE"
+  mkdir -p "$SEMANTIC_SITE"
+  (unset PAPERS SHARDS; export SEMANTIC=on OUT="$SEMANTIC_SITE/pkg"; build > "$SEMANTIC_SITE.log")
+  cp www/index.html www/app.js www/style.css www/favicon.svg www/paper-search.js www/paper-search.css www/sw.js \
+    "$SEMANTIC_SITE/"
 }
 
 test_wasm() {
@@ -339,7 +413,7 @@ test_e2e() {
   local tarball
   tarball=$(ls "$root/$BUILDER_DIR"/paper-search-*.tgz)
   HOSTILE_PKG=target/hostile-pkg SHARDED_SITE="$E2E_SITES/on" EMBEDDED_SITE="$E2E_SITES/off" \
-    BUILDER_TARBALL="$tarball" NATIVE_SCIFACT="$BUILDER_DIR/native-scifact" \
+    BUILDER_TARBALL="$tarball" NATIVE_SCIFACT="$BUILDER_DIR/native-scifact" SEMANTIC_SITE="$SEMANTIC_SITE" \
     NATIVE_INDEXER="$root/target/release/paper-search-index" \
     node --test --test-concurrency=1 tests/e2e/
 }
@@ -357,6 +431,11 @@ bench() {
     shift
     say "benchmark of the site builder: progress on stderr, the report on stdout and in bench/builder-results.md" >&2
     exec node bench/builder.mjs "$@"
+  fi
+  if [ "${1:-}" = semantic ]; then
+    shift
+    say "benchmark of search by meaning: the report on stdout and in bench/semantic-results.md" >&2
+    exec node bench/semantic.mjs target/bench-semantic "$@"
   fi
   if [ "${1:-}" = scale ]; then
     shift
@@ -390,11 +469,18 @@ case "$cmd" in
     test_corpora
     test_sites
     test_builder_package
+    test_semantic_site
     test_e2e
     ;;
   eval)
     scripts/setup.sh --build
-    cargo run --release --example eval -- "${@:2}"
+    if [ "${2:-}" = semantic ]; then
+      scripts/model.sh
+      semantic_tool
+      PAPER_SEARCH_MODEL="$MODEL_FILE" cargo run --release --features semantic --example eval -- "${@:2}"
+    else
+      cargo run --release --example eval -- "${@:2}"
+    fi
     ;;
   fuzz)
     say "fuzzing the query path: ${PROPTEST_CASES:=20000} cases of each strategy"
@@ -427,6 +513,12 @@ case "$cmd" in
       package_engines >&2
       node scripts/package.mjs "${OUT:-www/pkg}" dist/npm "$NPM_ENGINES" >&2
       build_indexer
+    fi
+    if [ "${1:-}" = semantic ]; then
+      # The default corpus with search by meaning, beside the demo page's files.
+      (unset PAPERS SHARDS; export SEMANTIC=on OUT=target/bench-semantic/pkg; build >&2)
+      cp www/index.html www/app.js www/style.css www/favicon.svg www/paper-search.js www/paper-search.css www/sw.js \
+        target/bench-semantic/
     fi
     bench "$@"
     ;;

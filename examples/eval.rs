@@ -8,7 +8,12 @@
 //! cargo run --release --example eval -- scifact      # BEIR SciFact, test split
 //! cargo run --release --example eval -- scifact train
 //! cargo run --release --example eval -- tune         # grid search on SciFact train
+//! cargo run --release --features semantic --example eval -- semantic   # search by meaning
 //! ```
+//!
+//! `semantic` reads the model file from `$PAPER_SEARCH_MODEL` (default
+//! `target/model/paper-search-model.bin`, which `./build.sh eval semantic` makes) and keeps each
+//! corpus's vectors in `target/semantic-vectors/`, so that only the first run embeds the papers.
 //!
 //! SciFact is read from `../shared/scifact/` beside the repository, or from `$SCIFACT`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -62,6 +67,11 @@ mod harness {
 
         fn searcher(&self, params: Params, features: Features) -> Searcher<'_> {
             Searcher::new(Index::open(&self.bytes).expect("index opens")).with_params(params).with_features(features)
+        }
+
+        /// Scores a ranking of every judged query (the keys of its papers, best first) per kind.
+        fn run_with(&self, judged: &[Judged], rank: impl Fn(&str) -> Vec<(u32, f32)>) -> BTreeMap<String, Scores> {
+            eval::evaluate(judged, |q| rank(q).iter().map(|&(d, _)| self.keys[d as usize].clone()).collect())
         }
 
         /// Ranks every judged query, read as `reading` says, and returns the scores per kind.
@@ -150,6 +160,10 @@ mod harness {
     /// The scores per kind, of the queries finished and as typed.
     fn print(title: &str, indexed: &Indexed, judged: &[Judged]) {
         let [finished, typed] = Reading::BOTH.map(|r| indexed.run(judged, Params::DEFAULT, Features::ALL, r));
+        print_kinds(title, &finished, &typed);
+    }
+
+    fn print_kinds(title: &str, finished: &BTreeMap<String, Scores>, typed: &BTreeMap<String, Scores>) {
         println!("\n{title} ({} / {})\n", Reading::Finished.name(), Reading::Typed.name());
         println!("| kind | queries | nDCG@10 | MRR@10 | Recall@100 |");
         println!("|---|---:|---:|---:|---:|");
@@ -237,6 +251,145 @@ mod harness {
         println!("\nbest on train: {:.4} with {:?}", best.0, best.1);
     }
 
+    /// Search by meaning: the model alone, BM25F alone and the two fused, on the open set and
+    /// SciFact (`semantic tune`: the fusion weight on SciFact train).
+    #[cfg(feature = "semantic")]
+    mod semantic {
+        use super::*;
+        use paper_search::semantic::encoder::Encoder;
+        use paper_search::semantic::fuse::{self, Fusion, Scale};
+        use paper_search::semantic::model::Model;
+        use paper_search::semantic::vectors::Vectors;
+
+        fn model_path() -> PathBuf {
+            std::env::var_os("PAPER_SEARCH_MODEL")
+                .map_or_else(|| root().join("target/model/paper-search-model.bin"), PathBuf::from)
+        }
+
+        /// A corpus's vectors: from the cache, or embedded now and kept.
+        fn vectors(name: &str, papers: &[Paper], encoder: &Encoder) -> Vectors {
+            let dir = root().join("target/semantic-vectors");
+            let path = dir.join(format!("{name}-{:016x}-{}.vec", encoder.model_id, papers.len()));
+            if let Some(v) = std::fs::read(&path).ok().and_then(|b| Vectors::from_bytes(&b).ok()) {
+                return v;
+            }
+            let t = Instant::now();
+            let embedded = encoder
+                .embed_papers(papers, |done| eprint!("\rembedding {name}: {done} of {} papers", papers.len()))
+                .expect("papers embed");
+            eprintln!("\rembedding {name}: {} papers in {:.1} s", papers.len(), t.elapsed().as_secs_f64());
+            let v = Vectors::new(encoder.model_id, encoder.dims(), &embedded);
+            std::fs::create_dir_all(&dir).expect("cache folder");
+            std::fs::write(&path, v.to_bytes()).expect("cache written");
+            v
+        }
+
+        struct Set<'a> {
+            name: &'a str,
+            indexed: Indexed,
+            judged: Vec<Judged>,
+            vectors: Vectors,
+            /// Each query's vector, as read finished and as typed.
+            queries: BTreeMap<String, Vec<f32>>,
+        }
+
+        impl<'a> Set<'a> {
+            fn new(name: &'a str, papers: &[Paper], judged: Vec<Judged>, vectors: Vectors, encoder: &Encoder) -> Self {
+                let mut queries = BTreeMap::new();
+                for j in &judged {
+                    for r in Reading::BOTH {
+                        let text = r.of(&j.query);
+                        let v = encoder.encode(&[text.as_str()]).expect("query encodes").remove(0);
+                        queries.insert(text, v);
+                    }
+                }
+                Set { name, indexed: Indexed::new(papers), judged, vectors, queries }
+            }
+
+            /// The scores per kind: the model alone (`how` none) or fused.
+            fn scores(&self, reading: Reading, how: Option<Fusion>) -> BTreeMap<String, Scores> {
+                let searcher = self.indexed.searcher(Params::DEFAULT, Features::ALL);
+                self.indexed.run_with(&self.judged, |q| {
+                    let text = reading.of(q);
+                    let nearest = self.vectors.nearest(&self.queries[&text], fuse::DEPTH);
+                    match how {
+                        Some(how) => searcher.rank_near(&text, 100, &nearest, how),
+                        None => nearest,
+                    }
+                })
+            }
+        }
+
+        pub fn run(what: Option<&str>) {
+            let model = Model::from_bytes(
+                &std::fs::read(model_path()).expect("the model file (./build.sh eval semantic makes it)"),
+            )
+            .expect("model reads");
+            let encoder = Encoder::new(&model).expect("encoder builds");
+            if what == Some("tune") {
+                let (papers, judged) = scifact("train");
+                let vectors = vectors("scifact", &papers, &encoder);
+                let set = Set::new("SciFact train", &papers, judged, vectors, &encoder);
+                println!("\nfusion on {}: nDCG@10 (finished), by scaling and weight of the vectors\n", set.name);
+                let weights = [0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8];
+                println!("| BM25F scaled / cosine scaled | {} |", weights.map(|w| format!("{w}")).join(" | "));
+                println!("|---|{}", "---:|".repeat(weights.len()));
+                let scalings = [
+                    (Scale::MinMax, Scale::MinMax),
+                    (Scale::Max, Scale::Max),
+                    (Scale::MinMax, Scale::Raw),
+                    (Scale::Max, Scale::Raw),
+                    (Scale::Saturate(5.0), Scale::Raw),
+                    (Scale::Saturate(10.0), Scale::Raw),
+                    (Scale::Saturate(20.0), Scale::Raw),
+                    (Scale::Saturate(10.0), Scale::MinMax),
+                ];
+                for (lexical, semantic) in scalings {
+                    let cells = weights.map(|weight| {
+                        let how = Fusion { lexical, semantic, weight };
+                        format!("{:.4}", set.scores(Reading::Finished, Some(how))["all"].ndcg10)
+                    });
+                    println!("| {lexical:?} / {semantic:?} | {} |", cells.join(" | "));
+                }
+                return;
+            }
+            let (papers, judged) = default_set();
+            let vectors_default = vectors("default", &papers, &encoder);
+            let (sci_papers, sci_judged) = scifact("test");
+            let vectors_sci = vectors("scifact", &sci_papers, &encoder);
+            let sets = [
+                Set::new("open set", &papers, judged, vectors_default, &encoder),
+                Set::new("SciFact test", &sci_papers, sci_judged, vectors_sci, &encoder),
+            ];
+            let how = Fusion::DEFAULT;
+            for set in &sets {
+                let [f, t] = Reading::BOTH.map(|r| set.scores(r, Some(how)));
+                print_kinds(&format!("{}, semantic on: BM25F and the model fused ({how:?})", set.name), &f, &t);
+            }
+            println!("\nnDCG@10, search by meaning (finished / as typed)\n");
+            println!("| ranking | {} |", sets.iter().map(|s| s.name).collect::<Vec<_>>().join(" | "));
+            println!("|---|{}", "---:|".repeat(sets.len()));
+            let rows: [(&str, Option<Option<Fusion>>); 3] = [
+                ("BM25F, all features (semantic off)", None),
+                ("the model alone (cosine)", Some(None)),
+                ("fused (semantic on)", Some(Some(how))),
+            ];
+            for (name, ranking) in rows {
+                let cells: Vec<String> = sets
+                    .iter()
+                    .map(|s| {
+                        let [f, t] = Reading::BOTH.map(|r| match ranking {
+                            None => s.indexed.run(&s.judged, Params::DEFAULT, Features::ALL, r)["all"].ndcg10,
+                            Some(how) => s.scores(r, how)["all"].ndcg10,
+                        });
+                        format!("{f:.3} / {t:.3}")
+                    })
+                    .collect();
+                println!("| {name} | {} |", cells.join(" | "));
+            }
+        }
+    }
+
     pub fn main() {
         let args: Vec<String> = std::env::args().skip(1).collect();
         let what = args.first().map_or("all", String::as_str);
@@ -259,6 +412,8 @@ mod harness {
                 print(&format!("BEIR SciFact, {split} split"), &Indexed::new(&papers), &judged);
             }
             "tune" => tune(),
+            #[cfg(feature = "semantic")]
+            "semantic" => semantic::run(args.get(1).map(String::as_str)),
             "timing" => timing(),
             other => {
                 eprintln!("eval: unknown set {other:?}; use default, scifact [test|train], tune or timing");

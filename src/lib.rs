@@ -15,6 +15,7 @@
 //! - [`rank`]: BM25F and top-k;
 //! - [`snippet`]: highlighted text segments;
 //! - [`search`]: the native API tying them together;
+//! - [`semantic`] (opt-in): papers and queries as vectors of a sentence model, fused with BM25F;
 //! - [`eval`] (native only): relevance metrics and judged queries, for the harness;
 //! - `wasm` (wasm32 only): the JavaScript boundary, the one module that touches wasm-bindgen:
 //!   the engine's API (and, in a sharded build, the loader that fetches the index's parts, with
@@ -44,6 +45,7 @@ pub mod index;
 pub mod query;
 pub mod rank;
 pub mod search;
+pub mod semantic;
 pub mod snippet;
 
 #[cfg(target_arch = "wasm32")]

@@ -234,6 +234,26 @@ pub struct Searcher<'a> {
     read: std::sync::Mutex<Vec<PartId>>,
 }
 
+/// BM25F's matches fused with the papers nearest the query's vector (all of them for a plain
+/// query, only those among the matches for a filtered one), and how many papers that makes in
+/// all: the matches and the nearest papers that match no word.
+fn fused(
+    scored: Vec<(DocId, f32)>,
+    plain: bool,
+    nearest: &[(DocId, f32)],
+    how: crate::semantic::fuse::Fusion,
+) -> (Vec<(DocId, f32)>, usize) {
+    use crate::semantic::fuse;
+    let mut matches: Vec<DocId> = scored.iter().map(|&(d, _)| d).collect();
+    matches.sort_unstable();
+    let nearest = &nearest[..nearest.len().min(fuse::DEPTH)];
+    let is_match = |d: &DocId| matches.binary_search(d).is_ok();
+    let others = nearest.iter().filter(|(d, _)| !is_match(d)).count();
+    let near: Vec<(DocId, f32)> = nearest.iter().copied().filter(|(d, _)| plain || is_match(d)).collect();
+    let total = matches.len() + if plain { others } else { 0 };
+    (fuse::fuse(&rank::top_k(scored, fuse::DEPTH), &near, how), total)
+}
+
 /// A dictionary term a query word matches, with the weight of that match.
 #[derive(Debug, Clone)]
 struct TermMatch {
@@ -426,6 +446,8 @@ const MATCH_PREFIX_CHARS: usize = 3;
 /// A scored query, before hits are built.
 struct Ranked {
     scored: Vec<(DocId, f32)>,
+    /// The query is plain words, with no filter (see [`Searcher::try_search_near`]).
+    plain: bool,
     /// The matched terms, when the hits are highlighted.
     matched_terms: Option<Matched>,
     truncated: bool,
@@ -556,19 +578,67 @@ impl<'a> Searcher<'a> {
     ///
     /// [`Missing`]: the parts to fetch before asking again.
     pub fn try_search(&self, text: &str, options: &SearchOptions) -> Result<SearchResults, Missing> {
+        self.search_with(text, options, None)
+    }
+
+    /// [`Searcher::try_search`] with search by meaning: `nearest`, the papers whose vectors
+    /// are nearest the query's (best first, from [`crate::semantic::vectors::Vectors::nearest`]),
+    /// fused with BM25F's ranking ([`crate::semantic::fuse`]). A query of plain words also
+    /// finds papers that hold none of them; one with a filter (a phrase, a field, an excluded
+    /// word, a year) only reorders the papers that satisfy it.
+    ///
+    /// # Errors
+    ///
+    /// [`Missing`]: the parts to fetch before asking again.
+    pub fn try_search_near(
+        &self,
+        text: &str,
+        options: &SearchOptions,
+        nearest: &[(DocId, f32)],
+    ) -> Result<SearchResults, Missing> {
+        self.search_with(text, options, Some((nearest, crate::semantic::fuse::Fusion::DEFAULT)))
+    }
+
+    fn search_with(
+        &self,
+        text: &str,
+        options: &SearchOptions,
+        nearest: Option<(&[(DocId, f32)], crate::semantic::fuse::Fusion)>,
+    ) -> Result<SearchResults, Missing> {
         let ix = self.index.view();
         let ranked = self.ranked(&ix, text, options.highlight);
         if !ix.is_complete() {
             return self.answer(&ix, SearchResults::none());
         }
-        let count = ranked.scored.len();
         let limit = options.limit.min(MAX_LIMIT);
-        let hits = rank::top_k(ranked.scored, limit)
-            .into_iter()
-            .map(|(doc, score)| self.hit(&ix, doc, score, ranked.matched_terms.as_ref()))
-            .collect();
+        let (count, best) = match nearest {
+            None => (ranked.scored.len(), rank::top_k(ranked.scored, limit)),
+            Some((near, how)) => {
+                let (mut fused, count) = fused(ranked.scored, ranked.plain, near, how);
+                fused.truncate(limit);
+                (count, fused)
+            }
+        };
+        let hits =
+            best.into_iter().map(|(doc, score)| self.hit(&ix, doc, score, ranked.matched_terms.as_ref())).collect();
         let results = SearchResults { hits, total: count, truncated: ranked.truncated, suggestion: ranked.suggestion };
         self.answer(&ix, results)
+    }
+
+    /// [`Searcher::rank`] fused with the papers nearest the query's vector, as `how` says (for
+    /// evaluation and tuning; see [`Searcher::try_search_near`]).
+    pub fn rank_near(
+        &self,
+        text: &str,
+        limit: usize,
+        nearest: &[(DocId, f32)],
+        how: crate::semantic::fuse::Fusion,
+    ) -> Vec<(DocId, f32)> {
+        let ix = self.index.view();
+        let ranked = self.ranked(&ix, text, false);
+        let (mut fused, _) = fused(ranked.scored, ranked.plain, nearest, how);
+        fused.truncate(limit);
+        fused
     }
 
     /// The ids and scores of the best `limit` papers for `text`, best first, without building
@@ -605,7 +675,10 @@ impl<'a> Searcher<'a> {
         } else {
             Vec::new()
         };
-        Ranked { scored, matched_terms, truncated: query.truncated, suggestion }
+        let plain = query.excluded.is_empty()
+            && query.years.is_none()
+            && query.clauses.iter().all(|c| c.single_word().is_some());
+        Ranked { scored, plain, matched_terms, truncated: query.truncated, suggestion }
     }
 
     /// Every paper that satisfies the query, with its score (in id order).

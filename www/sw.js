@@ -2,6 +2,9 @@
 // styles and the wasm module come from a cache, so search works with no network. A sharded
 // build's parts (pkg/index-<build>/…) are cached as they are fetched: what was searched keeps
 // working offline, and once the element has saved every part (`offline` attribute), all of it.
+// A semantic build's model (pkg/paper-search-model-<id>.bin.gz, 21 MB) is cached when the
+// reader first switches search by meaning on, in a cache of its own that outlives builds: its
+// name holds the model's id, so a new deployment with the same model does not download it again.
 //
 // Cache first, in a cache named after the build: `./build.sh` writes pkg/build-id.js with a
 // hash of the files below. A new deployment changes that file, the browser sees the worker's
@@ -18,9 +21,11 @@ const SHELL = [
 // A part of a sharded index: its folder is named after the build, so a file never changes and
 // the cached copy is always right. Only whole, successful responses are kept.
 const PART = /^pkg\/index-[0-9a-f]+\/[a-z]+-\d+\.gz$/;
+const MODEL = /^pkg\/paper-search-model-[0-9a-f]{16}\.bin\.gz$/;
+const MODELS = 'paper-search-models';
 
-async function part(event, request) {
-  const cache = await caches.open(CACHE);
+async function part(event, request, name = CACHE) {
+  const cache = await caches.open(name);
   const cached = await cache.match(request.url);
   if (cached) return cached;
   const response = await fetch(request.url);
@@ -39,7 +44,7 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
-      if (name.startsWith('paper-search-') && name !== CACHE) await caches.delete(name);
+      if (name.startsWith('paper-search-') && name !== CACHE && name !== MODELS) await caches.delete(name);
     }
     await self.clients.claim();
   })());
@@ -54,6 +59,10 @@ self.addEventListener('fetch', (event) => {
   const path = url.pathname.slice(scope.pathname.length);
   if (PART.test(path)) {
     event.respondWith(part(event, request));
+    return;
+  }
+  if (MODEL.test(path)) {
+    event.respondWith(part(event, request, MODELS));
     return;
   }
   const key = request.mode === 'navigate' && (path === '' || path === 'index.html') ? './' : path;

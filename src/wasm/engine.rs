@@ -76,6 +76,12 @@ export interface SearchOptions {
    * time: marking the words of every hit is most of a search's work.
    */
   highlight?: boolean;
+  /**
+   * Search by meaning as well (a build made with `SEMANTIC=on`, once `loadModel` has
+   * resolved): the papers nearest the query's vector fused with BM25F's ranking. Without the
+   * model, or in another build, the search is BM25F alone.
+   */
+  semantic?: boolean;
 }
 
 /** A paper, whole. */
@@ -130,6 +136,20 @@ export function configure(options: LoaderOptions): void;
  */
 export function partUrls(): string[];
 
+/** What `loadModel` resolves with. */
+export interface ModelInfo { name: string; parameters: number; dimensions: number; maxTokens: number; bytes: number; }
+
+/**
+ * Loads the sentence model of a build made with `SEMANTIC=on` (its `paper-search-model.bin`):
+ * from a URL (fetched, gunzipped when it arrives gzipped) or from the file's bytes. Resolves
+ * when searches can use it; rejects with what went wrong (a failed download, another build's
+ * model, a build without papers' vectors). Only a semantic build exports it.
+ */
+export function loadModel(source: string | Uint8Array | ArrayBuffer): Promise<ModelInfo>;
+
+/** The query's unit vector (384 numbers); throws before `loadModel`. Only a semantic build exports it. */
+export function embedQuery(text: string): Float32Array;
+
 export interface Stats {
   papers: number;
   terms: number;
@@ -142,6 +162,13 @@ export interface Stats {
   cachedBytes?: number;
   cachedParts?: number;
   cacheBytes?: number;
+  /**
+   * A semantic build: whether the module holds its papers' vectors, whether the model is
+   * loaded, and the model's file name in the build's folder (for `loadModel`).
+   */
+  semantic?: boolean;
+  modelLoaded?: boolean;
+  modelFile?: string;
 }
 "#;
 
@@ -197,8 +224,13 @@ fn opened() -> Result<(), JsError> {
 /// module reads it from its own `WebAssembly.Module`, so that every way of loading it (the
 /// element, `init()` of the raw API, `initSync` in the single file, Node) finds its index.
 fn appended_index() -> Option<Vec<u8>> {
+    custom_section(INDEX_SECTION)
+}
+
+/// The bytes of this module's custom section `name`, if it has one.
+pub(super) fn custom_section(name: &str) -> Option<Vec<u8>> {
     let module: js_sys::WebAssembly::Module = wasm_bindgen::module().dyn_into().ok()?;
-    let section = js_sys::WebAssembly::Module::custom_sections(&module, INDEX_SECTION).get(0);
+    let section = js_sys::WebAssembly::Module::custom_sections(&module, name).get(0);
     let bytes = section.dyn_into::<js_sys::ArrayBuffer>().ok()?;
     Some(js_sys::Uint8Array::new(&bytes).to_vec())
 }
@@ -277,8 +309,21 @@ fn settled(answer: Result<JsValue, JsError>) -> js_sys::Promise {
 #[wasm_bindgen(skip_typescript)]
 pub fn search(query: JsValue, options: Option<JsValue>) -> Result<JsValue, JsError> {
     let text = query.as_string().unwrap_or_default();
+    #[cfg(feature = "semantic")]
+    if wants_semantic(options.as_ref()) {
+        if let Some(nearest) = super::semantic::nearest(&text) {
+            let options = options.as_ref().map(options_from).unwrap_or_default();
+            return now(|s| s.try_search_near(&text, &options, &nearest));
+        }
+    }
     let options = options.as_ref().map(options_from).unwrap_or_default();
     now(|s| s.try_search(&text, &options))
+}
+
+/// Whether the options ask for search by meaning (`{ semantic: true }`).
+#[cfg(feature = "semantic")]
+fn wants_semantic(options: Option<&JsValue>) -> bool {
+    options.is_some_and(|o| js_sys::Reflect::get(o, &JsValue::from_str("semantic")).ok() == Some(JsValue::TRUE))
 }
 
 /// `search`, answered once the parts it needs are at hand (see the TypeScript declaration).
@@ -387,6 +432,16 @@ pub fn stats() -> Result<JsValue, JsError> {
     let stats = to_js(&with_searcher(|s| s.stats())?)?;
     #[cfg(feature = "shards")]
     fetch::describe_cache(&stats);
+    #[cfg(feature = "semantic")]
+    {
+        let (file, model) = super::semantic::status();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&stats, &JsValue::from_str(k), v);
+        let _ = set("semantic", &JsValue::from_bool(file.is_some()));
+        let _ = set("modelLoaded", &JsValue::from_bool(model));
+        if let Some(file) = file {
+            let _ = set("modelFile", &JsValue::from_str(&file));
+        }
+    }
     Ok(stats)
 }
 

@@ -19,18 +19,14 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
-use js_sys::{Array, Promise, Reflect, Uint8Array};
+use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    AbortController, AbortSignal, Blob, CompressionFormat, DecompressionStream, ReadableWritablePair, RequestInit,
-    Response, Window, WorkerGlobalScope,
-};
+use web_sys::AbortSignal;
 
 use super::engine::{abort_error, with_searcher, with_searcher_mut};
+use super::net;
 use crate::index::{shards, PartId};
 use crate::search::{Missing, Searcher};
 
@@ -199,7 +195,7 @@ async fn load_part(id: PartId, url: &str, tick: u64) -> Result<(), JsValue> {
         if attempt > 0 {
             TimeoutFuture::new(RETRY_PAUSES_MS[attempt - 1]).await;
         }
-        let fetched = match fetch_bytes(url).await {
+        let fetched = match net::fetch_bytes(url, Some(FETCH_TIMEOUT_MS)).await {
             Ok(bytes) => keep(id, bytes, tick),
             Err(e) => Err(e),
         };
@@ -261,56 +257,6 @@ impl Loader {
             out.push(id);
         }
         out
-    }
-}
-
-/// The bytes of the file at `url`, decompressed when gzipped; a message when that fails.
-async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let message =
-        |e: JsValue| e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()));
-    let controller = AbortController::new().map_err(message)?;
-    let init = RequestInit::new();
-    init.set_signal(Some(&controller.signal()));
-    let timeout = Timeout::new(FETCH_TIMEOUT_MS, move || controller.abort());
-    let response: Response = JsFuture::from(global_fetch(url, &init)?)
-        .await
-        .map_err(|e| format!("the request failed: {}", message(e)))?
-        .dyn_into()
-        .map_err(message)?;
-    if !response.ok() {
-        return Err(format!("HTTP {}", response.status()));
-    }
-    let body = JsFuture::from(response.array_buffer().map_err(message)?)
-        .await
-        .map_err(|e| format!("the download broke off: {}", message(e)))?;
-    drop(timeout);
-    let bytes = Uint8Array::new(&body);
-    let gzipped = bytes.length() >= 2 && bytes.get_index(0) == 0x1f && bytes.get_index(1) == 0x8b;
-    if !gzipped {
-        return Ok(bytes.to_vec());
-    }
-    gunzip(&bytes).await.map_err(|e| format!("the file does not decompress: {}", message(e)))
-}
-
-/// `bytes` gunzipped by the browser's `DecompressionStream`.
-async fn gunzip(bytes: &Uint8Array) -> Result<Vec<u8>, JsValue> {
-    let stream = DecompressionStream::new(CompressionFormat::Gzip)?;
-    let blob = Blob::new_with_u8_array_sequence(&Array::of1(bytes))?;
-    let pair = ReadableWritablePair::new(&stream.readable(), &stream.writable());
-    let decompressed = Response::new_with_opt_readable_stream(Some(&blob.stream().pipe_through(&pair)))?;
-    let buffer = JsFuture::from(decompressed.array_buffer()?).await?;
-    Ok(Uint8Array::new(&buffer).to_vec())
-}
-
-/// `fetch` of the page or of the worker the module runs in.
-fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, String> {
-    let global = js_sys::global();
-    if let Some(window) = global.dyn_ref::<Window>() {
-        Ok(window.fetch_with_str_and_init(url, init))
-    } else if let Some(worker) = global.dyn_ref::<WorkerGlobalScope>() {
-        Ok(worker.fetch_with_str_and_init(url, init))
-    } else {
-        Err("this environment has no fetch".into())
     }
 }
 

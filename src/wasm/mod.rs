@@ -5,6 +5,8 @@
 //!
 //! - the **engine** ([`engine`], with [`fetch`] for a sharded build's parts), which pages load:
 //!   search, papers, related papers, over an index embedded at build time or given at start;
+//!   with the `semantic` feature, also search by meaning ([`semantic`], the model fetched
+//!   by [`net`] when the page asks for it);
 //! - the **indexer** ([`indexer`], the `indexer` feature), which the npm package's builder
 //!   runs in Node to index a corpus with no Rust toolchain: the same indexing code as
 //!   `build.rs` and `paper-search-index`.
@@ -16,6 +18,10 @@ pub use engine::*;
 
 #[cfg(all(feature = "shards", not(feature = "indexer")))]
 mod fetch;
+#[cfg(all(any(feature = "shards", feature = "semantic"), not(feature = "indexer")))]
+mod net;
+#[cfg(all(feature = "semantic", not(feature = "indexer")))]
+mod semantic;
 
 #[cfg(feature = "indexer")]
 mod indexer;

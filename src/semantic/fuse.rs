@@ -1,0 +1,106 @@
+//! Fusion of the two rankings: BM25F's best and the nearest vectors', each scaled to [0, 1]
+//! ([`Scale`]), added with a weight, the best first.
+
+use crate::index::DocId;
+use crate::rank;
+
+/// How many papers of each ranking take part.
+pub const DEPTH: usize = 100;
+
+/// How one ranking's scores are brought to [0, 1] before they are added.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
+    /// Over the list itself: its best 1, its last 0 (a list of equal scores: all 1).
+    MinMax,
+    /// `s / max`: the best 1, the rest in proportion.
+    Max,
+    /// The score as it is (cosines).
+    Raw,
+    /// `s / (s + k)`: an absolute scale, so that a weak best match stays weak.
+    Saturate(f32),
+}
+
+/// A way to fuse: how each ranking is scaled, and the vectors' weight (BM25F has 1 − it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fusion {
+    pub lexical: Scale,
+    pub semantic: Scale,
+    pub weight: f32,
+}
+
+impl Fusion {
+    /// Tuned on SciFact's training queries with `./build.sh eval semantic tune`, then frozen.
+    pub const DEFAULT: Fusion = Fusion { lexical: Scale::MinMax, semantic: Scale::MinMax, weight: 0.4 };
+}
+
+fn scaled(list: &[(DocId, f32)], scale: Scale) -> Vec<(DocId, f32)> {
+    let hi = list.iter().map(|&(_, s)| s).fold(f32::NEG_INFINITY, f32::max);
+    let lo = list.iter().map(|&(_, s)| s).fold(f32::INFINITY, f32::min);
+    list.iter()
+        .map(|&(d, s)| {
+            let v = match scale {
+                Scale::MinMax if hi > lo => (s - lo) / (hi - lo),
+                Scale::MinMax => 1.0,
+                Scale::Max if hi > 0.0 => s / hi,
+                Scale::Max => 0.0,
+                Scale::Raw => s,
+                Scale::Saturate(k) => s.max(0.0) / (s.max(0.0) + k),
+            };
+            (d, v)
+        })
+        .collect()
+}
+
+/// The fused ranking of `lexical` and `semantic` (each best first, at most [`DEPTH`] taken),
+/// best first, ties by id; a paper absent from one list has 0 from it.
+pub fn fuse(lexical: &[(DocId, f32)], semantic: &[(DocId, f32)], how: Fusion) -> Vec<(DocId, f32)> {
+    let lexical = &lexical[..lexical.len().min(DEPTH)];
+    let semantic = &semantic[..semantic.len().min(DEPTH)];
+    let mut fused: Vec<(DocId, f32)> = Vec::with_capacity(lexical.len() + semantic.len());
+    for (d, s) in scaled(lexical, how.lexical) {
+        fused.push((d, (1.0 - how.weight) * s));
+    }
+    for (d, s) in scaled(semantic, how.semantic) {
+        match fused.iter_mut().find(|(e, _)| *e == d) {
+            Some(entry) => entry.1 += how.weight * s,
+            None => fused.push((d, how.weight * s)),
+        }
+    }
+    let n = fused.len();
+    rank::top_k(fused, n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EVEN: Fusion = Fusion { lexical: Scale::MinMax, semantic: Scale::MinMax, weight: 0.5 };
+
+    #[test]
+    fn a_paper_both_rankings_like_wins() {
+        let lexical = [(1, 9.0), (2, 5.0), (3, 1.0)];
+        let semantic = [(4, 0.8), (2, 0.7), (5, 0.1)];
+        let fused = fuse(&lexical, &semantic, EVEN);
+        let ids: Vec<_> = fused.iter().map(|f| f.0).collect();
+        assert_eq!(ids, vec![2, 1, 4, 3, 5]);
+    }
+
+    #[test]
+    fn the_weight_picks_the_ranking() {
+        let lexical = [(1, 9.0), (2, 5.0)];
+        let semantic = [(2, 0.9), (1, 0.1)];
+        assert_eq!(fuse(&lexical, &semantic, Fusion { weight: 0.0, ..EVEN })[0].0, 1);
+        assert_eq!(fuse(&lexical, &semantic, Fusion { weight: 1.0, ..EVEN })[0].0, 2);
+        assert_eq!(fuse(&[], &semantic, Fusion::DEFAULT)[0].0, 2, "no lexical hit: the vectors' order");
+    }
+
+    #[test]
+    fn a_saturating_scale_keeps_a_weak_best_match_weak() {
+        let weak = [(1, 0.5)];
+        let strong = [(1, 20.0)];
+        let semantic = [(2, 0.6), (1, 0.2)];
+        let how = Fusion { lexical: Scale::Saturate(5.0), semantic: Scale::Raw, weight: 0.5 };
+        assert_eq!(fuse(&weak, &semantic, how)[0].0, 2);
+        assert_eq!(fuse(&strong, &semantic, how)[0].0, 1);
+    }
+}

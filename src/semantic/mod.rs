@@ -1,0 +1,17 @@
+//! Search by meaning (opt-in): papers and queries as vectors of a small sentence model
+//! (all-MiniLM-L6-v2), the nearest papers fused with BM25F's ranking.
+//!
+//! - [`model`]: the model file (configuration, tokenizer, int8 weights), made from the
+//!   model's release by `paper-search-semantic model`;
+//! - `encoder` (the `semantic` feature): text → unit vector, with candle's BERT;
+//! - [`vectors`]: the papers' vectors as the build writes them beside the index;
+//! - [`fuse`]: the two rankings into one.
+//!
+//! The engine without the `semantic` feature reads none of this; the build and the engine
+//! that have it run the same encoder on the same file, so papers and queries meet.
+
+#[cfg(feature = "semantic")]
+pub mod encoder;
+pub mod fuse;
+pub mod model;
+pub mod vectors;

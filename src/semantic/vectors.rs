@@ -1,0 +1,164 @@
+//! The papers' vectors, one per paper in id order, as the build writes them beside the index:
+//! int8 components with one scale per vector (a vector's largest component is ±127), about
+//! `dims + 4` bytes a paper.
+//!
+//! ```text
+//! magic     8 bytes  b"PSVECTS\0"
+//! version   u32      VECTORS_FORMAT_VERSION
+//! model     u64      the id of the model file that made them
+//! dims      u32
+//! count     u32      papers
+//! scales    count × f32
+//! values    count × dims × i8
+//! ```
+
+use crate::index::DocId;
+
+use super::model::ModelError;
+
+/// First bytes of a vectors file.
+pub const MAGIC: &[u8; 8] = b"PSVECTS\0";
+
+/// Version of the layout above.
+pub const VECTORS_FORMAT_VERSION: u32 = 1;
+
+const HEADER_LEN: usize = 8 + 4 + 8 + 4 + 4;
+
+/// Every paper's vector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vectors {
+    pub model_id: u64,
+    pub dims: usize,
+    scales: Vec<f32>,
+    values: Vec<i8>,
+}
+
+impl Vectors {
+    /// Quantizes unit vectors (all of width `dims`).
+    pub fn new(model_id: u64, dims: usize, vectors: &[Vec<f32>]) -> Vectors {
+        let mut scales = Vec::with_capacity(vectors.len());
+        let mut values = Vec::with_capacity(vectors.len() * dims);
+        for v in vectors {
+            let largest = v.iter().fold(0f32, |m, x| m.max(x.abs()));
+            let scale = if largest > 0.0 { largest / 127.0 } else { 1.0 };
+            scales.push(scale);
+            values.extend(
+                (0..dims).map(|i| (v.get(i).copied().unwrap_or(0.0) / scale).round().clamp(-127.0, 127.0) as i8),
+            );
+        }
+        Vectors { model_id, dims, scales, values }
+    }
+
+    /// How many papers have a vector.
+    pub fn len(&self) -> usize {
+        self.scales.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.scales.is_empty()
+    }
+
+    /// The file's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(HEADER_LEN + self.scales.len() * 4 + self.values.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&VECTORS_FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&self.model_id.to_le_bytes());
+        out.extend_from_slice(&(self.dims as u32).to_le_bytes());
+        out.extend_from_slice(&(self.scales.len() as u32).to_le_bytes());
+        self.scales.iter().for_each(|s| out.extend_from_slice(&s.to_le_bytes()));
+        out.extend(self.values.iter().map(|&q| q as u8));
+        out
+    }
+
+    /// Reads a vectors file.
+    ///
+    /// # Errors
+    ///
+    /// What is wrong with the bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Vectors, ModelError> {
+        if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
+            return Err(ModelError("not a paper-search vectors file (bad magic bytes)".into()));
+        }
+        let u32_at = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+        let version = u32_at(8);
+        if version != VECTORS_FORMAT_VERSION {
+            return Err(ModelError(format!(
+                "vectors format version {version}, but this reader reads version {VECTORS_FORMAT_VERSION}"
+            )));
+        }
+        let mut id = [0u8; 8];
+        id.copy_from_slice(&bytes[12..20]);
+        let dims = u32_at(20) as usize;
+        let count = u32_at(24) as usize;
+        let expected = count.checked_mul(dims + 4).and_then(|n| n.checked_add(HEADER_LEN));
+        if expected != Some(bytes.len()) {
+            return Err(ModelError("vectors file truncated or too long".into()));
+        }
+        let values_at = HEADER_LEN + count * 4;
+        let scales = bytes[HEADER_LEN..values_at]
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        let values = bytes[values_at..].iter().map(|&b| b as i8).collect();
+        Ok(Vectors { model_id: u64::from_le_bytes(id), dims, scales, values })
+    }
+
+    /// Paper `doc`'s vector, dequantized.
+    pub fn get(&self, doc: DocId) -> Option<Vec<f32>> {
+        let d = doc as usize;
+        let scale = *self.scales.get(d)?;
+        Some(self.values[d * self.dims..(d + 1) * self.dims].iter().map(|&q| q as f32 * scale).collect())
+    }
+
+    /// The cosine of `query` (a unit vector) with every paper, in id order.
+    pub fn cosines(&self, query: &[f32]) -> Vec<f32> {
+        if query.len() != self.dims || self.dims == 0 {
+            return vec![0.0; self.len()];
+        }
+        self.values
+            .chunks_exact(self.dims)
+            .zip(&self.scales)
+            .map(|(row, scale)| row.iter().zip(query).map(|(&q, x)| q as f32 * x).sum::<f32>() * scale)
+            .collect()
+    }
+
+    /// The `k` papers nearest `query`, nearest first (ties by id).
+    pub fn nearest(&self, query: &[f32], k: usize) -> Vec<(DocId, f32)> {
+        let scored = self.cosines(query).into_iter().enumerate().map(|(d, s)| (d as DocId, s)).collect();
+        crate::rank::top_k(scored, k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(v: Vec<f32>) -> Vec<f32> {
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.into_iter().map(|x| x / n).collect()
+    }
+
+    #[test]
+    fn vectors_read_back_and_keep_their_cosines() {
+        let papers = vec![unit(vec![1.0, 0.0, 0.5]), unit(vec![0.0, 1.0, 0.0]), unit(vec![0.3, -0.4, 0.9])];
+        let vectors = Vectors::new(7, 3, &papers);
+        let back = Vectors::from_bytes(&vectors.to_bytes()).expect("reads");
+        assert_eq!(back, vectors);
+        assert_eq!(back.model_id, 7);
+        let query = unit(vec![0.9, 0.1, 0.4]);
+        for (p, c) in papers.iter().zip(back.cosines(&query)) {
+            let exact: f32 = p.iter().zip(&query).map(|(a, b)| a * b).sum();
+            assert!((exact - c).abs() < 0.01, "{exact} vs {c}");
+        }
+        assert_eq!(back.nearest(&query, 1)[0].0, 0);
+    }
+
+    #[test]
+    fn a_cut_file_or_a_query_of_the_wrong_width_is_no_answer() {
+        let bytes = Vectors::new(1, 3, &[vec![1.0, 0.0, 0.0]]).to_bytes();
+        assert!(Vectors::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+        let vectors = Vectors::from_bytes(&bytes).expect("reads");
+        assert_eq!(vectors.cosines(&[1.0, 0.0]), vec![0.0]);
+    }
+}

@@ -1,0 +1,104 @@
+// End-to-end tests of search by meaning in headless Chromium, one behaviour per test: the
+// default corpus built with SEMANTIC=on (SEMANTIC_SITE, made by `./build.sh test`) beside the
+// default build (www/).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ask, open, ready, screenshot, ui } from './helpers.mjs';
+
+const SITE = process.env.SEMANTIC_SITE;
+if (!SITE) throw new Error('SEMANTIC_SITE names the semantic build to test (./build.sh test makes it)');
+
+const modelFile = readdirSync(join(SITE, 'pkg')).find((f) => /^paper-search-model-[0-9a-f]{16}\.bin\.gz$/.test(f));
+const isModel = (url) => /\/pkg\/paper-search-model-[0-9a-f]{16}\.bin\.gz$/.test(url);
+const control = (page) => page.locator('paper-search .semantic input[type=checkbox]');
+const note = (page) => page.locator('paper-search .semantic-note');
+
+const QUERIES = [
+  'reinforcement learning', 'reinforcement learning ', 'grokking', 'neural tang', 'trnasformer', '"neural networks"',
+  'learning -deep', 'title:attention', 'year:2017', 'gan OR diffusion', 'guitar distortion pedals', 'a', '  ', '"',
+];
+
+let site;
+let plain;
+before(async () => {
+  [site, plain] = await Promise.all([open({ dir: SITE }), open()]);
+  await Promise.all([site.page.goto(site.url), plain.page.goto(plain.url)]);
+  await Promise.all([ready(site.page), ready(plain.page)]);
+});
+after(async () => {
+  await site?.close();
+  await plain?.close();
+});
+
+test('before the model is loaded, the semantic build answers every query as the default build does', async () => {
+  const calls = QUERIES.flatMap((q) => [['search', q, { limit: 20 }], ['search', q, { limit: 20, semantic: true }]]);
+  const [mine, theirs] = await Promise.all([ask(site.page, calls), ask(plain.page, calls)]);
+  for (const [i, call] of calls.entries()) {
+    assert.deepEqual(mine[i], theirs[i], `search ${JSON.stringify(call.slice(1))}`);
+  }
+  const [stats] = await ask(site.page, [['stats']]);
+  assert.equal(stats.semantic, true);
+  assert.equal(stats.modelLoaded, false);
+  assert.equal(stats.modelFile, modelFile);
+});
+
+test('the default page has no control for search by meaning, the semantic build has one', async () => {
+  assert.equal(await control(plain.page).isVisible(), false);
+  assert.equal(await control(site.page).isVisible(), true);
+  assert.equal(await control(site.page).isChecked(), false);
+  assert.match(await note(site.page).textContent(), /21 MB/);
+});
+
+test('switching it on downloads the model once and finds papers that share no word with the query', async () => {
+  const { page } = site;
+  const models = [];
+  page.on('requestfinished', (r) => { if (isModel(r.url())) models.push(r.url()); });
+  await ui(page).input.fill('guitar distortion pedals');
+  await ui(page).status.filter({ hasText: /results?|No papers/ }).waitFor();
+  const byWords = await ui(page).titles.allTextContents();
+  await control(page).check();
+  await note(page).filter({ hasText: 'Results by meaning' }).waitFor({ timeout: 60000 });
+  assert.equal(await page.locator('paper-search').getAttribute('semantic'), '', 'the control sets the attribute');
+  await page.waitForFunction((before) => {
+    const titles = [...document.querySelector('paper-search').shadowRoot.querySelectorAll('[role=option] .title')];
+    return titles.length > 0 && titles.map((t) => t.textContent).join('\n') !== before.join('\n');
+  }, byWords, { timeout: 10000 });
+  const titles = await ui(page).titles.allTextContents();
+  assert.ok(titles.slice(0, 3).some((t) => /audio|guitar|effect|sound/i.test(t)), titles.slice(0, 3).join(' | '));
+  // The next query is ranked by meaning too, with no second download.
+  await ui(page).input.fill('nutrition calories');
+  await page.waitForFunction(() => {
+    const first = document.querySelector('paper-search').shadowRoot.querySelector('[role=option] .title');
+    return first && /diet|obes|food|nutri/i.test(first.textContent);
+  }, null, { timeout: 10000 });
+  assert.equal(models.length, 1, `the model was fetched ${models.length} times`);
+  const [stats] = await ask(page, [['stats']]);
+  assert.equal(stats.modelLoaded, true);
+  await screenshot(page, 'semantic-results');
+});
+
+test('loadModel refuses a file that is not the build\'s model, saying why', async () => {
+  const message = await site.page.evaluate(async () => {
+    const { load } = await import('/paper-search.js');
+    const api = await load();
+    try {
+      await api.loadModel(new Uint8Array([1, 2, 3]));
+      return 'resolved';
+    } catch (err) {
+      return err.message;
+    }
+  });
+  assert.match(message, /not a paper-search model file/);
+  const missing = await site.page.evaluate(async () => {
+    const { load } = await import('/paper-search.js');
+    try {
+      await (await load()).loadModel('/pkg/no-such-model.bin.gz');
+      return 'resolved';
+    } catch (err) {
+      return err.message;
+    }
+  });
+  assert.match(missing, /could not load the model from .*HTTP 404/);
+});
