@@ -325,7 +325,7 @@ mod harness {
                 &std::fs::read(model_path()).expect("the model file (./build.sh eval semantic makes it)"),
             )
             .expect("model reads");
-            let encoder = Encoder::new(&model).expect("encoder builds");
+            let encoder = Encoder::new(model).expect("encoder builds");
             if what == Some("tune") {
                 let (papers, judged) = scifact("train");
                 let vectors = vectors("scifact", &papers, &encoder);

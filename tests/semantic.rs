@@ -13,7 +13,7 @@ fn encoder() -> Encoder {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/model/release");
     let model = Model::from_release(&dir, "all-MiniLM-L6-v2").unwrap_or_else(|e| panic!("{e}"));
     let model = Model::from_bytes(&model.to_bytes()).expect("the model file reads back");
-    Encoder::new(&model).expect("the encoder builds")
+    Encoder::new(model).expect("the encoder builds")
 }
 
 #[test]

@@ -57,7 +57,7 @@ fn make_model(dir: &Path, out: &Path) -> Result<(), String> {
 fn embed(model_path: &Path, corpus_path: &Path, out: &Path) -> Result<(), String> {
     let started = Instant::now();
     let model = Model::from_bytes(&read(model_path)?).map_err(|e| format!("{}: {e}", model_path.display()))?;
-    let encoder = Encoder::new(&model).map_err(|e| e.to_string())?;
+    let encoder = Encoder::new(model).map_err(|e| e.to_string())?;
     let papers = corpus::load(corpus_path).map_err(|e| e.to_string())?;
     let vectors = encoder
         .embed_papers(&papers, |done| {

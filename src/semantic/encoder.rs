@@ -39,7 +39,7 @@ impl Encoder {
     /// # Errors
     ///
     /// A configuration, tokenizer or tensor the encoder cannot use.
-    pub fn new(model: &Model) -> Result<Encoder, ModelError> {
+    pub fn new(model: Model) -> Result<Encoder, ModelError> {
         let config: Config = serde_json::from_value(model.config.bert.clone())
             .map_err(|e| ModelError(format!("model configuration: {e}")))?;
         let dims = model.config.bert.get("hidden_size").and_then(|v| v.as_u64()).unwrap_or(0) as usize;
@@ -54,9 +54,12 @@ impl Encoder {
         // The file pads every text to 128 tokens; `encode` pads a batch to its longest instead.
         tokenizer.with_padding(None);
         let device = Device::Cpu;
+        // One tensor at a time, each int8 copy dropped once dequantized: the f32 weights
+        // (90 MB) are the most memory a load holds.
         let mut tensors = std::collections::HashMap::new();
-        for (name, (shape, values)) in model.f32_tensors() {
-            tensors.insert(name, Tensor::from_vec(values, shape, &device).map_err(candle)?);
+        for stored in model.tensors {
+            let values = stored.to_f32();
+            tensors.insert(stored.name, Tensor::from_vec(values, stored.shape, &device).map_err(candle)?);
         }
         let bert = BertModel::load(VarBuilder::from_tensors(tensors, DType::F32, &device), &config).map_err(candle)?;
         Ok(Encoder { tokenizer, bert, dims, model_id: model.id, max_tokens: model.config.max_tokens })
@@ -353,7 +356,7 @@ mod tests {
     #[test]
     fn the_encoder_computes_bert_as_written_out() {
         let model = tiny_model();
-        let encoder = Encoder::new(&model).expect("the tiny encoder builds");
+        let encoder = Encoder::new(model.clone()).expect("the tiny encoder builds");
         assert_eq!(encoder.dims(), HIDDEN);
         let texts = ["Graph neural networks", "linear bandit", "bandits", "an unknown word"];
         assert_eq!(encoder.token_ids(texts[0]).expect("tokenizes"), vec![2, 4, 5, 6, 7, 3]);
@@ -374,7 +377,7 @@ mod tests {
 
     #[test]
     fn long_texts_are_cut_to_the_longest_input() {
-        let encoder = Encoder::new(&tiny_model()).expect("builds");
+        let encoder = Encoder::new(tiny_model()).expect("builds");
         let long = "graph ".repeat(40);
         let ids = encoder.token_ids(&long).expect("tokenizes");
         assert_eq!(ids.len(), 8);

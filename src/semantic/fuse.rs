@@ -30,7 +30,7 @@ pub struct Fusion {
 
 impl Fusion {
     /// Tuned on SciFact's training queries with `./build.sh eval semantic tune`, then frozen.
-    pub const DEFAULT: Fusion = Fusion { lexical: Scale::MinMax, semantic: Scale::MinMax, weight: 0.4 };
+    pub const DEFAULT: Fusion = Fusion { lexical: Scale::Max, semantic: Scale::Raw, weight: 0.6 };
 }
 
 fn scaled(list: &[(DocId, f32)], scale: Scale) -> Vec<(DocId, f32)> {

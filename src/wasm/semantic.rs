@@ -62,7 +62,9 @@ pub async fn load_model(source: JsValue) -> Result<JsValue, JsError> {
     } else {
         return Err(error("loadModel takes the model file's URL or its bytes (a Uint8Array or an ArrayBuffer)"));
     };
+    let size = bytes.len();
     let model = Model::from_bytes(&bytes).map_err(|e| error(&e.0))?;
+    drop(bytes);
     let papers = with_vectors(|v| v.map(|v| (v.model_id, v.len())));
     match papers {
         None => {
@@ -77,15 +79,15 @@ pub async fn load_model(source: JsValue) -> Result<JsValue, JsError> {
         }
         Some(_) => {}
     }
-    let encoder = Encoder::new(&model).map_err(|e| error(&e.0))?;
+    let (name, parameters) = (model.config.name.clone(), model.parameters());
+    let encoder = Encoder::new(model).map_err(|e| error(&e.0))?;
     let info = js_sys::Object::new();
     let set = |k: &str, v: JsValue| js_sys::Reflect::set(&info, &JsValue::from_str(k), &v);
-    let _ = set("name", JsValue::from_str(&model.config.name));
-    let _ = set("parameters", JsValue::from_f64(model.parameters() as f64));
+    let _ = set("name", JsValue::from_str(&name));
+    let _ = set("parameters", JsValue::from_f64(parameters as f64));
     let _ = set("dimensions", JsValue::from_f64(encoder.dims() as f64));
     let _ = set("maxTokens", JsValue::from_f64(encoder.max_tokens as f64));
-    let _ = set("bytes", JsValue::from_f64(bytes.len() as f64));
-    drop(bytes);
+    let _ = set("bytes", JsValue::from_f64(size as f64));
     ENCODER.with_borrow_mut(|e| *e = Some(encoder));
     Ok(info.into())
 }
