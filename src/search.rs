@@ -578,7 +578,7 @@ impl<'a> Searcher<'a> {
     ///
     /// [`Missing`]: the parts to fetch before asking again.
     pub fn try_search(&self, text: &str, options: &SearchOptions) -> Result<SearchResults, Missing> {
-        self.search_with(text, options, None)
+        self.search_with(text, options, |scored, _, limit| (scored.len(), rank::top_k(scored, limit)))
     }
 
     /// [`Searcher::try_search`] with search by meaning: `nearest`, the papers whose vectors
@@ -596,29 +596,28 @@ impl<'a> Searcher<'a> {
         options: &SearchOptions,
         nearest: &[(DocId, f32)],
     ) -> Result<SearchResults, Missing> {
-        self.search_with(text, options, Some((nearest, crate::semantic::fuse::Fusion::DEFAULT)))
+        self.search_with(text, options, |scored, plain, limit| {
+            let (mut fused, count) = fused(scored, plain, nearest, crate::semantic::fuse::Fusion::DEFAULT);
+            fused.truncate(limit);
+            (count, fused)
+        })
     }
 
+    /// A search whose matches (`scored`, whether the query is `plain`) `pick` turns into the
+    /// papers shown, at most `limit`, and the count of papers found. Generic, so that a module
+    /// that never fuses does not carry the fusion's code.
     fn search_with(
         &self,
         text: &str,
         options: &SearchOptions,
-        nearest: Option<(&[(DocId, f32)], crate::semantic::fuse::Fusion)>,
+        pick: impl FnOnce(Vec<(DocId, f32)>, bool, usize) -> (usize, Vec<(DocId, f32)>),
     ) -> Result<SearchResults, Missing> {
         let ix = self.index.view();
         let ranked = self.ranked(&ix, text, options.highlight);
         if !ix.is_complete() {
             return self.answer(&ix, SearchResults::none());
         }
-        let limit = options.limit.min(MAX_LIMIT);
-        let (count, best) = match nearest {
-            None => (ranked.scored.len(), rank::top_k(ranked.scored, limit)),
-            Some((near, how)) => {
-                let (mut fused, count) = fused(ranked.scored, ranked.plain, near, how);
-                fused.truncate(limit);
-                (count, fused)
-            }
-        };
+        let (count, best) = pick(ranked.scored, ranked.plain, options.limit.min(MAX_LIMIT));
         let hits =
             best.into_iter().map(|(doc, score)| self.hit(&ix, doc, score, ranked.matched_terms.as_ref())).collect();
         let results = SearchResults { hits, total: count, truncated: ranked.truncated, suggestion: ranked.suggestion };
