@@ -70,6 +70,7 @@ mod harness {
         }
 
         /// Scores a ranking of every judged query (the keys of its papers, best first) per kind.
+        #[cfg(feature = "semantic")]
         fn run_with(&self, judged: &[Judged], rank: impl Fn(&str) -> Vec<(u32, f32)>) -> BTreeMap<String, Scores> {
             eval::evaluate(judged, |q| rank(q).iter().map(|&(d, _)| self.keys[d as usize].clone()).collect())
         }
