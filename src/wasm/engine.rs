@@ -140,7 +140,7 @@ export function partUrls(): string[];
 export interface ModelInfo { name: string; parameters: number; dimensions: number; maxTokens: number; bytes: number; }
 
 /**
- * Loads the sentence model of a build made with `SEMANTIC=on` (its `paper-search-model.bin`):
+ * Loads the sentence model of a build made with `SEMANTIC=on` (`pkg/` + `stats().modelFile`):
  * from a URL (fetched, gunzipped when it arrives gzipped) or from the file's bytes. Resolves
  * when searches can use it; rejects with what went wrong (a failed download, another build's
  * model, a build without papers' vectors). Only a semantic build exports it.

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::engine::custom_section;
+use super::engine::{custom_section, with_searcher};
 use super::net;
 use crate::index::DocId;
 use crate::semantic::encoder::Encoder;
@@ -26,12 +26,17 @@ thread_local! {
     static ENCODER: RefCell<Option<Encoder>> = const { RefCell::new(None) };
 }
 
+/// Runs `f` with the papers' vectors: those of the module's section, when they read and there is
+/// one for each paper of the index (vectors of another corpus would name papers it lacks).
 fn with_vectors<T>(f: impl FnOnce(Option<&Vectors>) -> T) -> T {
-    VECTORS.with_borrow_mut(|v| {
-        let vectors =
-            v.get_or_insert_with(|| custom_section(VECTORS_SECTION).and_then(|bytes| Vectors::from_bytes(&bytes).ok()));
-        f(vectors.as_ref())
-    })
+    if VECTORS.with_borrow(Option::is_none) {
+        let papers = with_searcher(|s| s.stats().papers as usize).ok();
+        let vectors = custom_section(VECTORS_SECTION)
+            .and_then(|bytes| Vectors::from_bytes(&bytes).ok())
+            .filter(|v| Some(v.len()) == papers);
+        VECTORS.with_borrow_mut(|v| *v = Some(vectors));
+    }
+    VECTORS.with_borrow(|v| f(v.as_ref().and_then(Option::as_ref)))
 }
 
 /// The file name of the model the module's papers' vectors were made with (none: the module
