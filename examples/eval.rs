@@ -345,12 +345,15 @@ mod harness {
                     (Scale::Saturate(20.0), Scale::Raw),
                     (Scale::Saturate(10.0), Scale::MinMax),
                 ];
-                for (lexical, semantic) in scalings {
-                    let cells = weights.map(|weight| {
-                        let how = Fusion { lexical, semantic, weight };
-                        format!("{:.4}", set.scores(Reading::Finished, Some(how))["all"].ndcg10)
-                    });
-                    println!("| {lexical:?} / {semantic:?} | {} |", cells.join(" | "));
+                for by_held_words in [false, true] {
+                    for (lexical, semantic) in scalings {
+                        let cells = weights.map(|weight| {
+                            let how = Fusion { lexical, semantic, weight, by_held_words };
+                            format!("{:.4}", set.scores(Reading::Finished, Some(how))["all"].ndcg10)
+                        });
+                        let held = if by_held_words { ", by held words" } else { "" };
+                        println!("| {lexical:?} / {semantic:?}{held} | {} |", cells.join(" | "));
+                    }
                 }
                 return;
             }
@@ -393,9 +396,10 @@ mod harness {
             println!("| fusion | open set | concept | SciFact test |");
             println!("|---|---:|---:|---:|");
             for how in [
-                Fusion { lexical: Scale::MinMax, semantic: Scale::MinMax, weight: 0.45 },
-                Fusion { lexical: Scale::Saturate(10.0), semantic: Scale::Raw, weight: 0.3 },
-                Fusion { lexical: Scale::Saturate(20.0), semantic: Scale::Raw, weight: 0.2 },
+                Fusion { lexical: Scale::MinMax, semantic: Scale::MinMax, weight: 0.45, by_held_words: false },
+                Fusion { lexical: Scale::Saturate(10.0), semantic: Scale::Raw, weight: 0.3, by_held_words: false },
+                Fusion { lexical: Scale::Saturate(20.0), semantic: Scale::Raw, weight: 0.2, by_held_words: false },
+                Fusion { by_held_words: false, ..Fusion::DEFAULT },
             ] {
                 let [open_f, open_t] = Reading::BOTH.map(|r| sets[0].scores(r, Some(how)));
                 let [sci_f, sci_t] = Reading::BOTH.map(|r| sets[1].scores(r, Some(how))["all"].ndcg10);

@@ -239,10 +239,11 @@ pub struct Searcher<'a> {
 /// all: the matches and the nearest papers that match no word.
 fn fused(
     scored: Vec<(DocId, f32)>,
-    plain: bool,
+    shape: Shape,
     nearest: &[(DocId, f32)],
     how: crate::semantic::fuse::Fusion,
 ) -> (Vec<(DocId, f32)>, usize) {
+    let plain = shape.plain;
     use crate::semantic::fuse;
     let mut matches: Vec<DocId> = scored.iter().map(|&(d, _)| d).collect();
     matches.sort_unstable();
@@ -251,7 +252,17 @@ fn fused(
     let others = nearest.iter().filter(|(d, _)| !is_match(d)).count();
     let near: Vec<(DocId, f32)> = nearest.iter().copied().filter(|(d, _)| plain || is_match(d)).collect();
     let total = matches.len() + if plain { others } else { 0 };
-    (fuse::fuse(&rank::top_k(scored, fuse::DEPTH), &near, how), total)
+    (fuse::fuse(&rank::top_k(scored, fuse::DEPTH), &near, how, shape.held), total)
+}
+
+/// What fusion needs to know of a query besides its matches.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    /// Plain words, with no filter (see [`Searcher::try_search_near`]).
+    plain: bool,
+    /// The share of the query's words that match a corpus word other than as a typo's
+    /// correction (1 for a query without words).
+    held: f32,
 }
 
 /// A dictionary term a query word matches, with the weight of that match.
@@ -446,8 +457,7 @@ const MATCH_PREFIX_CHARS: usize = 3;
 /// A scored query, before hits are built.
 struct Ranked {
     scored: Vec<(DocId, f32)>,
-    /// The query is plain words, with no filter (see [`Searcher::try_search_near`]).
-    plain: bool,
+    shape: Shape,
     /// The matched terms, when the hits are highlighted.
     matched_terms: Option<Matched>,
     truncated: bool,
@@ -596,28 +606,28 @@ impl<'a> Searcher<'a> {
         options: &SearchOptions,
         nearest: &[(DocId, f32)],
     ) -> Result<SearchResults, Missing> {
-        self.search_with(text, options, |scored, plain, limit| {
-            let (mut fused, count) = fused(scored, plain, nearest, crate::semantic::fuse::Fusion::DEFAULT);
+        self.search_with(text, options, |scored, shape, limit| {
+            let (mut fused, count) = fused(scored, shape, nearest, crate::semantic::fuse::Fusion::DEFAULT);
             fused.truncate(limit);
             (count, fused)
         })
     }
 
-    /// A search whose matches (`scored`, whether the query is `plain`) `pick` turns into the
+    /// A search whose matches (`scored`, and the query's [`Shape`]) `pick` turns into the
     /// papers shown, at most `limit`, and the count of papers found. Generic, so that a module
     /// that never fuses does not carry the fusion's code.
     fn search_with(
         &self,
         text: &str,
         options: &SearchOptions,
-        pick: impl FnOnce(Vec<(DocId, f32)>, bool, usize) -> (usize, Vec<(DocId, f32)>),
+        pick: impl FnOnce(Vec<(DocId, f32)>, Shape, usize) -> (usize, Vec<(DocId, f32)>),
     ) -> Result<SearchResults, Missing> {
         let ix = self.index.view();
         let ranked = self.ranked(&ix, text, options.highlight);
         if !ix.is_complete() {
             return self.answer(&ix, SearchResults::none());
         }
-        let (count, best) = pick(ranked.scored, ranked.plain, options.limit.min(MAX_LIMIT));
+        let (count, best) = pick(ranked.scored, ranked.shape, options.limit.min(MAX_LIMIT));
         let hits =
             best.into_iter().map(|(doc, score)| self.hit(&ix, doc, score, ranked.matched_terms.as_ref())).collect();
         let results = SearchResults { hits, total: count, truncated: ranked.truncated, suggestion: ranked.suggestion };
@@ -635,7 +645,7 @@ impl<'a> Searcher<'a> {
     ) -> Vec<(DocId, f32)> {
         let ix = self.index.view();
         let ranked = self.ranked(&ix, text, false);
-        let (mut fused, _) = fused(ranked.scored, ranked.plain, nearest, how);
+        let (mut fused, _) = fused(ranked.scored, ranked.shape, nearest, how);
         fused.truncate(limit);
         fused
     }
@@ -677,7 +687,10 @@ impl<'a> Searcher<'a> {
         let plain = query.excluded.is_empty()
             && query.years.is_none()
             && query.clauses.iter().all(|c| c.single_word().is_some());
-        Ranked { scored, plain, matched_terms, truncated: query.truncated, suggestion }
+        let words: Vec<&Vec<TermMatch>> = plan.iter().flat_map(|c| &c.alternatives).flat_map(|a| &a.words).collect();
+        let held = words.iter().filter(|w| w.iter().any(|m| m.weight > TYPO_WEIGHT)).count();
+        let held = if words.is_empty() { 1.0 } else { held as f32 / words.len() as f32 };
+        Ranked { scored, shape: Shape { plain, held }, matched_terms, truncated: query.truncated, suggestion }
     }
 
     /// Every paper that satisfies the query, with its score (in id order).

@@ -26,11 +26,15 @@ pub struct Fusion {
     pub lexical: Scale,
     pub semantic: Scale,
     pub weight: f32,
+    /// BM25F's weight is scaled by the share of the query's words the corpus holds (as typed or
+    /// as the beginning of its words, not only as a typo's correction): a query whose words the
+    /// papers never use has only corrections to rank by, and they say little.
+    pub by_held_words: bool,
 }
 
 impl Fusion {
     /// Tuned on SciFact's training queries with `./build.sh eval semantic tune`, then frozen.
-    pub const DEFAULT: Fusion = Fusion { lexical: Scale::Max, semantic: Scale::Raw, weight: 0.6 };
+    pub const DEFAULT: Fusion = Fusion { lexical: Scale::Max, semantic: Scale::Raw, weight: 0.6, by_held_words: true };
 }
 
 fn scaled(list: &[(DocId, f32)], scale: Scale) -> Vec<(DocId, f32)> {
@@ -52,13 +56,15 @@ fn scaled(list: &[(DocId, f32)], scale: Scale) -> Vec<(DocId, f32)> {
 }
 
 /// The fused ranking of `lexical` and `semantic` (each best first, at most [`DEPTH`] taken),
-/// best first, ties by id; a paper absent from one list has 0 from it.
-pub fn fuse(lexical: &[(DocId, f32)], semantic: &[(DocId, f32)], how: Fusion) -> Vec<(DocId, f32)> {
+/// best first, ties by id; a paper absent from one list has 0 from it. `held` is the share of
+/// the query's words the corpus holds (see [`Fusion::by_held_words`]).
+pub fn fuse(lexical: &[(DocId, f32)], semantic: &[(DocId, f32)], how: Fusion, held: f32) -> Vec<(DocId, f32)> {
+    let lexical_weight = (1.0 - how.weight) * if how.by_held_words { held.clamp(0.0, 1.0) } else { 1.0 };
     let lexical = &lexical[..lexical.len().min(DEPTH)];
     let semantic = &semantic[..semantic.len().min(DEPTH)];
     let mut fused: Vec<(DocId, f32)> = Vec::with_capacity(lexical.len() + semantic.len());
     for (d, s) in scaled(lexical, how.lexical) {
-        fused.push((d, (1.0 - how.weight) * s));
+        fused.push((d, lexical_weight * s));
     }
     for (d, s) in scaled(semantic, how.semantic) {
         match fused.iter_mut().find(|(e, _)| *e == d) {
@@ -74,13 +80,13 @@ pub fn fuse(lexical: &[(DocId, f32)], semantic: &[(DocId, f32)], how: Fusion) ->
 mod tests {
     use super::*;
 
-    const EVEN: Fusion = Fusion { lexical: Scale::MinMax, semantic: Scale::MinMax, weight: 0.5 };
+    const EVEN: Fusion = Fusion { lexical: Scale::MinMax, semantic: Scale::MinMax, weight: 0.5, by_held_words: false };
 
     #[test]
     fn a_paper_both_rankings_like_wins() {
         let lexical = [(1, 9.0), (2, 5.0), (3, 1.0)];
         let semantic = [(4, 0.8), (2, 0.7), (5, 0.1)];
-        let fused = fuse(&lexical, &semantic, EVEN);
+        let fused = fuse(&lexical, &semantic, EVEN, 1.0);
         let ids: Vec<_> = fused.iter().map(|f| f.0).collect();
         assert_eq!(ids, vec![2, 1, 4, 3, 5]);
     }
@@ -89,9 +95,9 @@ mod tests {
     fn the_weight_picks_the_ranking() {
         let lexical = [(1, 9.0), (2, 5.0)];
         let semantic = [(2, 0.9), (1, 0.1)];
-        assert_eq!(fuse(&lexical, &semantic, Fusion { weight: 0.0, ..EVEN })[0].0, 1);
-        assert_eq!(fuse(&lexical, &semantic, Fusion { weight: 1.0, ..EVEN })[0].0, 2);
-        assert_eq!(fuse(&[], &semantic, Fusion::DEFAULT)[0].0, 2, "no lexical hit: the vectors' order");
+        assert_eq!(fuse(&lexical, &semantic, Fusion { weight: 0.0, ..EVEN }, 1.0)[0].0, 1);
+        assert_eq!(fuse(&lexical, &semantic, Fusion { weight: 1.0, ..EVEN }, 1.0)[0].0, 2);
+        assert_eq!(fuse(&[], &semantic, Fusion::DEFAULT, 1.0)[0].0, 2, "no lexical hit: the vectors' order");
     }
 
     #[test]
@@ -99,8 +105,18 @@ mod tests {
         let weak = [(1, 0.5)];
         let strong = [(1, 20.0)];
         let semantic = [(2, 0.6), (1, 0.2)];
-        let how = Fusion { lexical: Scale::Saturate(5.0), semantic: Scale::Raw, weight: 0.5 };
-        assert_eq!(fuse(&weak, &semantic, how)[0].0, 2);
-        assert_eq!(fuse(&strong, &semantic, how)[0].0, 1);
+        let how = Fusion { lexical: Scale::Saturate(5.0), semantic: Scale::Raw, weight: 0.5, by_held_words: false };
+        assert_eq!(fuse(&weak, &semantic, how, 1.0)[0].0, 2);
+        assert_eq!(fuse(&strong, &semantic, how, 1.0)[0].0, 1);
+    }
+
+    #[test]
+    fn words_the_corpus_lacks_weaken_bm25f() {
+        let lexical = [(1, 9.0)];
+        let semantic = [(2, 0.5), (1, 0.1)];
+        let how = Fusion { lexical: Scale::Max, semantic: Scale::Raw, weight: 0.5, by_held_words: true };
+        assert_eq!(fuse(&lexical, &semantic, how, 1.0)[0].0, 1, "every word held: BM25F as usual");
+        assert_eq!(fuse(&lexical, &semantic, how, 0.0)[0].0, 2, "no word held: the vectors decide");
+        assert_eq!(fuse(&lexical, &semantic, Fusion { by_held_words: false, ..how }, 0.0)[0].0, 1);
     }
 }
