@@ -120,7 +120,10 @@ semantic_tool() {
   semantic_bin="$(target_dir)/release/paper-search-semantic"
   if [ ! -f "$MODEL_FILE" ] || [ "$semantic_bin" -nt "$MODEL_FILE" ]; then
     "$semantic_bin" model target/model/release "$MODEL_FILE"
-    gzip -9 -c "$MODEL_FILE" > "$MODEL_FILE.gz"
+  fi
+  if [ ! -f "$MODEL_FILE.gz" ] || [ "$MODEL_FILE" -nt "$MODEL_FILE.gz" ]; then
+    gzip -9 -c "$MODEL_FILE" > "$MODEL_FILE.gz.tmp"
+    mv "$MODEL_FILE.gz.tmp" "$MODEL_FILE.gz"
   fi
 }
 
@@ -492,6 +495,10 @@ case "$cmd" in
     SOAK_QUERIES=${SOAK_QUERIES:-100000} node --test tests/e2e/soak.test.mjs
     ;;
   single)
+    if semantic_on; then
+      echo "build.sh: the one-file page cannot hold search by meaning (its model is a 21 MB file beside the page); build it without SEMANTIC=on" >&2
+      exit 1
+    fi
     scripts/setup.sh --build
     # One file holds every paper: only an embedded build (SHARDS=off forces one for any corpus).
     if [ "${SHARDS:-}" = off ]; then build off; else build single; fi
