@@ -243,8 +243,8 @@ fn fused(
     nearest: &[(DocId, f32)],
     how: crate::semantic::fuse::Fusion,
 ) -> (Vec<(DocId, f32)>, usize) {
-    let plain = shape.plain;
     use crate::semantic::fuse;
+    let plain = shape.plain;
     let mut matches: Vec<DocId> = scored.iter().map(|&(d, _)| d).collect();
     matches.sort_unstable();
     let nearest = &nearest[..nearest.len().min(fuse::DEPTH)];

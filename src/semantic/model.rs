@@ -206,12 +206,19 @@ impl Model {
             for _ in 0..rank {
                 shape.push(r.u32("tensor shape")? as usize);
             }
-            let n: usize = shape.iter().product();
+            // Sizes a damaged or hostile file could make overflow are refused, not wrapped.
+            let n = shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d));
+            let bytes_of = |n: Option<usize>| {
+                n.and_then(|n| n.checked_mul(4)).ok_or_else(|| err(format!("tensor {name}: too large")))
+            };
+            let n = n.ok_or_else(|| err(format!("tensor {name}: too large")))?;
             let values = match kind {
-                KIND_F32 => Values::F32(r.take(n * 4, "tensor values")?.chunks_exact(4).map(f32_of).collect()),
+                KIND_F32 => {
+                    Values::F32(r.take(bytes_of(Some(n))?, "tensor values")?.chunks_exact(4).map(f32_of).collect())
+                }
                 KIND_INT8_ROWS => {
                     let rows = n / shape.last().copied().unwrap_or(1).max(1);
-                    let scales = r.take(rows * 4, "tensor scales")?.chunks_exact(4).map(f32_of).collect();
+                    let scales = r.take(bytes_of(Some(rows))?, "tensor scales")?.chunks_exact(4).map(f32_of).collect();
                     let values = r.take(n, "tensor values")?.iter().map(|&b| b as i8).collect();
                     Values::Int8 { scales, values }
                 }
@@ -365,5 +372,15 @@ mod tests {
         bytes[last] ^= 1;
         assert!(Model::from_bytes(&bytes).unwrap_err().0.contains("checksum"));
         assert!(Model::from_bytes(b"PAPRSRCH").is_err());
+    }
+
+    #[test]
+    fn a_shape_too_large_to_hold_is_refused() {
+        let mut model = sample();
+        // Three dimensions of u32::MAX: their product overflows any usize.
+        let huge = u32::MAX as usize;
+        model.tensors = vec![Tensor { name: "w".into(), shape: vec![huge, huge, huge], values: Values::F32(vec![]) }];
+        let message = Model::from_bytes(&model.to_bytes()).unwrap_err().0;
+        assert!(message.contains("too large"), "{message}");
     }
 }
