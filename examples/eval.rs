@@ -9,6 +9,8 @@
 //! cargo run --release --example eval -- scifact train
 //! cargo run --release --example eval -- tune         # grid search on SciFact train
 //! cargo run --release --features semantic --example eval -- semantic   # search by meaning
+//! cargo run --release --features semantic --example eval -- semantic tune      # its fusion, on SciFact train
+//! cargo run --release --features semantic --example eval -- semantic queries   # per query, open set
 //! ```
 //!
 //! `semantic` reads the model file from `$PAPER_SEARCH_MODEL` (default
@@ -321,6 +323,36 @@ mod harness {
             }
         }
 
+        impl Set<'_> {
+            /// nDCG@10 of every query (finished / as typed): BM25F, the model alone, fused; the
+            /// queries fusion changes, to see what it wins and loses.
+            fn per_query(&self, how: Fusion) {
+                let searcher = self.indexed.searcher(Params::DEFAULT, Features::ALL);
+                let keys = |ranked: Vec<(u32, f32)>| -> Vec<String> {
+                    ranked.iter().map(|&(d, _)| self.indexed.keys[d as usize].clone()).collect()
+                };
+                println!("\n{}: nDCG@10 per query that fusion changes (finished / as typed)\n", self.name);
+                println!("| kind | query | BM25F | model | fused |");
+                println!("|---|---|---:|---:|---:|");
+                for j in &self.judged {
+                    let cells = Reading::BOTH.map(|r| {
+                        let text = r.of(&j.query);
+                        let nearest = self.vectors.nearest(&self.queries[&text], fuse::DEPTH);
+                        let lexical = searcher.rank(&text, 100);
+                        let fused = searcher.rank_near(&text, 100, &nearest, how);
+                        [lexical, nearest, fused].map(|r| eval::ndcg_at(10, &keys(r), &j.grades))
+                    });
+                    if (0..3)
+                        .all(|i| (cells[0][i] - cells[0][2]).abs() < 1e-9 && (cells[1][i] - cells[1][2]).abs() < 1e-9)
+                    {
+                        continue;
+                    }
+                    let [l, m, f] = [0, 1, 2].map(|i| format!("{:.2} / {:.2}", cells[0][i], cells[1][i]));
+                    println!("| {} | {} | {l} | {m} | {f} |", j.kind, j.query);
+                }
+            }
+        }
+
         pub fn run(what: Option<&str>) {
             let model = Model::from_bytes(
                 &std::fs::read(model_path()).expect("the model file (./build.sh eval semantic makes it)"),
@@ -348,13 +380,32 @@ mod harness {
                 for by_held_words in [false, true] {
                     for (lexical, semantic) in scalings {
                         let cells = weights.map(|weight| {
-                            let how = Fusion { lexical, semantic, weight, by_held_words };
+                            let how = Fusion { lexical, semantic, weight, by_held_words, best_coverage: 0.0 };
                             format!("{:.4}", set.scores(Reading::Finished, Some(how))["all"].ndcg10)
                         });
                         let held = if by_held_words { ", by held words" } else { "" };
                         println!("| {lexical:?} / {semantic:?}{held} | {} |", cells.join(" | "));
                     }
                 }
+                println!("\nBM25F (Max) and cosine (Raw), BM25F's weight also scaled by its best paper's share of the query's words, to a power\n");
+                println!("| held words / power | {} |", weights.map(|w| format!("{w}")).join(" | "));
+                println!("|---|{}", "---:|".repeat(weights.len()));
+                for by_held_words in [false, true] {
+                    for best_coverage in [1.0, 2.0, 3.0, 4.0] {
+                        let cells = weights.map(|weight| {
+                            let how = Fusion { weight, by_held_words, best_coverage, ..Fusion::DEFAULT };
+                            format!("{:.4}", set.scores(Reading::Finished, Some(how))["all"].ndcg10)
+                        });
+                        println!("| {by_held_words} / {best_coverage} | {} |", cells.join(" | "));
+                    }
+                }
+                return;
+            }
+            if what == Some("queries") {
+                let (papers, judged) = default_set();
+                let vectors = vectors("default", &papers, &encoder);
+                let set = Set::new("open set", &papers, judged, vectors, &encoder);
+                set.per_query(Fusion::DEFAULT);
                 return;
             }
             let (papers, judged) = default_set();
@@ -395,10 +446,15 @@ mod harness {
             println!("\nOther fusions, not chosen (nDCG@10 finished / as typed; concept kind of the open set)\n");
             println!("| fusion | open set | concept | SciFact test |");
             println!("|---|---:|---:|---:|");
+            let none = Fusion { by_held_words: false, best_coverage: 0.0, ..Fusion::DEFAULT };
             for how in [
-                Fusion { lexical: Scale::MinMax, semantic: Scale::MinMax, weight: 0.45, by_held_words: false },
-                Fusion { lexical: Scale::Saturate(10.0), semantic: Scale::Raw, weight: 0.3, by_held_words: false },
-                Fusion { lexical: Scale::Saturate(20.0), semantic: Scale::Raw, weight: 0.2, by_held_words: false },
+                Fusion { lexical: Scale::MinMax, semantic: Scale::MinMax, weight: 0.45, ..none },
+                Fusion { lexical: Scale::Saturate(10.0), semantic: Scale::Raw, weight: 0.3, ..none },
+                Fusion { weight: 0.6, ..none },
+                Fusion { weight: 0.6, by_held_words: true, ..none },
+                Fusion { weight: 0.4, best_coverage: 2.0, ..none },
+                Fusion { weight: 0.4, by_held_words: true, best_coverage: 2.0, ..none },
+                Fusion { best_coverage: 0.0, ..Fusion::DEFAULT },
                 Fusion { by_held_words: false, ..Fusion::DEFAULT },
             ] {
                 let [open_f, open_t] = Reading::BOTH.map(|r| sets[0].scores(r, Some(how)));

@@ -237,6 +237,7 @@ pub struct Searcher<'a> {
 /// BM25F's matches fused with the papers nearest the query's vector (all of them for a plain
 /// query, only those among the matches for a filtered one), and how many papers that makes in
 /// all: the matches and the nearest papers that match no word.
+#[cfg(feature = "semantic")]
 fn fused(
     scored: Vec<(DocId, f32)>,
     shape: Shape,
@@ -252,17 +253,91 @@ fn fused(
     let others = nearest.iter().filter(|(d, _)| !is_match(d)).count();
     let near: Vec<(DocId, f32)> = nearest.iter().copied().filter(|(d, _)| plain || is_match(d)).collect();
     let total = matches.len() + if plain { others } else { 0 };
-    (fuse::fuse(&rank::top_k(scored, fuse::DEPTH), &near, how, shape.held), total)
+    let lexical = rank::top_k(scored, fuse::DEPTH);
+    let covered = lexical.iter().map(|&(d, _)| shape.cover.share(d)).fold(0.0, f32::max);
+    let evidence = fuse::Evidence { held: shape.held, covered };
+    (fuse::fuse(&lexical, &near, how, evidence), total)
 }
 
-/// What fusion needs to know of a query besides its matches.
-#[derive(Debug, Clone, Copy)]
+/// What fusion needs to know of a query besides its matches; empty, and no code, in a module
+/// without search by meaning (whose queries are never fused).
+#[derive(Debug, Clone)]
 struct Shape {
     /// Plain words, with no filter (see [`Searcher::try_search_near`]).
+    #[cfg(feature = "semantic")]
     plain: bool,
     /// The share of the query's words that match a corpus word other than as a typo's
     /// correction (1 for a query without words).
+    #[cfg(feature = "semantic")]
     held: f32,
+    /// How many of the query's clauses each paper matches.
+    #[cfg(feature = "semantic")]
+    cover: Cover,
+}
+
+impl Shape {
+    #[cfg(feature = "semantic")]
+    fn new(query: &Query, plan: &[ClausePlan], cover: Cover) -> Shape {
+        let plain = query.excluded.is_empty()
+            && query.years.is_none()
+            && query.clauses.iter().all(|c| c.single_word().is_some());
+        let words: Vec<&Vec<TermMatch>> = plan.iter().flat_map(|c| &c.alternatives).flat_map(|a| &a.words).collect();
+        let held = words.iter().filter(|w| w.iter().any(|m| m.weight > TYPO_WEIGHT)).count();
+        let held = if words.is_empty() { 1.0 } else { held as f32 / words.len() as f32 };
+        Shape { plain, held, cover }
+    }
+
+    #[cfg(not(feature = "semantic"))]
+    #[inline]
+    fn new(_: &Query, _: &[ClausePlan], _: Cover) -> Shape {
+        Shape {}
+    }
+}
+
+/// Per paper, how many of the query's clauses it matches (what fusion reads); empty, and no
+/// code, in a module without search by meaning.
+#[derive(Debug, Clone, Default)]
+struct Cover {
+    #[cfg(feature = "semantic")]
+    clauses: Vec<u16>,
+    #[cfg(feature = "semantic")]
+    of: u16,
+}
+
+impl Cover {
+    /// The query's clauses, those that match nothing included.
+    #[inline]
+    fn of(&mut self, _clauses: usize) {
+        #[cfg(feature = "semantic")]
+        {
+            self.of = u16::try_from(_clauses).unwrap_or(u16::MAX);
+        }
+    }
+
+    #[inline]
+    fn start(&mut self, _papers: usize) {
+        #[cfg(feature = "semantic")]
+        {
+            self.clauses = vec![0; _papers];
+        }
+    }
+
+    #[inline]
+    fn matched(&mut self, _paper: usize) {
+        #[cfg(feature = "semantic")]
+        if let Some(c) = self.clauses.get_mut(_paper) {
+            *c = c.saturating_add(1);
+        }
+    }
+
+    /// The share of the clauses `paper` matches (1 for a query without clauses).
+    #[cfg(feature = "semantic")]
+    fn share(&self, paper: DocId) -> f32 {
+        if self.of == 0 {
+            return 1.0;
+        }
+        f32::from(self.clauses.get(paper as usize).copied().unwrap_or(0)) / f32::from(self.of)
+    }
 }
 
 /// A dictionary term a query word matches, with the weight of that match.
@@ -600,6 +675,7 @@ impl<'a> Searcher<'a> {
     /// # Errors
     ///
     /// [`Missing`]: the parts to fetch before asking again.
+    #[cfg(feature = "semantic")]
     pub fn try_search_near(
         &self,
         text: &str,
@@ -636,6 +712,7 @@ impl<'a> Searcher<'a> {
 
     /// [`Searcher::rank`] fused with the papers nearest the query's vector, as `how` says (for
     /// evaluation and tuning; see [`Searcher::try_search_near`]).
+    #[cfg(feature = "semantic")]
     pub fn rank_near(
         &self,
         text: &str,
@@ -673,28 +750,31 @@ impl<'a> Searcher<'a> {
     /// needs, is asked for at once.
     fn ranked(&self, ix: &View, text: &str, highlight: bool) -> Ranked {
         let query = query::parse(text, &self.analyzer);
-        let (plan, suggestion) = self.plan(ix, &query, text);
+        let mut cover = Cover::default();
+        let (plan, suggestion) = self.plan(ix, &query, text, &mut cover);
         // The excluded words are looked up with the plan's, so that their shards come with it.
         for word in query.excluded.iter().flat_map(|p| &p.words) {
             ix.term(&word.term);
         }
         let mut matched_terms = highlight.then(|| Matched::new(&plan));
         let scored = if ix.require_docs() && ix.is_complete() {
-            self.score(ix, &plan, &query, matched_terms.as_mut())
+            self.score(ix, &plan, &query, matched_terms.as_mut(), &mut cover)
         } else {
             Vec::new()
         };
-        let plain = query.excluded.is_empty()
-            && query.years.is_none()
-            && query.clauses.iter().all(|c| c.single_word().is_some());
-        let words: Vec<&Vec<TermMatch>> = plan.iter().flat_map(|c| &c.alternatives).flat_map(|a| &a.words).collect();
-        let held = words.iter().filter(|w| w.iter().any(|m| m.weight > TYPO_WEIGHT)).count();
-        let held = if words.is_empty() { 1.0 } else { held as f32 / words.len() as f32 };
-        Ranked { scored, shape: Shape { plain, held }, matched_terms, truncated: query.truncated, suggestion }
+        let shape = Shape::new(&query, &plan, cover);
+        Ranked { scored, shape, matched_terms, truncated: query.truncated, suggestion }
     }
 
     /// Every paper that satisfies the query, with its score (in id order).
-    fn score(&self, ix: &View, plan: &[ClausePlan], query: &Query, matched: Option<&mut Matched>) -> Vec<(DocId, f32)> {
+    fn score(
+        &self,
+        ix: &View,
+        plan: &[ClausePlan],
+        query: &Query,
+        matched: Option<&mut Matched>,
+        cover: &mut Cover,
+    ) -> Vec<(DocId, f32)> {
         let n = ix.doc_count() as usize;
         // Which query words each abstract holds, only for hits that will be highlighted.
         let mut in_abstract = if matched.is_some() { vec![0u64; n] } else { Vec::new() };
@@ -704,6 +784,7 @@ impl<'a> Searcher<'a> {
         let mut alt_scores = vec![0f32; n];
         let mut word_scores = vec![0f32; n];
         let mut complete = vec![true; n];
+        cover.start(n);
 
         for clause in plan {
             clause_scores.fill(0.0);
@@ -751,6 +832,9 @@ impl<'a> Searcher<'a> {
                     ok[d] = false;
                 }
                 total[d] += clause_scores[d];
+                if clause_scores[d] > 0.0 {
+                    cover.matched(d);
+                }
             }
         }
 
@@ -846,11 +930,12 @@ impl<'a> Searcher<'a> {
 
     /// Turns the parsed query into term matches, adding the alternatives the corpus defines,
     /// and the "did you mean" text when a word matched only through typo tolerance.
-    fn plan(&self, ix: &View, query: &Query, text: &str) -> (Vec<ClausePlan>, Option<String>) {
+    fn plan(&self, ix: &View, query: &Query, text: &str, cover: &mut Cover) -> (Vec<ClausePlan>, Option<String>) {
         let mut corrections: Vec<(std::ops::Range<usize>, String)> = Vec::new();
         let mut typo_budget = MAX_TYPO_WORDS;
         let mut plans = Vec::new();
         let clauses = self.with_corpus_alternatives(ix, &query.clauses);
+        cover.of(clauses.len());
         for (clause, extra) in &clauses {
             let mut alternatives = Vec::new();
             for phrase in &clause.alternatives {

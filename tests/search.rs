@@ -139,33 +139,3 @@ fn british_and_american_spellings_find_the_same_papers() {
     }
     assert!(found >= 12, "only {found} of the pairs find papers in the default corpus");
 }
-
-/// Search by meaning, with the nearest papers given (the model's part is tested in
-/// tests/semantic.rs): a plain query gains papers that hold none of its words, a filtered one
-/// is only reordered, and no nearest papers is BM25F alone.
-#[test]
-fn nearest_papers_join_a_plain_query_and_only_reorder_a_filtered_one() {
-    let s = searcher();
-    let options = SearchOptions { limit: 20, ..SearchOptions::default() };
-    let plain = s.search("linear bandits", &options);
-    let matched: Vec<u32> = plain.hits.iter().map(|h| h.id).collect();
-    assert!(matched.len() >= 3, "{matched:?}");
-    let every: Vec<u32> =
-        s.search("linear bandits", &SearchOptions { limit: 1000, ..options }).hits.iter().map(|h| h.id).collect();
-    let outsider = (0..208u32).find(|d| !every.contains(d)).unwrap();
-    let nearest = vec![(outsider, 0.9), (matched[matched.len() - 1], 0.8), (matched[0], 0.1)];
-
-    let fused = s.try_search_near("linear bandits", &options, &nearest).unwrap();
-    assert!(fused.hits.iter().any(|h| h.id == outsider), "a plain query gains the nearest paper");
-    assert_eq!(fused.total, plain.total + 1);
-    let last = matched[matched.len() - 1];
-    let rank = |r: &paper_search::search::SearchResults, id| r.hits.iter().position(|h| h.id == id);
-    assert!(rank(&fused, last) < rank(&plain, last), "a near match rises");
-
-    let filtered = s.try_search_near("linear bandits -zzzz", &options, &nearest).unwrap();
-    assert!(!filtered.hits.iter().any(|h| h.id == outsider), "a filtered query gains nothing");
-    assert_eq!(filtered.total, s.search("linear bandits -zzzz", &options).total);
-
-    let alone = s.try_search_near("linear bandits", &options, &[]).unwrap();
-    assert_eq!(alone.hits.iter().map(|h| h.id).collect::<Vec<_>>(), matched, "no nearest papers: BM25F's order");
-}

@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use paper_search::search::{SearchOptions, Searcher};
 use paper_search::semantic::encoder::Encoder;
 use paper_search::semantic::model::Model;
 
@@ -53,4 +54,57 @@ fn related_sentences_are_nearer_than_unrelated_ones() {
         .expect("encodes");
     let dot = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
     assert!(dot(&v[0], &v[1]) > dot(&v[0], &v[2]) + 0.1, "{} vs {}", dot(&v[0], &v[1]), dot(&v[0], &v[2]));
+}
+
+/// The default corpus's engine, as `./build.sh` embeds it.
+fn searcher() -> Searcher<'static> {
+    Searcher::embedded().expect("the embedded index reads")
+}
+
+/// Search by meaning, with the nearest papers given (the model's part is tested in
+/// the tests above): a plain query gains papers that hold none of its words, a filtered one
+/// is only reordered, and no nearest papers is BM25F alone.
+#[test]
+fn nearest_papers_join_a_plain_query_and_only_reorder_a_filtered_one() {
+    let s = searcher();
+    let options = SearchOptions { limit: 20, ..SearchOptions::default() };
+    let plain = s.search("linear bandits", &options);
+    let matched: Vec<u32> = plain.hits.iter().map(|h| h.id).collect();
+    assert!(matched.len() >= 3, "{matched:?}");
+    let every: Vec<u32> =
+        s.search("linear bandits", &SearchOptions { limit: 1000, ..options }).hits.iter().map(|h| h.id).collect();
+    let outsider = (0..208u32).find(|d| !every.contains(d)).unwrap();
+    let nearest = vec![(outsider, 0.9), (matched[matched.len() - 1], 0.8), (matched[0], 0.1)];
+
+    let fused = s.try_search_near("linear bandits", &options, &nearest).unwrap();
+    assert!(fused.hits.iter().any(|h| h.id == outsider), "a plain query gains the nearest paper");
+    assert_eq!(fused.total, plain.total + 1);
+    let last = matched[matched.len() - 1];
+    let rank = |r: &paper_search::search::SearchResults, id| r.hits.iter().position(|h| h.id == id);
+    assert!(rank(&fused, last) < rank(&plain, last), "a near match rises");
+
+    let filtered = s.try_search_near("linear bandits -zzzz", &options, &nearest).unwrap();
+    assert!(!filtered.hits.iter().any(|h| h.id == outsider), "a filtered query gains nothing");
+    assert_eq!(filtered.total, s.search("linear bandits -zzzz", &options).total);
+
+    let alone = s.try_search_near("linear bandits", &options, &[]).unwrap();
+    assert_eq!(alone.hits.iter().map(|h| h.id).collect::<Vec<_>>(), matched, "no nearest papers: BM25F's order");
+}
+
+/// BM25F's weight in the fusion follows how well its papers hold the query's words: when one
+/// paper holds them all it ranks as usual; when no paper holds more than one of them (each word
+/// found apart, or one not at all, as a concept's words often are), the nearest paper leads.
+#[test]
+fn words_no_paper_holds_together_let_the_nearest_paper_lead() {
+    use paper_search::semantic::fuse::Fusion;
+    let s = searcher();
+    let top = |q: &str| s.rank(q, 1000);
+    let outsider = |q: &str| (0..208u32).find(|d| !top(q).iter().any(|(e, _)| e == d)).unwrap();
+    for (together, apart) in [("linear bandits", "bandits pathology"), ("diffusion models", "bandits telescope")] {
+        assert!(!top(apart).is_empty(), "{apart:?} finds papers by one of its words");
+        let near = outsider(together).min(outsider(apart));
+        let nearest = [(near, 0.6)];
+        assert_ne!(s.rank_near(together, 10, &nearest, Fusion::DEFAULT)[0].0, near, "{together:?}");
+        assert_eq!(s.rank_near(apart, 10, &nearest, Fusion::DEFAULT)[0].0, near, "{apart:?}");
+    }
 }

@@ -30,11 +30,18 @@ pub struct Fusion {
     /// as the beginning of its words, not only as a typo's correction): a query whose words the
     /// papers never use has only corrections to rank by, and they say little.
     pub by_held_words: bool,
+    /// BM25F's weight is multiplied by the largest share of the query's words (clauses,
+    /// typo corrections included) that one of its papers matches, to this power (0: not at
+    /// all): a query whose words no paper holds together (`global warming projections`, each
+    /// word in other senses) has BM25F papers that match it only in part, and the vectors
+    /// know better.
+    pub best_coverage: f32,
 }
 
 impl Fusion {
     /// Tuned on SciFact's training queries with `./build.sh eval semantic tune`, then frozen.
-    pub const DEFAULT: Fusion = Fusion { lexical: Scale::Max, semantic: Scale::Raw, weight: 0.6, by_held_words: true };
+    pub const DEFAULT: Fusion =
+        Fusion { lexical: Scale::Max, semantic: Scale::Raw, weight: 0.5, by_held_words: true, best_coverage: 1.0 };
 }
 
 fn scaled(list: &[(DocId, f32)], scale: Scale) -> Vec<(DocId, f32)> {
@@ -55,13 +62,29 @@ fn scaled(list: &[(DocId, f32)], scale: Scale) -> Vec<(DocId, f32)> {
         .collect()
 }
 
+/// What BM25F's matches say of how well the words of a query were found, which sets its
+/// weight ([`Fusion::by_held_words`], [`Fusion::best_coverage`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evidence {
+    /// The share of the query's words the corpus holds other than as a typo's correction.
+    pub held: f32,
+    /// The largest share of the query's clauses that one of BM25F's best papers matches.
+    pub covered: f32,
+}
+
+impl Evidence {
+    /// Every word held, and held together by one paper.
+    pub const FULL: Evidence = Evidence { held: 1.0, covered: 1.0 };
+}
+
 /// The fused ranking of `lexical` and `semantic` (each best first, at most [`DEPTH`] taken),
-/// best first, ties by id; a paper absent from one list has 0 from it. `held` is the share of
-/// the query's words the corpus holds (see [`Fusion::by_held_words`]).
-pub fn fuse(lexical: &[(DocId, f32)], semantic: &[(DocId, f32)], how: Fusion, held: f32) -> Vec<(DocId, f32)> {
-    let lexical_weight = (1.0 - how.weight) * if how.by_held_words { held.clamp(0.0, 1.0) } else { 1.0 };
+/// best first, ties by id; a paper absent from one list has 0 from it.
+pub fn fuse(lexical: &[(DocId, f32)], semantic: &[(DocId, f32)], how: Fusion, evidence: Evidence) -> Vec<(DocId, f32)> {
     let lexical = &lexical[..lexical.len().min(DEPTH)];
     let semantic = &semantic[..semantic.len().min(DEPTH)];
+    let lexical_weight = (1.0 - how.weight)
+        * if how.by_held_words { evidence.held.clamp(0.0, 1.0) } else { 1.0 }
+        * if how.best_coverage > 0.0 { evidence.covered.clamp(0.0, 1.0).powf(how.best_coverage) } else { 1.0 };
     let mut fused: Vec<(DocId, f32)> = Vec::with_capacity(lexical.len() + semantic.len());
     for (d, s) in scaled(lexical, how.lexical) {
         fused.push((d, lexical_weight * s));
@@ -80,13 +103,13 @@ pub fn fuse(lexical: &[(DocId, f32)], semantic: &[(DocId, f32)], how: Fusion, he
 mod tests {
     use super::*;
 
-    const EVEN: Fusion = Fusion { lexical: Scale::MinMax, semantic: Scale::MinMax, weight: 0.5, by_held_words: false };
+    const EVEN: Fusion = Fusion { weight: 0.5, lexical: Scale::MinMax, semantic: Scale::MinMax, ..Fusion::DEFAULT };
 
     #[test]
     fn a_paper_both_rankings_like_wins() {
         let lexical = [(1, 9.0), (2, 5.0), (3, 1.0)];
         let semantic = [(4, 0.8), (2, 0.7), (5, 0.1)];
-        let fused = fuse(&lexical, &semantic, EVEN, 1.0);
+        let fused = fuse(&lexical, &semantic, EVEN, Evidence::FULL);
         let ids: Vec<_> = fused.iter().map(|f| f.0).collect();
         assert_eq!(ids, vec![2, 1, 4, 3, 5]);
     }
@@ -95,9 +118,9 @@ mod tests {
     fn the_weight_picks_the_ranking() {
         let lexical = [(1, 9.0), (2, 5.0)];
         let semantic = [(2, 0.9), (1, 0.1)];
-        assert_eq!(fuse(&lexical, &semantic, Fusion { weight: 0.0, ..EVEN }, 1.0)[0].0, 1);
-        assert_eq!(fuse(&lexical, &semantic, Fusion { weight: 1.0, ..EVEN }, 1.0)[0].0, 2);
-        assert_eq!(fuse(&[], &semantic, Fusion::DEFAULT, 1.0)[0].0, 2, "no lexical hit: the vectors' order");
+        assert_eq!(fuse(&lexical, &semantic, Fusion { weight: 0.0, ..EVEN }, Evidence::FULL)[0].0, 1);
+        assert_eq!(fuse(&lexical, &semantic, Fusion { weight: 1.0, ..EVEN }, Evidence::FULL)[0].0, 2);
+        assert_eq!(fuse(&[], &semantic, Fusion::DEFAULT, Evidence::FULL)[0].0, 2, "no lexical hit: the vectors' order");
     }
 
     #[test]
@@ -105,18 +128,44 @@ mod tests {
         let weak = [(1, 0.5)];
         let strong = [(1, 20.0)];
         let semantic = [(2, 0.6), (1, 0.2)];
-        let how = Fusion { lexical: Scale::Saturate(5.0), semantic: Scale::Raw, weight: 0.5, by_held_words: false };
-        assert_eq!(fuse(&weak, &semantic, how, 1.0)[0].0, 2);
-        assert_eq!(fuse(&strong, &semantic, how, 1.0)[0].0, 1);
+        let how = Fusion {
+            lexical: Scale::Saturate(5.0),
+            semantic: Scale::Raw,
+            weight: 0.5,
+            by_held_words: false,
+            ..Fusion::DEFAULT
+        };
+        assert_eq!(fuse(&weak, &semantic, how, Evidence::FULL)[0].0, 2);
+        assert_eq!(fuse(&strong, &semantic, how, Evidence::FULL)[0].0, 1);
     }
 
     #[test]
     fn words_the_corpus_lacks_weaken_bm25f() {
         let lexical = [(1, 9.0)];
         let semantic = [(2, 0.5), (1, 0.1)];
-        let how = Fusion { lexical: Scale::Max, semantic: Scale::Raw, weight: 0.5, by_held_words: true };
-        assert_eq!(fuse(&lexical, &semantic, how, 1.0)[0].0, 1, "every word held: BM25F as usual");
-        assert_eq!(fuse(&lexical, &semantic, how, 0.0)[0].0, 2, "no word held: the vectors decide");
-        assert_eq!(fuse(&lexical, &semantic, Fusion { by_held_words: false, ..how }, 0.0)[0].0, 1);
+        let how =
+            Fusion { lexical: Scale::Max, semantic: Scale::Raw, weight: 0.5, by_held_words: true, ..Fusion::DEFAULT };
+        assert_eq!(fuse(&lexical, &semantic, how, Evidence::FULL)[0].0, 1, "every word held: BM25F as usual");
+        assert_eq!(
+            fuse(&lexical, &semantic, how, Evidence { held: 0.0, covered: 1.0 })[0].0,
+            2,
+            "no word held: the vectors decide"
+        );
+        assert_eq!(
+            fuse(&lexical, &semantic, Fusion { by_held_words: false, ..how }, Evidence { held: 0.0, covered: 1.0 })[0]
+                .0,
+            1
+        );
+    }
+
+    #[test]
+    fn words_no_paper_holds_together_weaken_bm25f() {
+        let lexical = [(1, 9.0)];
+        let semantic = [(2, 0.5), (1, 0.1)];
+        let how = Fusion { weight: 0.5, by_held_words: false, best_coverage: 1.0, ..Fusion::DEFAULT };
+        let apart = Evidence { held: 1.0, covered: 1.0 / 3.0 };
+        assert_eq!(fuse(&lexical, &semantic, how, Evidence::FULL)[0].0, 1, "one paper holds every word");
+        assert_eq!(fuse(&lexical, &semantic, how, apart)[0].0, 2, "no paper holds more than a third of them");
+        assert_eq!(fuse(&lexical, &semantic, Fusion { best_coverage: 0.0, ..how }, apart)[0].0, 1);
     }
 }
