@@ -295,7 +295,7 @@ test_semantic_site() {
   rm -rf "$SEMANTIC_SITE"
   mkdir -p "$SEMANTIC_SITE"
   (unset PAPERS SHARDS; export SEMANTIC=on OUT="$SEMANTIC_SITE/pkg"; build > "$SEMANTIC_SITE.log")
-  cp www/index.html www/app.js www/style.css www/favicon.svg www/paper-search.js www/paper-search.css www/sw.js \
+  cp www/index.html www/app.js www/style.css www/favicon.svg www/paper-search.js www/paper-search.css www/paper-search-semantic.js www/sw.js \
     "$SEMANTIC_SITE/"
 }
 
@@ -524,7 +524,7 @@ case "$cmd" in
     if [ "${1:-}" = semantic ]; then
       # The default corpus with search by meaning, beside the demo page's files.
       (unset PAPERS SHARDS; export SEMANTIC=on OUT=target/bench-semantic/pkg; build >&2)
-      cp www/index.html www/app.js www/style.css www/favicon.svg www/paper-search.js www/paper-search.css www/sw.js \
+      cp www/index.html www/app.js www/style.css www/favicon.svg www/paper-search.js www/paper-search.css www/paper-search-semantic.js www/sw.js \
         target/bench-semantic/
     fi
     bench "$@"

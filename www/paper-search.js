@@ -29,10 +29,6 @@ const RELATED_LIMIT = 5;
 const TYPING_PAUSE_MS = 250;
 // A search that has not answered after this long says so in the status line.
 const BUSY_AFTER_MS = 200;
-// Search by meaning (a build made with SEMANTIC=on): the words' results show at once, and the
-// fused ranking replaces them once typing has paused this long (embedding a query takes tens
-// of milliseconds, too long for every keystroke).
-const SEMANTIC_PAUSE_MS = 300;
 
 let loading;
 
@@ -221,7 +217,7 @@ function onShortcut(event) {
 const Base = globalThis.HTMLElement ?? class {};
 
 export class PaperSearchElement extends Base {
-  static observedAttributes = ['placeholder', 'limit', 'query', 'offline', 'semantic'];
+  static observedAttributes = ['placeholder', 'limit', 'query', 'offline'];
 
   #api = null;
   #papers = 0;
@@ -238,7 +234,7 @@ export class PaperSearchElement extends Base {
   #recentHidden = false;
   #started = false;
   #firstResults = false;
-  #model = null;     // a semantic build's model: { url, state: 'off' | 'loading' | 'ready' | 'failed' }
+  #semantic = null;  // search by meaning, in a build that has it (paper-search-semantic.js)
   #onPop = () => this.#route({ fromHistory: true });
 
   constructor() {
@@ -294,7 +290,6 @@ export class PaperSearchElement extends Base {
   attributeChangedCallback(name, _old, value) {
     if (name === 'placeholder') this.#ui.input.placeholder = value ?? 'Search papers…';
     else if (name === 'offline') this.#refreshOffline();
-    else if (name === 'semantic') this.#refreshSemantic();
     else if (name === 'limit' && this.#api) this.#run();
     else if (name === 'query' && this.#api && value != null) this.query = value;
   }
@@ -309,15 +304,20 @@ export class PaperSearchElement extends Base {
       const stats = this.#api.stats();
       this.#papers = stats.papers;
       this.#sharded = stats.sharded === true;
-      if (stats.semantic && typeof stats.modelFile === 'string' && typeof this.#api.loadModel === 'function') {
-        this.#model = { url: new URL(`./pkg/${stats.modelFile}`, import.meta.url).href, state: 'off' };
+      // A build with search by meaning: its control and ranking, from a file of their own.
+      if (stats.semantic) {
+        import('./paper-search-semantic.js').then(({ attach }) => {
+          this.#semantic = attach(this, this.#api, stats, {
+            ui: this.#ui, h, reasonOf, run: () => this.#run(), seq: () => this.#searchSeq,
+            render: (...args) => this.#render(...args),
+          });
+        }).catch((err) => console.error('paper-search: search by meaning could not start:', err));
       }
     } catch (err) {
       this.#fail(err);
       return;
     }
     this.#refreshOffline();
-    this.#refreshSemantic();
     this.#route({ fromHistory: false });
     this.#setState('ready');
   }
@@ -349,35 +349,6 @@ export class PaperSearchElement extends Base {
   }
 
   #offlineBusy = false;
-
-  // Search by meaning: a control for a semantic build; the `semantic` attribute switches it
-  // on, and the model is downloaded the first time it is (once: the service worker keeps it).
-  #refreshSemantic() {
-    const { semantic } = this.#ui;
-    semantic.hidden = !this.#model;
-    if (!this.#model) return;
-    const on = this.hasAttribute('semantic');
-    semantic.box.checked = on;
-    if (on && (this.#model.state === 'off' || this.#model.state === 'failed')) this.#loadModel();
-    else this.#run();
-  }
-
-  async #loadModel() {
-    const model = this.#model;
-    const { note } = this.#ui.semantic;
-    model.state = 'loading';
-    note.textContent = 'Loading the model…';
-    try {
-      await this.#api.loadModel(model.url);
-      model.state = 'ready';
-      note.textContent = 'Results by meaning as well as by words.';
-      this.#run();
-    } catch (err) {
-      model.state = 'failed';
-      console.error('paper-search: the model for search by meaning could not be loaded:', err);
-      note.textContent = `The model could not be loaded (${reasonOf(err)}); results are by words only.`;
-    }
-  }
 
   // The offline control: shown for a sharded build when the page asks for it (`offline`).
   #refreshOffline() {
@@ -474,14 +445,8 @@ export class PaperSearchElement extends Base {
     const none = h('p', { class: 'none', part: 'no-results', hidden: true });
     const paper = h('article', { class: 'paper', part: 'paper', hidden: true });
     const offline = h('p', { class: 'offline', part: 'offline', 'aria-live': 'polite', hidden: true });
-    const semanticBox = h('input', { type: 'checkbox', id: 'semantic' });
-    const semanticNote = h('span', { class: 'semantic-note', 'aria-live': 'polite' }, 'Downloads a 21 MB model, once.');
-    const semantic = h('p', { class: 'semantic', part: 'semantic', hidden: true },
-      semanticBox, h('label', { for: 'semantic' }, 'Search by meaning'), ' ', semanticNote);
-    Object.assign(semantic, { box: semanticBox, note: semanticNote });
-    semanticBox.addEventListener('change', () => this.toggleAttribute('semantic', semanticBox.checked));
     const body = h('div', { class: 'body', part: 'body' }, error, hint, recentHead, none, suggest, listbox, more, paper);
-    const root = h('div', { class: 'root', part: 'container' }, form, semantic, status, body, offline);
+    const root = h('div', { class: 'root', part: 'container' }, form, status, body, offline);
     shadow.append(root);
     if (stylesheet) {
       // Unstyled, the element would flash a bare input: it appears with its styles (or without
@@ -492,7 +457,7 @@ export class PaperSearchElement extends Base {
       stylesheet.addEventListener('error', show);
     }
 
-    const ui = { input, clear, status, error, hint, recentHead, suggest, listbox, more, none, paper, root, offline, semantic };
+    const ui = { input, clear, status, error, hint, recentHead, suggest, listbox, more, none, paper, root, offline };
 
     form.addEventListener('submit', (e) => e.preventDefault());
     input.addEventListener('input', (e) => {
@@ -623,7 +588,7 @@ export class PaperSearchElement extends Base {
       .then((results) => {
         if (!current()) return;
         this.#render(query, results, performance.now() - started);
-        if (this.#model?.state === 'ready' && this.hasAttribute('semantic')) this.#byMeaning(query, search.seq);
+        this.#semantic?.rendered(query, search.seq);
       })
       .catch((err) => { if (current() && err?.name !== 'AbortError') this.#failSearch(query, err); })
       .finally(() => {
@@ -632,29 +597,6 @@ export class PaperSearchElement extends Base {
         this.#search = null;
         listbox.removeAttribute('aria-busy');
       });
-  }
-
-  // The fused ranking of `query`, after a pause in typing, in place of the words' results:
-  // not while the pointer is over the list (it waits for the pointer to leave), and not once
-  // another search has started.
-  #byMeaning(query, seq) {
-    const still = () => this.#searchSeq === seq && this.#ui.input.value === query && this.hasAttribute('semantic');
-    setTimeout(() => {
-      if (!still()) return;
-      const started = performance.now();
-      let results;
-      try {
-        results = this.#api.search(query, { limit: this.limit, semantic: true });
-      } catch (err) {
-        console.error('paper-search: the search by meaning failed:', err);
-        return;
-      }
-      const ms = performance.now() - started;
-      const show = () => { if (still()) this.#render(query, results, ms, { keepActive: true }); };
-      const { listbox } = this.#ui;
-      if (listbox.matches(':hover')) listbox.addEventListener('pointerleave', show, { once: true });
-      else show();
-    }, SEMANTIC_PAUSE_MS);
   }
 
   #render(query, results, ms, { keepActive = false } = {}) {

@@ -22,8 +22,12 @@ const QUERIES = [
 
 let site;
 let plain;
+// What each page requested, from its first load.
+const requested = { site: [], plain: [] };
 before(async () => {
   [site, plain] = await Promise.all([open({ dir: SITE }), open()]);
+  site.page.on('request', (r) => requested.site.push(r.url()));
+  plain.page.on('request', (r) => requested.plain.push(r.url()));
   await Promise.all([site.page.goto(site.url), plain.page.goto(plain.url)]);
   await Promise.all([ready(site.page), ready(plain.page)]);
 });
@@ -44,11 +48,14 @@ test('before the model is loaded, the semantic build answers every query as the 
   assert.equal(stats.modelFile, modelFile);
 });
 
-test('the default page has no control for search by meaning, the semantic build has one', async () => {
-  assert.equal(await control(plain.page).isVisible(), false);
-  assert.equal(await control(site.page).isVisible(), true);
+test('the default page has no control for search by meaning and never fetches its code, the semantic build has both', async () => {
+  await control(site.page).waitFor();
   assert.equal(await control(site.page).isChecked(), false);
   assert.match(await note(site.page).textContent(), /21 MB/);
+  assert.equal(await control(plain.page).count(), 0);
+  const addOn = (urls) => urls.filter((url) => new URL(url).pathname.endsWith('/paper-search-semantic.js'));
+  assert.deepEqual(addOn(requested.plain), []);
+  assert.equal(addOn(requested.site).length, 1);
 });
 
 test('switching it on downloads the model once and finds papers that share no word with the query', async () => {
@@ -77,6 +84,15 @@ test('switching it on downloads the model once and finds papers that share no wo
   const [stats] = await ask(page, [['stats']]);
   assert.equal(stats.modelLoaded, true);
   await screenshot(page, 'semantic-results');
+});
+
+test('the semantic attribute, set or removed by the page, switches the control', async () => {
+  const { page } = site;
+  const set = (on) => page.evaluate((on) => document.querySelector('paper-search').toggleAttribute('semantic', on), on);
+  await set(false);
+  await page.waitForFunction(() => !document.querySelector('paper-search').shadowRoot.querySelector('#semantic').checked);
+  await set(true);
+  await page.waitForFunction(() => document.querySelector('paper-search').shadowRoot.querySelector('#semantic').checked);
 });
 
 test('loadModel refuses a file that is not the build\'s model, saying why', async () => {
