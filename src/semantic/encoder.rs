@@ -3,13 +3,16 @@
 //! pooling over the tokens, L2 normalization: what sentence-transformers does for
 //! all-MiniLM-L6-v2. The build runs it on every paper, the page on each query.
 
-use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
+use candle_core::{DType, Device, Module, Tensor};
+use candle_nn::{Embedding, LayerNorm, VarBuilder};
+use candle_transformers::models::bert::{BertEncoder, Config};
 use tokenizers::{Tokenizer, TruncationParams};
 
-use super::model::{Model, ModelError};
+use super::model::{Model, ModelError, Values};
 use crate::corpus::Paper;
+
+/// The tensor of the word embeddings, which the encoder keeps as the file stores it.
+const WORD_EMBEDDINGS: &str = "embeddings.word_embeddings.weight";
 
 /// Papers encoded together (padded to the longest of them; papers are sorted by length first).
 const BATCH: usize = 8;
@@ -19,10 +22,43 @@ pub fn paper_text(paper: &Paper) -> String {
     format!("{} {}", paper.title, paper.abstract_text)
 }
 
-/// A loaded model, ready to encode.
+/// The word embeddings as the model file stores them (int8 rows, a scale each): a text needs a
+/// few of the 30,522 rows, and as f32 they would be half of the model's memory (47 of 90 MB).
+struct Words {
+    values: Values,
+    width: usize,
+}
+
+impl Words {
+    /// The rows of `ids`, one after another, as f32.
+    fn rows(&self, ids: &[u32]) -> Result<Vec<f32>, ModelError> {
+        let mut out = Vec::with_capacity(ids.len() * self.width);
+        for &id in ids {
+            let (row, start) = (id as usize, id as usize * self.width);
+            let missing = || ModelError(format!("encoder: token id {id} is past the word embeddings"));
+            match &self.values {
+                Values::F32(v) => out.extend_from_slice(v.get(start..start + self.width).ok_or_else(missing)?),
+                Values::Int8 { scales, values } => {
+                    let scale = *scales.get(row).ok_or_else(missing)?;
+                    let q = values.get(start..start + self.width).ok_or_else(missing)?;
+                    out.extend(q.iter().map(|&q| f32::from(q) * scale));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A loaded model, ready to encode: BERT's embeddings (the words' read from their int8 rows)
+/// and candle's BERT layers.
 pub struct Encoder {
     tokenizer: Tokenizer,
-    bert: BertModel,
+    words: Words,
+    positions: Embedding,
+    token_types: Embedding,
+    norm: LayerNorm,
+    layers: BertEncoder,
+    device: Device,
     dims: usize,
     /// The model file's id: vectors record it.
     pub model_id: u64,
@@ -42,7 +78,7 @@ impl Encoder {
     pub fn new(model: Model) -> Result<Encoder, ModelError> {
         let config: Config = serde_json::from_value(model.config.bert.clone())
             .map_err(|e| ModelError(format!("model configuration: {e}")))?;
-        let dims = model.config.bert.get("hidden_size").and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+        let dims = config.hidden_size;
         let mut tokenizer =
             Tokenizer::from_bytes(&model.tokenizer_json).map_err(|e| ModelError(format!("tokenizer: {e}")))?;
         tokenizer
@@ -54,15 +90,60 @@ impl Encoder {
         // The file pads every text to 128 tokens; `encode` pads a batch to its longest instead.
         tokenizer.with_padding(None);
         let device = Device::Cpu;
-        // One tensor at a time, each int8 copy dropped once dequantized: the f32 weights
-        // (90 MB) are the most memory a load holds.
+        // One tensor at a time, each int8 copy dropped once dequantized (but the word
+        // embeddings, kept int8): the f32 weights (43 MB) are the most memory a load holds.
         let mut tensors = std::collections::HashMap::new();
+        let mut words = None;
         for stored in model.tensors {
+            if stored.name == WORD_EMBEDDINGS {
+                if stored.shape != [config.vocab_size, config.hidden_size] {
+                    return Err(ModelError(format!("encoder: {WORD_EMBEDDINGS} has the shape {:?}", stored.shape)));
+                }
+                words = Some(Words { values: stored.values, width: config.hidden_size });
+                continue;
+            }
             let values = stored.to_f32();
             tensors.insert(stored.name, Tensor::from_vec(values, stored.shape, &device).map_err(candle)?);
         }
-        let bert = BertModel::load(VarBuilder::from_tensors(tensors, DType::F32, &device), &config).map_err(candle)?;
-        Ok(Encoder { tokenizer, bert, dims, model_id: model.id, max_tokens: model.config.max_tokens })
+        let words = words.ok_or_else(|| ModelError(format!("encoder: the model has no {WORD_EMBEDDINGS}")))?;
+        let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
+        let hidden = config.hidden_size;
+        let embeddings = vb.pp("embeddings");
+        let positions =
+            candle_nn::embedding(config.max_position_embeddings, hidden, embeddings.pp("position_embeddings"))
+                .map_err(candle)?;
+        let token_types = candle_nn::embedding(config.type_vocab_size, hidden, embeddings.pp("token_type_embeddings"))
+            .map_err(candle)?;
+        let norm = candle_nn::layer_norm(hidden, config.layer_norm_eps, embeddings.pp("LayerNorm")).map_err(candle)?;
+        let layers = BertEncoder::load(vb.pp("encoder"), &config).map_err(candle)?;
+        Ok(Encoder {
+            tokenizer,
+            words,
+            positions,
+            token_types,
+            norm,
+            layers,
+            device,
+            dims,
+            model_id: model.id,
+            max_tokens: model.config.max_tokens,
+        })
+    }
+
+    /// BERT's last hidden states for a batch of token ids (`rows` × `width`, padded) and their
+    /// attention mask: the embeddings (word + token type + position, normalized), then the
+    /// layers, as candle's `BertModel` computes them.
+    fn forward(&self, ids: &[u32], mask: &Tensor, rows: usize, width: usize) -> candle_core::Result<Tensor> {
+        let device = &self.device;
+        let words = self.words.rows(ids).map_err(|e| candle_core::Error::Msg(e.0))?;
+        let words = Tensor::from_vec(words, (rows, width, self.dims), device)?;
+        let types = self.token_types.forward(&Tensor::zeros((rows, width), DType::U32, device)?)?;
+        let positions = self.positions.forward(&Tensor::arange(0u32, width as u32, device)?)?;
+        let embedded = self.norm.forward(&(words + types)?.broadcast_add(&positions)?)?;
+        // Padding masked out: 0 where the mask is 1, the lowest f32 where it is 0.
+        let mask = mask.unsqueeze(1)?.unsqueeze(1)?.to_dtype(DType::F32)?;
+        let mask = (mask.ones_like()? - &mask)?.broadcast_mul(&Tensor::new(f32::MIN, device)?)?;
+        self.layers.forward(&embedded, &mask)
     }
 
     /// Width of the vectors.
@@ -103,12 +184,9 @@ impl Encoder {
             i.resize(width, 0);
             m.resize(width, 0);
         }
-        let device = &self.bert.device;
         let rows = texts.len();
-        let ids = Tensor::from_vec(ids.concat(), (rows, width), device).map_err(candle)?;
-        let mask = Tensor::from_vec(mask.concat(), (rows, width), device).map_err(candle)?;
-        let types = ids.zeros_like().map_err(candle)?;
-        let hidden = self.bert.forward(&ids, &types, Some(&mask)).map_err(candle)?;
+        let mask = Tensor::from_vec(mask.concat(), (rows, width), &self.device).map_err(candle)?;
+        let hidden = self.forward(&ids.concat(), &mask, rows, width).map_err(candle)?;
         // Mean over the real tokens, then unit length.
         let mask = mask.to_dtype(DType::F32).map_err(candle)?.unsqueeze(2).map_err(candle)?;
         let summed = hidden.broadcast_mul(&mask).and_then(|h| h.sum(1)).map_err(candle)?;
