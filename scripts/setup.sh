@@ -15,6 +15,23 @@ only_build=false
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
+# The command-line tools (wasm-bindgen-cli, geckodriver, wasm-pack) are compiled from crates.io:
+# no prebuilt binary can be fetched here. Compiled as cargo install does by default (opt-level 3,
+# each in a target directory of its own) they took 32 minutes on 2 cores; unoptimized (but for
+# wasm-bindgen's wasm passes, below), in one shared target directory where their common crates
+# are built once, 2 min 36 s. Otherwise they drive browsers, serve files and run cargo: nothing
+# bound by their own speed. The directory goes when set-up ends.
+tools_target=""
+install_tool() {
+  if [ -z "$tools_target" ]; then
+    tools_target=$(mktemp -d "${TMPDIR:-/tmp}/paper-search-tools.XXXXXX")
+    # shellcheck disable=SC2064
+    trap "rm -rf '$tools_target'" EXIT
+  fi
+  CARGO_TARGET_DIR="$tools_target" CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_DEBUG=0 \
+    CARGO_PROFILE_RELEASE_INCREMENTAL=false cargo install "$@"
+}
+
 export PATH="$HOME/.cargo/bin:$PATH"
 
 # The wasm-bindgen CLI must equal the crate version exactly (Cargo.lock is the source of truth).
@@ -41,9 +58,16 @@ if [ -z "$want" ]; then
 fi
 if ! have wasm-bindgen || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$want" ] ||
    ! have wasm-bindgen-test-runner; then
-  say "installing wasm-bindgen-cli $want (a few minutes, once)"
+  say "installing wasm-bindgen-cli $want (about a minute, once)"
   # Not --locked: the CLI's own lockfile wants a crate release the registry here lacks.
-  cargo install wasm-bindgen-cli --version "$want" --force
+  # Its wasm reading and writing (walrus, wasmparser, wasm-encoder, gimli, the CLI's own
+  # support crate, their hash maps) is optimized: unoptimized it takes 8 s instead of 2 s over a
+  # test module; the rest of the tool only starts a browser and serves files.
+  optimized=()
+  for crate in walrus wasmparser wasm-encoder gimli wasm-bindgen-cli-support hashbrown indexmap; do
+    optimized+=(--config "profile.release.package.$crate.opt-level=2")
+  done
+  install_tool wasm-bindgen-cli --version "$want" --force "${optimized[@]}"
 fi
 
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] ||
@@ -67,12 +91,12 @@ fi
 
 if ! have geckodriver; then
   say "installing geckodriver (drives Firefox for the second-engine wasm tests)"
-  cargo install geckodriver --version 0.37.1
+  install_tool geckodriver --version 0.37.1
 fi
 
 if ! have wasm-pack; then
   say "installing wasm-pack (for users who run 'wasm-pack test')"
-  cargo install wasm-pack --locked
+  install_tool wasm-pack --locked
 fi
 
 say "ready"
