@@ -16,7 +16,8 @@ say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
 # The command-line tools (wasm-bindgen-cli, geckodriver, wasm-pack) are compiled from crates.io:
-# no prebuilt binary can be fetched here. Compiled as cargo install does by default (opt-level 3,
+# none of the registries set-up uses ships them prebuilt (their npm packages download binaries
+# from GitHub when installed). Compiled as cargo install does by default (opt-level 3,
 # each in a target directory of its own) they took 32 minutes on 2 cores; unoptimized (but for
 # wasm-bindgen's wasm passes, below), in one shared target directory where their common crates
 # are built once, 2 min 36 s. Otherwise they drive browsers, serve files and run cargo: nothing
