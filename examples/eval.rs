@@ -299,15 +299,19 @@ mod harness {
 
         impl<'a> Set<'a> {
             fn new(name: &'a str, papers: &[Paper], judged: Vec<Judged>, vectors: Vectors, encoder: &Encoder) -> Self {
+                let indexed = Indexed::new(papers);
+                let searcher = indexed.searcher(Params::DEFAULT, Features::ALL);
                 let mut queries = BTreeMap::new();
                 for j in &judged {
                     for r in Reading::BOTH {
                         let text = r.of(&j.query);
-                        let v = encoder.encode(&[text.as_str()]).expect("query encodes").remove(0);
+                        let meant = searcher.model_text(&text);
+                        let v = encoder.encode(&[meant.as_str()]).expect("query encodes").remove(0);
                         queries.insert(text, v);
                     }
                 }
-                Set { name, indexed: Indexed::new(papers), judged, vectors, queries }
+                drop(searcher);
+                Set { name, indexed, judged, vectors, queries }
             }
 
             /// The scores per kind: the model alone (`how` none) or fused.

@@ -84,6 +84,11 @@ pub struct Query {
     pub years: Option<RangeInclusive<u16>>,
     /// Whether words past [`MAX_WORDS`] were dropped.
     pub truncated: bool,
+    /// The spans of the text that say what is sought, in order, for a sentence model: the
+    /// query without its excluded words, author and year filters and `OR`s, without quotes
+    /// and field names.
+    #[cfg(feature = "semantic")]
+    pub meant: Vec<Range<usize>>,
 }
 
 impl Query {
@@ -178,6 +183,10 @@ pub fn parse(text: &str, analyzer: &Analyzer) -> Query {
         let quoted = value.len() >= 2 && value.starts_with('"') && value.ends_with('"');
         let inner = if quoted { &value[1..value.len() - 1] } else { value };
         let inner_at = if quoted { value_at + 1 } else { value_at };
+        #[cfg(feature = "semantic")]
+        if !negated && field != Some(Field::Authors) {
+            q.meant.push(inner_at..inner_at + inner.len());
+        }
         let mut tokens = analyzer.tokens(inner);
         for t in &mut tokens {
             t.span = t.span.start + inner_at..t.span.end + inner_at;

@@ -689,6 +689,40 @@ impl<'a> Searcher<'a> {
         })
     }
 
+    /// The query as the sentence model reads it: the words that say what is sought, as typed
+    /// (excluded words, author and year filters, `OR`, quotes and field names left out). An
+    /// unfinished last word that no paper holds but that begins words of the corpus (`linear
+    /// mode conn`) is read as the most frequent of them (`connect`): the model would read it as
+    /// a word of its own. One that begins none (`guitar distortion pedals`) stays as typed, for
+    /// the model may know it.
+    #[cfg(feature = "semantic")]
+    pub fn model_text(&self, text: &str) -> String {
+        let query = query::parse(text, &self.analyzer);
+        let ix = self.index.view();
+        let completed = query
+            .clauses
+            .iter()
+            .flat_map(|c| &c.alternatives)
+            .flat_map(|p| &p.words)
+            .find(|w| w.prefix && ix.word(&w.word).is_none())
+            .and_then(|w| Some((w.span.clone(), ix.prefix_terms(&w.word, &[], 1).into_iter().next()?.0)));
+        let mut out = String::new();
+        for span in query.meant {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            match &completed {
+                Some((w, word)) if span.start <= w.start && w.end <= span.end => {
+                    out.push_str(&text[span.start..w.start]);
+                    out.push_str(word);
+                    out.push_str(&text[w.end..span.end]);
+                }
+                _ => out.push_str(&text[span]),
+            }
+        }
+        out
+    }
+
     /// A search whose matches (`scored`, and the query's [`Shape`]) `pick` turns into the
     /// papers shown, at most `limit`, and the count of papers found. Generic, so that a module
     /// that never fuses does not carry the fusion's code.
@@ -1352,6 +1386,45 @@ mod tests {
     fn with_searcher(papers: &[Paper], f: impl FnOnce(&Searcher)) {
         let bytes = index::build(papers).unwrap();
         f(&Searcher::new(Index::open(&bytes).unwrap()));
+    }
+
+    /// What the sentence model reads of a query (semantic builds).
+    #[cfg(feature = "semantic")]
+    mod semantic {
+        use super::*;
+
+        #[test]
+        fn the_model_reads_what_is_sought_without_the_filters() {
+            let papers = [paper("Linear probing", "Transformers and attention, by Hinton, on vision.")];
+            with_searcher(&papers, |s| {
+                assert_eq!(
+                    s.model_text(r#""linear probing" -vision author:hinton year:2020 transformers OR attention "#),
+                    "linear probing transformers attention"
+                );
+                assert_eq!(s.model_text("title:probing -\"linear attention\" "), "probing");
+                assert_eq!(s.model_text("-vision author:hinton"), "");
+            });
+        }
+
+        #[test]
+        fn the_model_reads_an_unfinished_last_word_as_the_word_it_begins() {
+            let papers = [
+                paper("Linear mode connectivity", "Minima joined by a path of low loss."),
+                paper("Connectivity", "Residual connectivity in deep networks."),
+                paper("Connoisseurs", "What experts prefer."),
+            ];
+            with_searcher(&papers, |s| {
+                // Half a word the corpus lacks: its most frequent completion.
+                assert_eq!(s.model_text("linear mode conn"), "linear mode connectivity");
+                // A word of the corpus, a finished word, or one that begins no word: as typed.
+                assert_eq!(s.model_text("linear mode connoisseurs"), "linear mode connoisseurs");
+                assert_eq!(s.model_text("linear mode connections"), "linear mode connections");
+                assert_eq!(s.model_text("linear mode conn "), "linear mode conn");
+                assert_eq!(s.model_text("guitar distortion pedals"), "guitar distortion pedals");
+                // Punctuation around it stays.
+                assert_eq!(s.model_text("linear mode (conn"), "linear mode (connectivity");
+            });
+        }
     }
 
     #[test]

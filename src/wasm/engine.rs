@@ -311,7 +311,8 @@ pub fn search(query: JsValue, options: Option<JsValue>) -> Result<JsValue, JsErr
     let text = query.as_string().unwrap_or_default();
     #[cfg(feature = "semantic")]
     if wants_semantic(options.as_ref()) {
-        if let Some(nearest) = super::semantic::nearest(&text) {
+        let meant = with_searcher(|s| s.model_text(&text))?;
+        if let Some(nearest) = super::semantic::nearest(&meant) {
             let options = options.as_ref().map(options_from).unwrap_or_default();
             return now(|s| s.try_search_near(&text, &options, &nearest));
         }
