@@ -704,7 +704,7 @@ impl<'a> Searcher<'a> {
             .iter()
             .flat_map(|c| &c.alternatives)
             .flat_map(|p| &p.words)
-            .find(|w| w.prefix && ix.word(&w.word).is_none())
+            .find(|w| w.prefix && w.span.end == text.len() && ix.word(&w.word).is_none())
             .and_then(|w| Some((w.span.clone(), ix.prefix_terms(&w.word, &[], 1).into_iter().next()?.0)));
         let mut out = String::new();
         for span in query.meant {

@@ -108,3 +108,18 @@ fn words_no_paper_holds_together_let_the_nearest_paper_lead() {
         assert_eq!(s.rank_near(apart, 10, &nearest, Fusion::DEFAULT)[0].0, near, "{apart:?}");
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+    /// What the model reads of any query, syntax soup and unfinished words included: no panic,
+    /// and words of the query only, but for the completion of its last word.
+    #[test]
+    fn the_model_reads_only_the_words_of_any_query(q in "((\"|-|OR|title:|author:|year:20|[a-z]{1,9}|\\PC{1,4}) ?){0,8}") {
+        let meant = searcher().model_text(&q);
+        let pieces: Vec<&str> = meant.split(' ').filter(|p| !p.is_empty()).collect();
+        for piece in pieces.iter().rev().skip(1) {
+            proptest::prop_assert!(q.contains(piece), "{piece:?} of {meant:?} is not in {q:?}");
+        }
+    }
+}
