@@ -971,6 +971,13 @@ impl<'a> Searcher<'a> {
         let clauses = self.with_corpus_alternatives(ix, &query.clauses);
         cover.of(clauses.len());
         for (clause, extra) in &clauses {
+            // A stop word after other words counts only unfinished (`learning the` may become
+            // `learning theory`); finished, it is left out: as typed, all it matches (the long
+            // forms of an acronym it may be, `NO`, included) only adds papers below the others.
+            // Within a compound (`make-up`) it is kept finished, so it counts as typed too.
+            let stop_last = clause.single_word().is_some_and(|w| {
+                self.features.finished_first && w.prefix && clauses.len() > 1 && analyze::is_stop_word(&w.word)
+            });
             let mut alternatives = Vec::new();
             for phrase in &clause.alternatives {
                 let mut words = Vec::new();
@@ -979,10 +986,7 @@ impl<'a> Searcher<'a> {
                     if let Some(c) = correction {
                         corrections.push((w.span.clone(), c));
                     }
-                    // A stop word after other words counts only unfinished (`learning the` may
-                    // become `learning theory`); finished, it is left out: as typed, all it
-                    // matches only adds papers below the others.
-                    if self.features.finished_first && w.prefix && clauses.len() > 1 && analyze::is_stop_word(&w.word) {
+                    if stop_last {
                         matches.iter_mut().for_each(|m| m.completion = true);
                     }
                     words.push(matches);
@@ -991,7 +995,8 @@ impl<'a> Searcher<'a> {
                 alternatives.push(AltPlan { words, weight: 1.0, all_words: phrase.quoted, phrase: phrase_terms });
             }
             for long in extra.iter().filter(|long| self.features.acronyms && !long.is_empty()) {
-                let words: Vec<Vec<TermMatch>> = long.iter().map(|m| vec![m.clone()]).collect();
+                let words: Vec<Vec<TermMatch>> =
+                    long.iter().map(|m| vec![TermMatch { completion: stop_last, ..m.clone() }]).collect();
                 // Averaged over its words, a long form fills one word's place, as the acronym it
                 // stands for would.
                 let weight = ACRONYM_WEIGHT / words.len() as f32;
@@ -1596,6 +1601,38 @@ mod tests {
             assert_eq!(&typed[..finished.len()], &finished[..], "{typed:?}");
             // `the` and `theory` add the paper without `learning`, below.
             assert_eq!(typed.iter().map(|h| h.0).collect::<Vec<_>>(), [2, 0, 1], "{typed:?}");
+        });
+    }
+
+    #[test]
+    fn a_stop_word_typed_last_that_is_an_acronym_ranks_as_the_query_without_it() {
+        let papers = [
+            paper("Vessels and nitric oxide", "Nitric oxide (NO) relaxes vessels."),
+            paper("Vessels", "Vessels dilate with exercise."),
+            paper("Soil", "Nitric oxide in soil."),
+        ];
+        with_searcher(&papers, |s| {
+            let finished = s.rank("exercise vessels no ", 10);
+            let typed = s.rank("exercise vessels no", 10);
+            assert_eq!(finished.iter().map(|h| h.0).collect::<Vec<_>>(), [1, 0], "{finished:?}");
+            assert_eq!(&typed[..finished.len()], &finished[..], "{typed:?}");
+            // `nitric oxide`, the long form of `NO`, adds the paper without the other words, below.
+            assert_eq!(typed.iter().map(|h| h.0).collect::<Vec<_>>(), [1, 0, 2], "{typed:?}");
+        });
+    }
+
+    #[test]
+    fn a_stop_word_within_a_compound_counts_typed_as_finished() {
+        let papers = [
+            paper("Genetic make", "Of genes."),
+            paper("The genetic make up", "Of genes."),
+            paper("Genetic upregulation", "Of genes."),
+        ];
+        with_searcher(&papers, |s| {
+            let finished = s.rank("genetic make-up ", 10);
+            let typed = s.rank("genetic make-up", 10);
+            assert_eq!(finished[0].0, 1, "{finished:?}");
+            assert_eq!(&typed[..finished.len()], &finished[..], "{typed:?}");
         });
     }
 
