@@ -691,10 +691,11 @@ impl<'a> Searcher<'a> {
 
     /// The query as the sentence model reads it: the words that say what is sought, as typed
     /// (excluded words, author and year filters, `OR`, quotes and field names left out). An
-    /// unfinished last word that no paper holds but that begins words of the corpus (`linear
-    /// mode conn`) is read as the most frequent of them (`connect`): the model would read it as
-    /// a word of its own. One that begins none (`guitar distortion pedals`) stays as typed, for
-    /// the model may know it.
+    /// unfinished last word that no paper holds but that begins words of the corpus (`neural
+    /// coll`) is read as the word it begins in the title or abstract of the paper BM25F ranks
+    /// first (`collapse`), or else as the first word of its most frequent completion: the model
+    /// would read half a word as a word of its own. One that begins none (`guitar distortion
+    /// pedals`) stays as typed, for the model may know it.
     #[cfg(feature = "semantic")]
     pub fn model_text(&self, text: &str) -> String {
         let query = query::parse(text, &self.analyzer);
@@ -705,7 +706,7 @@ impl<'a> Searcher<'a> {
             .flat_map(|c| &c.alternatives)
             .flat_map(|p| &p.words)
             .find(|w| w.prefix && w.span.end == text.len() && ix.word(&w.word).is_none())
-            .and_then(|w| Some((w.span.clone(), ix.prefix_terms(&w.word, &[], 1).into_iter().next()?.0)));
+            .and_then(|w| Some((w.span.clone(), self.completion(&ix, text, &w.word)?)));
         let mut out = String::new();
         for span in query.meant {
             if !out.is_empty() {
@@ -721,6 +722,21 @@ impl<'a> Searcher<'a> {
             }
         }
         out
+    }
+
+    /// The word the unfinished `prefix`, the last of `text`, stands for (see
+    /// [`Searcher::model_text`]).
+    #[cfg(feature = "semantic")]
+    fn completion(&self, ix: &View, text: &str, prefix: &str) -> Option<String> {
+        let best = rank::top_k(self.ranked(ix, text, false).scored, 1);
+        let held = best.first().and_then(|&(doc, _)| {
+            [Field::Title, Field::Abstract].into_iter().find_map(|field| {
+                let texts = self.field_texts(ix, doc, Some(field));
+                let words = texts.iter().flat_map(|t| analyze::words(t));
+                words.filter(|w| !w.joined).map(|w| w.text).find(|w| w.starts_with(prefix))
+            })
+        });
+        held.or_else(|| Some(ix.prefix_terms(prefix, &[], 1).into_iter().next()?.0))
     }
 
     /// A search whose matches (`scored`, and the query's [`Shape`]) `pick` turns into the
@@ -1414,20 +1430,22 @@ mod tests {
         #[test]
         fn the_model_reads_an_unfinished_last_word_as_the_word_it_begins() {
             let papers = [
-                paper("Linear mode connectivity", "Minima joined by a path of low loss."),
-                paper("Connectivity", "Residual connectivity in deep networks."),
+                paper("Neural collapse", "Features converge to a simplex."),
+                paper("Data collection", "We collect data."),
+                paper("Collections", "Collected works, collected again."),
                 paper("Connoisseurs", "What experts prefer."),
             ];
             with_searcher(&papers, |s| {
-                // Half a word the corpus lacks: its most frequent completion.
-                assert_eq!(s.model_text("linear mode conn"), "linear mode connectivity");
+                // Half a word the corpus lacks: the word it begins in the best paper, not the
+                // most frequent (`collect`).
+                assert_eq!(s.model_text("neural coll"), "neural collapse");
                 // A word of the corpus, a finished word, or one that begins no word: as typed.
-                assert_eq!(s.model_text("linear mode connoisseurs"), "linear mode connoisseurs");
-                assert_eq!(s.model_text("linear mode connections"), "linear mode connections");
-                assert_eq!(s.model_text("linear mode conn "), "linear mode conn");
+                assert_eq!(s.model_text("neural connoisseurs"), "neural connoisseurs");
+                assert_eq!(s.model_text("neural collapses"), "neural collapses");
+                assert_eq!(s.model_text("neural coll "), "neural coll");
                 assert_eq!(s.model_text("guitar distortion pedals"), "guitar distortion pedals");
                 // Punctuation around it stays.
-                assert_eq!(s.model_text("linear mode (conn"), "linear mode (connectivity");
+                assert_eq!(s.model_text("neural (coll"), "neural (collapse");
             });
         }
     }
