@@ -8,6 +8,8 @@
 //! cargo run --release --example eval -- scifact      # BEIR SciFact, test split
 //! cargo run --release --example eval -- scifact train
 //! cargo run --release --example eval -- tune         # grid search on SciFact train
+//! cargo run --release --example eval -- readings     # the queries whose two readings differ
+//! cargo run --release --example eval -- readings scifact train
 //! cargo run --release --features semantic --example eval -- semantic   # search by meaning
 //! cargo run --release --features semantic --example eval -- semantic tune      # its fusion, on SciFact train
 //! cargo run --release --features semantic --example eval -- semantic finalists # the best of tune, both readings
@@ -95,6 +97,39 @@ mod harness {
                     .map(|h| self.keys[h.id as usize].clone())
                     .collect()
             })
+        }
+    }
+
+    /// The queries whose two readings score differently (nDCG@10), largest gap first: where the
+    /// as-typed ranking parts from the finished one.
+    fn readings(name: &str, indexed: &Indexed, judged: &[Judged]) {
+        let searcher = indexed.searcher(Params::DEFAULT, Features::ALL);
+        let ndcg = |text: &str, grades| {
+            let ranked: Vec<String> =
+                searcher.rank(text, 10).iter().map(|&(d, _)| indexed.keys[d as usize].clone()).collect();
+            eval::ndcg_at(10, &ranked, grades)
+        };
+        let mut rows: Vec<(f64, f64, &str)> = judged
+            .iter()
+            .map(|j| {
+                (
+                    ndcg(&Reading::Finished.of(&j.query), &j.grades),
+                    ndcg(&Reading::Typed.of(&j.query), &j.grades),
+                    j.query.as_str(),
+                )
+            })
+            .filter(|(f, t, _)| (f - t).abs() > 1e-9)
+            .collect();
+        rows.sort_by(|a, b| (b.0 - b.1).abs().total_cmp(&(a.0 - a.1).abs()));
+        println!(
+            "\n{name}: {} of {} queries score differently finished and as typed (nDCG@10)\n",
+            rows.len(),
+            judged.len()
+        );
+        println!("| query | finished | as typed |");
+        println!("|---|---:|---:|");
+        for (f, t, q) in rows {
+            println!("| {q} | {f:.2} | {t:.2} |");
         }
     }
 
@@ -522,11 +557,21 @@ mod harness {
                 print(&format!("BEIR SciFact, {split} split"), &Indexed::new(&papers), &judged);
             }
             "tune" => tune(),
+            "readings" => {
+                let (name, (papers, judged)) = match args.get(1).map(String::as_str) {
+                    Some("scifact") => {
+                        let split = args.get(2).map_or("test", String::as_str);
+                        (format!("SciFact {split}"), scifact(split))
+                    }
+                    _ => ("open set".to_string(), default_set()),
+                };
+                readings(&name, &Indexed::new(&papers), &judged);
+            }
             #[cfg(feature = "semantic")]
             "semantic" => semantic::run(args.get(1).map(String::as_str)),
             "timing" => timing(),
             other => {
-                eprintln!("eval: unknown set {other:?}; use default, scifact [test|train], tune or timing");
+                eprintln!("eval: unknown set {other:?}; use default, scifact [test|train], readings [scifact [test|train]], tune or timing");
                 std::process::exit(2);
             }
         }
