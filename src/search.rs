@@ -1075,7 +1075,10 @@ impl<'a> Searcher<'a> {
             if merged {
                 continue;
             }
-            if self.features.compounds && run.len() >= 2 && !run[1].prefix {
+            // An unfinished second word joins only if it is a word itself, read as finished.
+            let finished = !run.get(1).is_some_and(|w| w.prefix)
+                || (self.features.finished_first && run.get(1).is_some_and(|w| ix.word(&w.word).is_some()));
+            if self.features.compounds && run.len() >= 2 && finished {
                 let joined = format!("{}{}", run[0].word, run[1].word);
                 if let Some(ord) = ix.word(&joined) {
                     let term = self.analyzer.stem(&joined);
@@ -1650,6 +1653,18 @@ mod tests {
             let finished = s.rank("genetic make-up ", 10);
             let typed = s.rank("genetic make-up", 10);
             assert_eq!(finished[0].0, 1, "{finished:?}");
+            assert_eq!(&typed[..finished.len()], &finished[..], "{typed:?}");
+        });
+    }
+
+    #[test]
+    fn two_words_the_corpus_also_joins_rank_typed_as_finished() {
+        let mut papers = vec![paper("Migration of B-cells", "The niche of B-cells."), paper("Migration", "Of birds.")];
+        papers.extend((0..4).map(|i| paper(&format!("Cells {i}"), "Type b cells, and other cells.")));
+        with_searcher(&papers, |s| {
+            let finished = s.rank("migration b cells ", 10);
+            let typed = s.rank("migration b cells", 10);
+            assert_eq!(finished[0].0, 0, "{finished:?}");
             assert_eq!(&typed[..finished.len()], &finished[..], "{typed:?}");
         });
     }
