@@ -310,7 +310,8 @@ fn settled(answer: Result<JsValue, JsError>) -> js_sys::Promise {
 pub fn search(query: JsValue, options: Option<JsValue>) -> Result<JsValue, JsError> {
     let text = query.as_string().unwrap_or_default();
     #[cfg(feature = "semantic")]
-    if wants_semantic(options.as_ref()) {
+    // What the model reads is worked out only once it can read it.
+    if wants_semantic(options.as_ref()) && super::semantic::loaded() {
         let meant = with_searcher(|s| s.model_text(&text))?;
         if let Some(nearest) = super::semantic::nearest(&meant) {
             let options = options.as_ref().map(options_from).unwrap_or_default();

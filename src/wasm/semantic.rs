@@ -43,7 +43,12 @@ fn with_vectors<T>(f: impl FnOnce(Option<&Vectors>) -> T) -> T {
 /// has no vectors), and whether the model is loaded.
 pub fn status() -> (Option<String>, bool) {
     let file = with_vectors(|v| v.map(|v| format!("paper-search-model-{:016x}.bin.gz", v.model_id)));
-    (file, ENCODER.with_borrow(Option::is_some))
+    (file, loaded())
+}
+
+/// Whether the model is loaded.
+pub fn loaded() -> bool {
+    ENCODER.with_borrow(Option::is_some)
 }
 
 fn error(message: &str) -> JsError {
