@@ -14,6 +14,7 @@
 //! cargo run --release --features semantic --example eval -- semantic tune      # its fusion, on SciFact train
 //! cargo run --release --features semantic --example eval -- semantic finalists # the best of tune, both readings
 //! cargo run --release --features semantic --example eval -- semantic queries   # per query, open set
+//! cargo run --release --features semantic --example eval -- semantic queries scifact # per query, SciFact test
 //! ```
 //!
 //! `semantic` reads the model file from `$PAPER_SEARCH_MODEL` (default
@@ -393,7 +394,7 @@ mod harness {
             }
         }
 
-        pub fn run(what: Option<&str>) {
+        pub fn run(what: Option<&str>, on: Option<&str>) {
             let model = Model::from_bytes(
                 &std::fs::read(model_path()).expect("the model file (./build.sh eval semantic makes it)"),
             )
@@ -468,9 +469,15 @@ mod harness {
                 return;
             }
             if what == Some("queries") {
-                let (papers, judged) = default_set();
-                let vectors = vectors("default", &papers, &encoder);
-                let set = Set::new("open set", &papers, judged, vectors, &encoder);
+                let set = if on == Some("scifact") {
+                    let (papers, judged) = scifact("test");
+                    let vectors = vectors("scifact", &papers, &encoder);
+                    Set::new("SciFact test", &papers, judged, vectors, &encoder)
+                } else {
+                    let (papers, judged) = default_set();
+                    let vectors = vectors("default", &papers, &encoder);
+                    Set::new("open set", &papers, judged, vectors, &encoder)
+                };
                 set.per_query(Fusion::DEFAULT);
                 return;
             }
@@ -503,7 +510,7 @@ mod harness {
                             None => s.indexed.run(&s.judged, Params::DEFAULT, Features::ALL, r)["all"].ndcg10,
                             Some(how) => s.scores(r, how)["all"].ndcg10,
                         });
-                        format!("{f:.3} / {t:.3}")
+                        format!("{f:.4} / {t:.4}")
                     })
                     .collect();
                 println!("| {name} | {} |", cells.join(" | "));
@@ -568,7 +575,7 @@ mod harness {
                 readings(&name, &Indexed::new(&papers), &judged);
             }
             #[cfg(feature = "semantic")]
-            "semantic" => semantic::run(args.get(1).map(String::as_str)),
+            "semantic" => semantic::run(args.get(1).map(String::as_str), args.get(2).map(String::as_str)),
             "timing" => timing(),
             other => {
                 eprintln!("eval: unknown set {other:?}; use default, scifact [test|train], readings [scifact [test|train]], tune or timing");

@@ -77,6 +77,11 @@ pub const MAX_TYPO_CHARS: usize = 16;
 /// query of many unknown words costs no more than a few dictionary scans.
 pub const MAX_TYPO_WORDS: usize = 4;
 
+/// How many of BM25F's best papers say which word an unfinished last word stands for, for the
+/// sentence model ([`Searcher::model_text`]).
+#[cfg(feature = "semantic")]
+pub const COMPLETION_PAPERS: usize = 10;
+
 /// What a search asks for besides the query text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchOptions {
@@ -692,10 +697,10 @@ impl<'a> Searcher<'a> {
     /// The query as the sentence model reads it: the words that say what is sought, as typed
     /// (excluded words, author and year filters, `OR`, quotes and field names left out). An
     /// unfinished last word that no paper holds but that begins words of the corpus (`neural
-    /// coll`) is read as the word it begins in the title or abstract of the paper BM25F ranks
-    /// first (`collapse`), or else as the first word of its most frequent completion: the model
-    /// would read half a word as a word of its own. One that begins none (`guitar distortion
-    /// pedals`) stays as typed, for the model may know it.
+    /// coll`) is read as the word it begins in the titles and abstracts of BM25F's best papers
+    /// (`collapse`: each of the best ten votes with its score), or else as the first word of
+    /// its most frequent completion: the model would read half a word as a word of its own. One
+    /// that begins none (`guitar distortion pedals`) stays as typed, for the model may know it.
     #[cfg(feature = "semantic")]
     pub fn model_text(&self, text: &str) -> String {
         let query = query::parse(text, &self.analyzer);
@@ -725,17 +730,32 @@ impl<'a> Searcher<'a> {
     }
 
     /// The word the unfinished `prefix`, the last of `text`, stands for (see
-    /// [`Searcher::model_text`]).
+    /// [`Searcher::model_text`]): of the words it begins in the titles and abstracts of the
+    /// best [`COMPLETION_PAPERS`] papers, the one whose papers score highest in all (the first
+    /// found of equals), so that a word of the best papers wins over one many weaker papers share.
     #[cfg(feature = "semantic")]
     fn completion(&self, ix: &View, text: &str, prefix: &str) -> Option<String> {
-        let best = rank::top_k(self.ranked(ix, text, false).scored, 1);
-        let held = best.first().and_then(|&(doc, _)| {
-            [Field::Title, Field::Abstract].into_iter().find_map(|field| {
-                let texts = self.field_texts(ix, doc, Some(field));
-                let words = texts.iter().flat_map(|t| analyze::words(t));
-                words.filter(|w| !w.joined).map(|w| w.text).find(|w| w.starts_with(prefix))
-            })
-        });
+        let best = rank::top_k(self.ranked(ix, text, false).scored, COMPLETION_PAPERS);
+        let mut votes: Vec<(String, f32)> = Vec::new();
+        for &(doc, score) in &best {
+            let mut words: Vec<String> = [Field::Title, Field::Abstract]
+                .into_iter()
+                .flat_map(|field| self.field_texts(ix, doc, Some(field)))
+                .flat_map(analyze::words)
+                .filter(|w| !w.joined && w.text.starts_with(prefix))
+                .map(|w| w.text)
+                .collect();
+            // Each paper votes once for each word.
+            let mut seen = std::collections::HashSet::new();
+            words.retain(|w| seen.insert(w.clone()));
+            for w in words {
+                match votes.iter_mut().find(|(v, _)| *v == w) {
+                    Some((_, total)) => *total += score,
+                    None => votes.push((w, score)),
+                }
+            }
+        }
+        let held = votes.into_iter().rev().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(w, _)| w);
         held.or_else(|| Some(ix.prefix_terms(prefix, &[], 1).into_iter().next()?.0))
     }
 
