@@ -7,6 +7,7 @@
 //! |---|---|
 //! | `graph neural` | papers with any of the words, those with more of them first |
 //! | `"exact phrase"` | only papers with these words in this order |
+//! | `"a phrase still bei` | the phrase so far: a quote still open at the end of the query |
 //! | `-word`, `-"a phrase"` | no paper that has it |
 //! | `a OR b` | either word fills the same place in the query |
 //! | `title:word`, `title:"a phrase"` | only papers with it in the title |
@@ -121,10 +122,16 @@ fn chunks(text: &str) -> Vec<Chunk> {
                 break;
             }
             if c == '"' {
-                // Jump to the closing quote, if there is one; a lone quote is an ordinary char.
+                // Jump to the closing quote, if there is one. A quote that opens the chunk (or
+                // its value, after `-` or `field:`) and is never closed is a phrase still being
+                // typed: it runs to the end. Any other lone quote is an ordinary char.
                 if let Some(close) = text[i + 1..].find('"') {
                     i += close + 2;
                     continue;
+                }
+                if opens_value(&text[start..i]) {
+                    i = text.len();
+                    break;
                 }
             }
             i += c.len_utf8();
@@ -132,6 +139,22 @@ fn chunks(text: &str) -> Vec<Chunk> {
         out.push(Chunk { span: start..i });
     }
     out
+}
+
+/// Whether a quote after `before`, the start of its chunk, opens the chunk's value: it is
+/// the chunk's first char, or follows `-` or a field's name and colon.
+fn opens_value(before: &str) -> bool {
+    let before = before.strip_prefix('-').unwrap_or(before);
+    before.is_empty() || before.strip_suffix(':').and_then(field_named).is_some()
+}
+
+/// The field a `name:` before a value searches.
+fn field_named(name: &str) -> Option<Field> {
+    match name.to_ascii_lowercase().as_str() {
+        "title" => Some(Field::Title),
+        "author" | "authors" => Some(Field::Authors),
+        _ => None,
+    }
 }
 
 /// Parses a query. Never fails: text with no words is an empty query.
@@ -166,22 +189,31 @@ pub fn parse(text: &str, analyzer: &Analyzer) -> Query {
             _ => (false, raw, at),
         };
         let (field, value, value_at) = match body.split_once(':') {
-            Some((name, value)) if !value.is_empty() => match name.to_ascii_lowercase().as_str() {
-                "title" => (Some(Field::Title), value, body_at + name.len() + 1),
-                "author" | "authors" => (Some(Field::Authors), value, body_at + name.len() + 1),
-                "year" if !negated => match years(value) {
+            Some((name, value)) if !value.is_empty() => match field_named(name) {
+                Some(f) => (Some(f), value, body_at + name.len() + 1),
+                None if name.eq_ignore_ascii_case("year") && !negated => match years(value) {
                     Some(range) => {
                         q.years = Some(range);
                         continue;
                     }
                     None => (None, body, body_at),
                 },
-                _ => (None, body, body_at),
+                None => (None, body, body_at),
             },
             _ => (None, body, body_at),
         };
-        let quoted = value.len() >= 2 && value.starts_with('"') && value.ends_with('"');
-        let inner = if quoted { &value[1..value.len() - 1] } else { value };
+        // A phrase in quotes, or one whose quote is still open at the end of the query (its
+        // last word may then be unfinished, as any last word).
+        let closed = value.len() >= 2 && value.starts_with('"') && value.ends_with('"');
+        let open = !closed && value.starts_with('"') && chunk.span.end == text.len();
+        let quoted = closed || open;
+        let inner = if closed {
+            &value[1..value.len() - 1]
+        } else if open {
+            &value[1..]
+        } else {
+            value
+        };
         let inner_at = if quoted { value_at + 1 } else { value_at };
         #[cfg(feature = "semantic")]
         if !negated && field != Some(Field::Authors) {
@@ -195,7 +227,7 @@ pub fn parse(text: &str, analyzer: &Analyzer) -> Query {
         let word = |t: &Token, prefix: bool| QueryWord {
             word: t.word.clone(),
             term: t.term.clone(),
-            prefix: prefix && may_prefix && !quoted && !negated && t.span.end == chunk_end,
+            prefix: prefix && may_prefix && !closed && !negated && t.span.end == chunk_end,
             span: t.span.clone(),
         };
 
@@ -386,9 +418,21 @@ mod tests {
     }
 
     #[test]
-    fn unbalanced_quotes_are_plain_words() {
-        assert_eq!(shape("\"risk minimization"), "risk ; minimization*");
+    fn a_quote_still_open_at_the_end_is_a_phrase_being_typed() {
+        assert_eq!(shape("\"risk minim"), "!\"risk minim*\"");
+        assert_eq!(shape("\"risk minimization "), "!\"risk minimization\"");
+        assert_eq!(shape("bandits \"linear"), "bandits ; !linear*");
+        assert_eq!(shape("title:\"linear band"), "!t:\"linear band*\"");
+        assert_eq!(shape("graph -\"neural net"), "graph ; -\"neural net\"");
+        assert_eq!(shape("graph \""), "graph");
+    }
+
+    #[test]
+    fn other_lone_quotes_are_ordinary_chars() {
         assert_eq!(shape("x\"yz "), "x ; yz");
+        assert_eq!(shape("K\\\"onig graph"), "konig ; graph*");
+        // Not a field: the quote does not open a phrase that swallows the rest.
+        assert_eq!(shape("see:\"x y -z"), "see ; x ; y ; -z");
     }
 
     #[test]

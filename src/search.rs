@@ -374,8 +374,9 @@ struct AltPlan {
     /// Whether a paper must match every word to score (quoted phrases, long forms); otherwise
     /// each matched word adds its score, as for separate words.
     all_words: bool,
-    /// For a quoted phrase, the stems that must appear adjacent and in order.
-    phrase: Option<Vec<String>>,
+    /// For a quoted phrase, the stems that must appear adjacent and in order: per word, the
+    /// stems it accepts (one, but for an unfinished last word: also the terms it expands to).
+    phrase: Option<Vec<Vec<String>>>,
 }
 
 /// The terms a query matched, for marking them in hits.
@@ -480,7 +481,8 @@ impl Matched {
 /// holds the phrase as its text would, without fetching the text of every candidate. (A module
 /// that embeds every part keeps no positions, and compiles without them.)
 struct PhrasePositions {
-    /// Per phrase term, in order: per paper that has it, its positions in each field.
+    /// Per phrase word, in order: per paper that has one of its terms, their positions in each
+    /// field (sorted).
     #[cfg(missing_parts)]
     terms: Vec<HashMap<DocId, [Vec<u32>; FIELDS]>>,
 }
@@ -488,7 +490,7 @@ struct PhrasePositions {
 impl PhrasePositions {
     /// The positions of the phrase's terms, when the index keeps positions (noting the parts
     /// they need); `None` in an embedded build.
-    fn new(ix: &View, phrase: &[String]) -> Option<Self> {
+    fn new(ix: &View, phrase: &[Vec<String>]) -> Option<Self> {
         #[cfg(missing_parts)]
         {
             if !ix.has_positions() {
@@ -496,7 +498,21 @@ impl PhrasePositions {
             }
             let terms = phrase
                 .iter()
-                .map(|term| ix.term(term).map(|ord| ix.positions(ord).into_iter().collect()).unwrap_or_default())
+                .map(|alternatives| {
+                    let mut merged: HashMap<DocId, [Vec<u32>; FIELDS]> = HashMap::new();
+                    for ord in alternatives.iter().filter_map(|term| ix.term(term)) {
+                        for (doc, positions) in ix.positions(ord) {
+                            let at = merged.entry(doc).or_default();
+                            for (all, more) in at.iter_mut().zip(positions) {
+                                all.extend(more);
+                            }
+                        }
+                    }
+                    if alternatives.len() > 1 {
+                        merged.values_mut().flatten().for_each(|p| p.sort_unstable());
+                    }
+                    merged
+                })
                 .collect();
             Some(PhrasePositions { terms })
         }
@@ -980,7 +996,7 @@ impl<'a> Searcher<'a> {
                 }
             }
             let all = u8::try_from(ords.len()).unwrap_or(u8::MAX);
-            let terms: Vec<String> = phrase.words.iter().map(|w| w.term.clone()).collect();
+            let terms: Vec<Vec<String>> = phrase.words.iter().map(|w| vec![w.term.clone()]).collect();
             let positions = if terms.len() > 1 { PhrasePositions::new(ix, &terms) } else { None };
             for &(doc, _) in scored {
                 let d = doc as usize;
@@ -1027,7 +1043,17 @@ impl<'a> Searcher<'a> {
                     }
                     words.push(matches);
                 }
-                let phrase_terms = phrase.quoted.then(|| phrase.words.iter().map(|w| w.term.clone()).collect());
+                let phrase_terms = phrase.quoted.then(|| {
+                    let mut terms = Vec::new();
+                    for (w, matches) in phrase.words.iter().zip(&words) {
+                        let mut accepted = vec![w.term.clone()];
+                        if w.prefix {
+                            accepted.extend(matches.iter().map(|m| m.term.clone()));
+                        }
+                        terms.push(accepted);
+                    }
+                    terms
+                });
                 alternatives.push(AltPlan { words, weight: 1.0, all_words: phrase.quoted, phrase: phrase_terms });
             }
             for long in extra.iter().filter(|long| self.features.acronyms && !long.is_empty()) {
@@ -1288,11 +1314,11 @@ impl<'a> Searcher<'a> {
 
     /// Whether the stems of `phrase` appear adjacent and in order in one field of the paper, read
     /// from its text (an embedded build; a sharded one reads [`PhrasePositions`]).
-    fn has_phrase(&self, ix: &View, doc: DocId, phrase: &[String], field: Option<Field>) -> bool {
+    fn has_phrase(&self, ix: &View, doc: DocId, phrase: &[Vec<String>], field: Option<Field>) -> bool {
         self.field_texts(ix, doc, field).into_iter().any(|text| {
             let terms: Vec<String> =
                 self.analyzer.tokens(text).into_iter().filter(|t| !t.joined).map(|t| t.term).collect();
-            terms.windows(phrase.len()).any(|w| w == phrase)
+            terms.windows(phrase.len()).any(|w| w.iter().zip(phrase).all(|(t, accepted)| accepted.contains(t)))
         })
     }
 
@@ -1493,6 +1519,26 @@ mod tests {
         with_searcher(&[paper("Tangent kernels", "late generalization"), paper("Other", "nothing")], |s| {
             assert_eq!(ids(s, "neural tang"), [0]);
             assert!(ids(s, "neural tang ").is_empty(), "a finished word is not a prefix");
+        });
+    }
+
+    #[test]
+    fn a_phrase_being_typed_finds_the_papers_that_hold_it_so_far() {
+        let papers = [
+            paper("Linear probing of features", "x"),
+            paper("Linear probabilistic models", "x"),
+            paper("Probing linear models", "x"),
+            paper("A linear problem", "x"),
+            paper("Nonlinear", "a probing study"),
+        ];
+        with_searcher(&papers, |s| {
+            let mut so_far = ids(s, "\"linear prob");
+            so_far.sort_unstable();
+            assert_eq!(so_far, [0, 1, 3]);
+            // Its last word a word of the corpus: the phrase as it will be, closed.
+            assert_eq!(ids(s, "\"linear probing"), [0]);
+            assert_eq!(ids(s, "\"linear probing"), ids(s, "\"linear probing\" "));
+            assert_eq!(ids(s, "\"linear probing "), [0]);
         });
     }
 

@@ -75,6 +75,9 @@ fn queries(dir: &std::path::Path) -> Vec<String> {
         [
             "\"gene expression\"",
             "\"t cells\" -mice",
+            "\"gene expr",
+            "\"t cells",
+            "title:\"stem ce",
             "cancer -\"breast cancer\"",
             "insulin OR glucose",
             "title:vaccine",
@@ -174,14 +177,15 @@ fn words(picks: &[proptest::sample::Index]) -> String {
     picks.iter().map(|i| WORDS[i.index(WORDS.len())]).collect::<Vec<_>>().join(" ")
 }
 
-/// A query built from picks: words, maybe a quoted pair, an exclusion, a typo, an unfinished
-/// last word.
+/// A query built from picks: words, maybe a quoted pair (or one whose quote is still open),
+/// an exclusion, a typo, an unfinished last word.
 fn query(picks: &[proptest::sample::Index], form: u8) -> String {
     let base = words(picks);
-    match form % 6 {
+    match form % 7 {
         0 => base,
         1 => format!("{base} "),
         2 => format!("\"{base}\""),
+        6 => format!("\"{}", &base[..base.len() - base.len() / 3]),
         3 => format!("{base} -{}", WORDS[form as usize % WORDS.len()]),
         4 => base.replacen('e', "", 1),
         _ => format!("{} -\"{base}\" learning", WORDS[form as usize % WORDS.len()]),
