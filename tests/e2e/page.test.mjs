@@ -57,6 +57,31 @@ test('the last word matches as a prefix while typing', async () => {
   await page.close();
 });
 
+test('a quoted phrase being typed shows the papers that hold it so far', async () => {
+  const { page, errors } = await fresh();
+  const { input, status } = ui(page);
+  // The count of papers a query finds, read once its results are rendered.
+  const count = async (q) => {
+    await page.evaluate(() => {
+      const list = document.querySelector('paper-search').shadowRoot.querySelector('[role=listbox]');
+      window.rendered = new Promise((resolve) => {
+        new MutationObserver((_, observer) => { observer.disconnect(); resolve(); }).observe(list, { childList: true });
+      });
+    });
+    await input.fill(q);
+    await page.evaluate(() => window.rendered);
+    const [, n] = (await status.textContent()).match(/^(\d+) results? in/) ?? [];
+    return Number(n ?? 0);
+  };
+  const words = await count('linear prob');
+  const soFar = await count('"linear prob');
+  const closed = await count('"linear probing"');
+  assert.ok(soFar > 0 && soFar < words, `${soFar} papers hold the phrase so far, of ${words} with the words`);
+  assert.ok(closed > 0 && closed <= soFar, `${closed} hold the finished phrase`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the query is kept in the URL and restored on load', async () => {
   const { page } = await fresh();
   await ui(page).input.fill('linear bandits');
