@@ -14,6 +14,7 @@
 //! the same word repeated in the abstract, without letting either dominate.
 
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use crate::index::{DocId, FIELDS};
 
@@ -82,18 +83,44 @@ pub fn by_rank(a: &(DocId, f32), b: &(DocId, f32)) -> Ordering {
     b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
 
-/// The `k` best of `scored`, ordered by [`by_rank`].
-pub fn top_k(mut scored: Vec<(DocId, f32)>, k: usize) -> Vec<(DocId, f32)> {
-    if k == 0 {
-        return Vec::new();
+/// The `k` best of `scored`, ordered by [`by_rank`]: one pass that keeps the best so far in a
+/// heap of at most `k` (a binary heap's code is a fraction of a general sort's in the wasm).
+pub fn top_k(scored: Vec<(DocId, f32)>, k: usize) -> Vec<(DocId, f32)> {
+    let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(k.min(scored.len()));
+    for hit in scored {
+        if best.len() < k {
+            best.push(Ranked(hit));
+        } else if let Some(mut worst) = best.peek_mut() {
+            if by_rank(&hit, &worst.0) == Ordering::Less {
+                *worst = Ranked(hit);
+            }
+        }
     }
-    if scored.len() > k {
-        scored.select_nth_unstable_by(k - 1, by_rank);
-        scored.truncate(k);
-    }
-    scored.sort_unstable_by(by_rank);
-    scored
+    best.into_sorted_vec().into_iter().map(|r| r.0).collect()
 }
+
+/// A hit ordered by [`by_rank`]: the greatest is the worst, the top of a max-heap.
+struct Ranked((DocId, f32));
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        by_rank(&self.0, &other.0)
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
 
 #[cfg(test)]
 mod tests {
@@ -136,6 +163,23 @@ mod tests {
     fn rarer_terms_weigh_more() {
         assert!(idf(100, 1) > idf(100, 10));
         assert!(idf(100, 100) > 0.0);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn top_k_is_the_head_of_the_whole_ranking(
+            scores in proptest::collection::vec(0u8..8, 0..300),
+            k in 0usize..40,
+        ) {
+            // Ids in no particular order (a bijection of 0..1009), scores with many ties.
+            let scored: Vec<(DocId, f32)> =
+                (0u32..).zip(&scores).map(|(i, &s)| ((i * 7919) % 1009, f32::from(s) / 2.0)).collect();
+            let mut whole = scored.clone();
+            whole.sort_by(by_rank);
+            whole.truncate(k);
+            proptest::prop_assert_eq!(top_k(scored, k), whole);
+        }
     }
 
     #[test]

@@ -429,9 +429,13 @@ impl Matched {
             }
             words += usize::from(terms.len() > before);
         }
-        let mut starts: Vec<String> = terms.keys().map(|t| t.chars().take(MATCH_PREFIX_CHARS).collect()).collect();
-        starts.sort_unstable();
-        starts.dedup();
+        // Sorted by insertion: a query's terms are few, and a sort's code is large in the wasm.
+        let mut starts: Vec<String> = Vec::new();
+        for start in terms.keys().map(|t| t.chars().take(MATCH_PREFIX_CHARS).collect::<String>()) {
+            if let Err(at) = starts.binary_search(&start) {
+                starts.insert(at, start);
+            }
+        }
         let mut first_bytes = [false; 256];
         for s in &starts {
             if let Some(&b) = s.as_bytes().first() {
@@ -1078,12 +1082,16 @@ impl<'a> Searcher<'a> {
             plans.push(ClausePlan { alternatives, field: clause.field, required: clause.required });
         }
         let suggestion = (!corrections.is_empty()).then(|| {
-            // From the end, so earlier spans stay valid; a span overlapping one already
-            // replaced (a compound and its part) is left as typed.
+            // From the end, so earlier spans stay valid (of two from one place, the shorter
+            // first); a span overlapping one already replaced (a compound and its part) is left
+            // as typed. A few corrections at most: picked one by one, not sorted.
             let mut out = text.to_string();
-            corrections.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
             let mut limit = out.len();
-            for (span, word) in corrections {
+            let last = |c: &Vec<(std::ops::Range<usize>, String)>| {
+                (0..c.len()).max_by_key(|&i| (c[i].0.start, std::cmp::Reverse(c[i].0.end)))
+            };
+            while let Some(i) = last(&corrections) {
+                let (span, word) = corrections.swap_remove(i);
                 if span.end <= limit {
                     limit = span.start;
                     out.replace_range(span, &word);
