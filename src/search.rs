@@ -507,13 +507,15 @@ impl PhrasePositions {
                     for ord in alternatives.iter().filter_map(|term| ix.term(term)) {
                         for (doc, positions) in ix.positions(ord) {
                             let at = merged.entry(doc).or_default();
+                            // Merged in order (a field's positions are few; no sort's code).
                             for (all, more) in at.iter_mut().zip(positions) {
-                                all.extend(more);
+                                for p in more {
+                                    if let Err(i) = all.binary_search(&p) {
+                                        all.insert(i, p);
+                                    }
+                                }
                             }
                         }
-                    }
-                    if alternatives.len() > 1 {
-                        merged.values_mut().flatten().for_each(|p| p.sort_unstable());
                     }
                     merged
                 })
