@@ -1,0 +1,288 @@
+//! The searcher and its pipeline: a query's text → [`plan`](super::plan) → [`score`](super::score)
+//! → the best papers → hits, [`highlighted`](super::highlight) and read as
+//! [`records`](super::records); and the other questions (a paper, its related papers, the
+//! index's numbers), with the bookkeeping of a sharded index's parts.
+//!
+//! Every question reads the index through one [`View`], which notes the parts it needed and
+//! lacked: a question that needed a missing part is no answer ([`Missing`] names the parts to
+//! fetch), never a partial one.
+
+use std::sync::Mutex;
+
+use crate::analyze::{Analyzer, ANALYZER_VERSION};
+use crate::format::{FormatError, FORMAT_VERSION};
+use crate::index::{DocId, Field, Index, PartId, View, FIELDS};
+use crate::query;
+use crate::rank::{self, Params};
+
+use super::features::Features;
+use super::fusion::Shape;
+use super::highlight::Matched;
+use super::plan;
+use super::records::{Hit, Missing, PaperRecord, RelatedPaper, SearchOptions, SearchResults, Stats, MAX_LIMIT};
+use super::score::{Scored, Scorer};
+
+/// The index `build.rs` wrote for the corpus chosen at build time; empty in an engine built
+/// to be given its index at run time (the npm package's, whose builder appends the index to a
+/// copy of the module).
+pub static EMBEDDED_INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/index.bin"));
+
+/// Searches one index.
+pub struct Searcher<'a> {
+    pub(super) index: Index<'a>,
+    pub(super) analyzer: Analyzer,
+    params: Params,
+    features: Features,
+    /// Each paper's [`rank::field_factors`] under `params`; empty until the index has its
+    /// docs part.
+    factors: Vec<[f32; FIELDS]>,
+    /// The parts the latest question read ([`Searcher::take_read`]).
+    read: Mutex<Vec<PartId>>,
+}
+
+/// A scored query, before hits are built.
+pub(super) struct Ranked {
+    pub scored: Vec<(DocId, f32)>,
+    pub shape: Shape,
+    /// The matched terms, when the hits are highlighted.
+    pub matched: Option<Matched>,
+    pub truncated: bool,
+    pub suggestion: Option<String>,
+}
+
+impl Searcher<'static> {
+    /// The searcher over the index embedded at build time.
+    ///
+    /// # Errors
+    ///
+    /// Only if the embedded index is unreadable, which the build's own tests rule out.
+    pub fn embedded() -> Result<Self, FormatError> {
+        Ok(Searcher::new(Index::open(EMBEDDED_INDEX)?))
+    }
+}
+
+impl<'a> Searcher<'a> {
+    pub fn new(index: Index<'a>) -> Self {
+        let searcher = Searcher {
+            index,
+            analyzer: Analyzer::new(),
+            params: Params::DEFAULT,
+            features: Features::ALL,
+            factors: Vec::new(),
+            read: Mutex::default(),
+        };
+        searcher.with_params(Params::DEFAULT)
+    }
+
+    /// The same searcher with other ranking parameters (for tuning and tests).
+    pub fn with_params(mut self, params: Params) -> Self {
+        self.params = params;
+        self.factors = self.compute_factors();
+        self
+    }
+
+    /// The same searcher with some relevance features switched off (for measuring them).
+    pub fn with_features(mut self, features: Features) -> Self {
+        self.features = features;
+        self
+    }
+
+    pub fn index(&self) -> &Index<'a> {
+        &self.index
+    }
+
+    /// Each paper's field factors, when the docs part is at hand.
+    fn compute_factors(&self) -> Vec<[f32; FIELDS]> {
+        let ix = self.index.view();
+        if !ix.require_docs() {
+            return Vec::new();
+        }
+        let avg_len = ix.meta().avg_len;
+        (0..ix.doc_count())
+            .map(|doc| rank::field_factors(&self.params, Field::ALL.map(|f| ix.field_len(doc, f)), avg_len))
+            .collect()
+    }
+
+    /// Adds a part of a sharded index (its file's bytes, decompressed).
+    ///
+    /// # Errors
+    ///
+    /// [`FormatError`] when the bytes are not a part of this index or are damaged.
+    #[cfg(missing_parts)]
+    pub fn insert_part(&mut self, bytes: Vec<u8>) -> Result<PartId, FormatError> {
+        let id = self.index.insert(bytes)?;
+        if id == PartId::DOCS {
+            self.factors = self.compute_factors();
+        }
+        Ok(id)
+    }
+
+    /// Drops a part of a sharded index (to keep a cache within its size).
+    #[cfg(missing_parts)]
+    pub fn remove_part(&mut self, id: PartId) {
+        self.index.remove(id);
+        if id == PartId::DOCS {
+            self.factors = Vec::new();
+        }
+    }
+
+    /// The parts the latest question (`try_search`, `try_paper`, ...) read, each once: for a
+    /// cache that keeps the parts read most recently. Questions asked from several threads at
+    /// once share this list.
+    pub fn take_read(&self) -> Vec<PartId> {
+        self.read.lock().map(|mut r| std::mem::take(&mut *r)).unwrap_or_default()
+    }
+
+    /// What a view answered, or the parts it lacked to answer; notes the parts it read.
+    pub(super) fn answer<T>(&self, ix: &View, value: T) -> Result<T, Missing> {
+        #[cfg(missing_parts)]
+        if let Ok(mut read) = self.read.lock() {
+            *read = ix.read();
+        }
+        if ix.is_complete() {
+            Ok(value)
+        } else {
+            Err(Missing(ix.missing()))
+        }
+    }
+
+    /// Searches for `text`. Any text is a valid query; one with no words finds nothing.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use paper_search::search::{Searcher, SearchOptions};
+    /// let searcher = Searcher::embedded().expect("the embedded index reads");
+    /// let results = searcher.search("grokking", &SearchOptions::default());
+    /// assert!(results.hits[0].title.to_lowercase().contains("grokking"));
+    /// ```
+    pub fn search(&self, text: &str, options: &SearchOptions) -> SearchResults {
+        self.try_search(text, options).unwrap_or_else(|_| SearchResults::none())
+    }
+
+    /// [`Searcher::search`] on an index that may lack parts: the results, or the parts they
+    /// need. Never partial results: a search that needed a missing part is no answer.
+    ///
+    /// # Errors
+    ///
+    /// [`Missing`]: the parts to fetch before asking again.
+    pub fn try_search(&self, text: &str, options: &SearchOptions) -> Result<SearchResults, Missing> {
+        self.search_with(text, options, |scored, _, limit| (scored.len(), rank::top_k(scored, limit)))
+    }
+
+    /// A search whose matches (`scored`, and the query's [`Shape`]) `pick` turns into the
+    /// papers shown, at most `limit`, and the count of papers found: the top-k of BM25F, or its
+    /// fusion with search by meaning. Generic, so that a module that never fuses does not carry
+    /// the fusion's code.
+    pub(super) fn search_with(
+        &self,
+        text: &str,
+        options: &SearchOptions,
+        pick: impl FnOnce(Vec<(DocId, f32)>, Shape, usize) -> (usize, Vec<(DocId, f32)>),
+    ) -> Result<SearchResults, Missing> {
+        let ix = self.index.view();
+        let ranked = self.ranked(&ix, text, options.highlight);
+        if !ix.is_complete() {
+            return self.answer(&ix, SearchResults::none());
+        }
+        let (count, best) = pick(ranked.scored, ranked.shape, options.limit.min(MAX_LIMIT));
+        let matched = ranked.matched.as_ref();
+        let hits = best
+            .into_iter()
+            .map(|(doc, score)| {
+                let segments = matched.map(|m| m.segments(&ix, &self.analyzer, doc)).unwrap_or_default();
+                Hit::read(&ix, doc, score, segments)
+            })
+            .collect();
+        let results = SearchResults { hits, total: count, truncated: ranked.truncated, suggestion: ranked.suggestion };
+        self.answer(&ix, results)
+    }
+
+    /// The ids and scores of the best `limit` papers for `text`, best first, without building
+    /// hits (for evaluation and benchmarks, where snippets are not shown).
+    pub fn rank(&self, text: &str, limit: usize) -> Vec<(DocId, f32)> {
+        self.try_rank(text, limit).unwrap_or_default()
+    }
+
+    /// [`Searcher::rank`] on an index that may lack parts.
+    ///
+    /// # Errors
+    ///
+    /// [`Missing`]: the parts to fetch before asking again.
+    pub fn try_rank(&self, text: &str, limit: usize) -> Result<Vec<(DocId, f32)>, Missing> {
+        let ix = self.index.view();
+        let ranked = rank::top_k(self.ranked(&ix, text, false).scored, limit);
+        self.answer(&ix, ranked)
+    }
+
+    /// Parses, plans and scores a query: every matching paper with its score. When the plan
+    /// needed parts that are not at hand, nothing is scored: the scores would rest on a wrong
+    /// plan, and fetching their postings would be wasted. The docs part, which every score
+    /// needs, is asked for at once.
+    pub(super) fn ranked(&self, ix: &View, text: &str, highlight: bool) -> Ranked {
+        let query = query::parse(text, &self.analyzer);
+        let plan = plan::plan(ix, &self.analyzer, self.features, &query, text);
+        // The excluded words are looked up with the plan's, so that their shards come with it.
+        for word in query.excluded.iter().flat_map(|p| &p.words) {
+            ix.term(&word.term);
+        }
+        let ids = highlight.then(|| plan.match_ids());
+        let scored = if ix.require_docs() && ix.is_complete() {
+            let scorer = Scorer { ix, analyzer: &self.analyzer, params: &self.params, factors: &self.factors };
+            scorer.score(&plan.clauses, &query, ids.as_ref(), plan.asked)
+        } else {
+            Scored::default()
+        };
+        let shape = Shape::new(&query, &plan.clauses, scored.cover);
+        let matched = ids.map(|ids| Matched::new(ids, scored.in_abstract));
+        Ranked { scored: scored.papers, shape, matched, truncated: query.truncated, suggestion: plan.suggestion }
+    }
+
+    /// The paper with this id, if there is one.
+    pub fn paper(&self, id: DocId) -> Option<PaperRecord> {
+        self.try_paper(id).unwrap_or_default()
+    }
+
+    /// [`Searcher::paper`] on an index that may lack parts.
+    ///
+    /// # Errors
+    ///
+    /// [`Missing`]: the parts to fetch before asking again.
+    pub fn try_paper(&self, id: DocId) -> Result<Option<PaperRecord>, Missing> {
+        let ix = self.index.view();
+        let record = (id < ix.doc_count()).then(|| PaperRecord::read(&ix, id));
+        self.answer(&ix, record)
+    }
+
+    /// The papers most similar to paper `id`, best first, at most `limit`.
+    pub fn related(&self, id: DocId, limit: usize) -> Vec<RelatedPaper> {
+        self.try_related(id, limit).unwrap_or_default()
+    }
+
+    /// [`Searcher::related`] on an index that may lack parts.
+    ///
+    /// # Errors
+    ///
+    /// [`Missing`]: the parts to fetch before asking again.
+    pub fn try_related(&self, id: DocId, limit: usize) -> Result<Vec<RelatedPaper>, Missing> {
+        let ix = self.index.view();
+        let ids = ix.related(id);
+        if !ix.is_complete() {
+            return self.answer(&ix, Vec::new());
+        }
+        let found = ids.into_iter().take(limit).map(|d| RelatedPaper::read(&ix, d)).collect();
+        self.answer(&ix, found)
+    }
+
+    pub fn stats(&self) -> Stats {
+        let meta = self.index.meta();
+        Stats {
+            papers: meta.doc_count,
+            terms: meta.term_count,
+            words: meta.word_count,
+            format_version: FORMAT_VERSION,
+            analyzer_version: ANALYZER_VERSION,
+            sharded: self.index.is_sharded(),
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! Behaviours of the whole pipeline, on tiny corpora built here: ranking, prefixes, phrases,
+//! typos, stop words, compounds and limits. (Each stage's own details are tested beside it.)
+
+use super::*;
+use crate::corpus::Paper;
+use crate::index::{self, DocId, Index};
+use crate::snippet;
+
+pub(super) fn paper(title: &str, abstract_text: &str) -> Paper {
+    Paper::new(title, abstract_text)
+}
+
+fn ids(searcher: &Searcher, q: &str) -> Vec<DocId> {
+    searcher.search(q, &SearchOptions::default()).hits.iter().map(|h| h.id).collect()
+}
+
+pub(super) fn with_searcher(papers: &[Paper], f: impl FnOnce(&Searcher)) {
+    let bytes = index::build(papers).unwrap();
+    f(&Searcher::new(Index::open(&bytes).unwrap()));
+}
+
+#[test]
+fn ranks_title_matches_above_abstract_matches() {
+    with_searcher(
+        &[paper("Other things", "We study bandits here."), paper("Bandits", "We study other things here.")],
+        |s| assert_eq!(ids(s, "bandits "), [1, 0]),
+    );
+}
+
+#[test]
+fn ranks_exact_matches_above_prefix_matches() {
+    with_searcher(&[paper("Tangent kernels", "x"), paper("Tang dynasty", "x")], |s| {
+        assert_eq!(ids(s, "tang"), [1, 0]);
+    });
+}
+
+#[test]
+fn unfinished_last_word_matches_as_a_prefix() {
+    with_searcher(&[paper("Tangent kernels", "late generalization"), paper("Other", "nothing")], |s| {
+        assert_eq!(ids(s, "neural tang"), [0]);
+        assert!(ids(s, "neural tang ").is_empty(), "a finished word is not a prefix");
+    });
+}
+
+#[test]
+fn a_phrase_being_typed_finds_the_papers_that_hold_it_so_far() {
+    let papers = [
+        paper("Linear probing of features", "x"),
+        paper("Linear probabilistic models", "x"),
+        paper("Probing linear models", "x"),
+        paper("A linear problem", "x"),
+        paper("Nonlinear", "a probing study"),
+    ];
+    with_searcher(&papers, |s| {
+        let mut so_far = ids(s, "\"linear prob");
+        so_far.sort_unstable();
+        assert_eq!(so_far, [0, 1, 3]);
+        // Its last word a word of the corpus: the phrase as it will be, closed.
+        assert_eq!(ids(s, "\"linear probing"), [0]);
+        assert_eq!(ids(s, "\"linear probing"), ids(s, "\"linear probing\" "));
+        assert_eq!(ids(s, "\"linear probing "), [0]);
+    });
+}
+
+#[test]
+fn equal_scores_come_in_id_order() {
+    with_searcher(&[paper("Same", "text"), paper("Same", "text"), paper("Same", "text")], |s| {
+        assert_eq!(ids(s, "same"), [0, 1, 2]);
+    });
+}
+
+#[test]
+fn stop_words_alone_still_find_papers() {
+    with_searcher(&[paper("The theory", "of things"), paper("Nothing", "here")], |s| {
+        assert_eq!(ids(s, "of the "), [0]);
+    });
+}
+
+#[test]
+fn limit_and_total_count() {
+    let papers: Vec<Paper> = (0..30).map(|i| paper(&format!("Paper {i}"), "common words")).collect();
+    with_searcher(&papers, |s| {
+        let r = s.search("common", &SearchOptions { limit: 5, ..SearchOptions::default() });
+        assert_eq!((r.hits.len(), r.total), (5, 30));
+        assert!(s.search("common", &SearchOptions { limit: 0, ..SearchOptions::default() }).hits.is_empty());
+    });
+}
+
+#[test]
+fn hits_carry_highlighted_segments() {
+    with_searcher(&[paper("Linear bandits", "Regret of linear bandits.")], |s| {
+        let hit = &s.search("bandit ", &SearchOptions::default()).hits[0];
+        let marked: Vec<(&str, bool)> = hit.title_segments.iter().map(|g| (g.text.as_str(), g.hit)).collect();
+        assert_eq!(marked, [("Linear ", false), ("bandits", true)]);
+        assert!(hit.snippet.iter().any(|g| g.hit && g.text == "bandits"));
+    });
+}
+
+#[test]
+fn without_highlighting_hits_are_the_same_but_carry_no_segments() {
+    with_searcher(&[paper("Linear bandits", "Regret of linear bandits."), paper("Bandit", "Arms.")], |s| {
+        let plain = s.search("bandit", &SearchOptions { highlight: false, ..SearchOptions::default() });
+        let marked = s.search("bandit", &SearchOptions::default());
+        assert_eq!(plain.hits.len(), 2);
+        assert!(plain.hits.iter().all(|h| h.title_segments.is_empty() && h.snippet.is_empty()));
+        let key = |r: &SearchResults| r.hits.iter().map(|h| (h.id, h.score, h.title.clone())).collect::<Vec<_>>();
+        assert_eq!(key(&plain), key(&marked));
+        assert!(marked.hits.iter().all(|h| !h.title_segments.is_empty()));
+    });
+}
+
+#[test]
+fn a_joined_compound_marks_its_parts() {
+    with_searcher(&[paper("Fine-tuning large models", "We study fine-tuning.")], |s| {
+        let hit = &s.search("finetuning ", &SearchOptions::default()).hits[0];
+        let marked: Vec<(&str, bool)> = hit.title_segments.iter().map(|g| (g.text.as_str(), g.hit)).collect();
+        assert_eq!(marked, [("Fine", true), ("-", false), ("tuning", true), (" large models", false)]);
+    });
+}
+
+#[test]
+fn paper_and_stats() {
+    with_searcher(&[paper("A", "B")], |s| {
+        assert_eq!(s.paper(0).unwrap().abstract_text, "B");
+        assert_eq!(s.paper(1), None);
+        assert_eq!(s.stats().papers, 1);
+    });
+}
+
+#[test]
+fn a_snippet_that_stops_inside_a_compound_still_marks_its_parts() {
+    // The snippet is settled by word 1 and ends at word 35, `state`; the reading stops in
+    // the compound, which has to be read to its end to learn that `state` matched.
+    let filler: String = (0..33).map(|i| format!("w{i} ")).collect();
+    let abstract_text = format!("alpha stateoftheart {filler}state-of-the-art y z");
+    with_searcher(&[paper("Title", &abstract_text)], |s| {
+        let hit = &s.search("alpha stateoftheart", &SearchOptions::default()).hits[0];
+        let marked: Vec<&str> = hit.snippet.iter().filter(|g| g.hit).map(|g| g.text.as_str()).collect();
+        assert_eq!(marked, ["alpha", "stateoftheart", "state"]);
+        assert_eq!(hit.snippet.last().map(|g| g.text.as_str()), Some(snippet::ELLIPSIS));
+    });
+}
+
+#[test]
+fn a_misspelled_word_matches_its_nearest_words_only() {
+    with_searcher(&[paper("Networks", "One."), paper("Netwalks", "Two.")], |s| {
+        // `networks` is one edit away, `netwalks` two: only the nearest counts.
+        assert_eq!(ids(s, "netwrks "), [0]);
+        // Nothing is one edit away from `nelwarks`; both are two.
+        assert_eq!(ids(s, "nelwarks "), [0, 1]);
+    });
+}
+
+#[test]
+fn a_stop_word_typed_last_ranks_as_the_query_without_it() {
+    let papers = [
+        paper("Learning the theory", "Of learning."),
+        paper("The rest", "The theory of the rest."),
+        paper("Learning", "Learning alone."),
+    ];
+    with_searcher(&papers, |s| {
+        let finished = s.rank("learning the ", 10);
+        let typed = s.rank("learning the", 10);
+        assert_eq!(finished.iter().map(|h| h.0).collect::<Vec<_>>(), [2, 0], "{finished:?}");
+        assert_eq!(&typed[..finished.len()], &finished[..], "{typed:?}");
+        // `the` and `theory` add the paper without `learning`, below.
+        assert_eq!(typed.iter().map(|h| h.0).collect::<Vec<_>>(), [2, 0, 1], "{typed:?}");
+    });
+}
+
+#[test]
+fn a_stop_word_typed_last_that_is_an_acronym_ranks_as_the_query_without_it() {
+    let papers = [
+        paper("Vessels and nitric oxide", "Nitric oxide (NO) relaxes vessels."),
+        paper("Vessels", "Vessels dilate with exercise."),
+        paper("Soil", "Nitric oxide in soil."),
+    ];
+    with_searcher(&papers, |s| {
+        let finished = s.rank("exercise vessels no ", 10);
+        let typed = s.rank("exercise vessels no", 10);
+        assert_eq!(finished.iter().map(|h| h.0).collect::<Vec<_>>(), [1, 0], "{finished:?}");
+        assert_eq!(&typed[..finished.len()], &finished[..], "{typed:?}");
+        // `nitric oxide`, the long form of `NO`, adds the paper without the other words, below.
+        assert_eq!(typed.iter().map(|h| h.0).collect::<Vec<_>>(), [1, 0, 2], "{typed:?}");
+    });
+}
+
+#[test]
+fn a_stop_word_within_a_compound_counts_typed_as_finished() {
+    let papers = [
+        paper("Genetic make", "Of genes."),
+        paper("The genetic make up", "Of genes."),
+        paper("Genetic upregulation", "Of genes."),
+    ];
+    with_searcher(&papers, |s| {
+        let finished = s.rank("genetic make-up ", 10);
+        let typed = s.rank("genetic make-up", 10);
+        assert_eq!(finished[0].0, 1, "{finished:?}");
+        assert_eq!(&typed[..finished.len()], &finished[..], "{typed:?}");
+    });
+}
+
+#[test]
+fn two_words_the_corpus_also_joins_rank_typed_as_finished() {
+    let mut papers = vec![paper("Migration of B-cells", "The niche of B-cells."), paper("Migration", "Of birds.")];
+    papers.extend((0..4).map(|i| paper(&format!("Cells {i}"), "Type b cells, and other cells.")));
+    with_searcher(&papers, |s| {
+        let finished = s.rank("migration b cells ", 10);
+        let typed = s.rank("migration b cells", 10);
+        assert_eq!(finished[0].0, 0, "{finished:?}");
+        assert_eq!(&typed[..finished.len()], &finished[..], "{typed:?}");
+    });
+}
+
+#[test]
+fn a_rare_word_also_finds_its_frequent_neighbour() {
+    // `modle` is in one paper, `model` (one edit away) in forty.
+    let mut papers: Vec<Paper> = (0..40).map(|i| paper(&format!("Paper {i}"), "A model of things.")).collect();
+    papers.push(paper("The modle", "A paper that spells it so."));
+    let bytes = index::build(&papers).unwrap();
+    let s = Searcher::new(Index::open(&bytes).unwrap());
+    let got = s.search("modle ", &SearchOptions { limit: 100, ..SearchOptions::default() });
+    assert_eq!(got.total, 41);
+    assert_eq!(got.hits[0].id, 40, "the word typed comes first");
+    assert_eq!(got.suggestion.as_deref(), Some("model "));
+    let plain =
+        Searcher::new(Index::open(&bytes).unwrap()).with_features(Features { rare_neighbours: false, ..Features::ALL });
+    assert_eq!(plain.search("modle ", &SearchOptions::default()).total, 1);
+    // A word in more papers than a rare one is left alone.
+    let mut common = papers.clone();
+    common.extend((0..3).map(|i| paper(&format!("Another modle {i}"), "Spelt so again.")));
+    with_searcher(&common, |s| assert_eq!(s.search("modle ", &SearchOptions::default()).total, 4));
+}
+
+#[test]
+fn a_phrase_finds_every_paper_that_holds_it_however_many() {
+    // More papers hold the phrase than the 5,000 phrase checks a search once stopped at.
+    let papers: Vec<Paper> = (0..5_100).map(|i| paper(&format!("Linear probing {i}"), "Probing, linear.")).collect();
+    with_searcher(&papers, |s| {
+        let found = s.search("\"linear probing\" ", &SearchOptions::default());
+        assert_eq!(found.total, 5_100);
+    });
+}
