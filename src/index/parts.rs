@@ -6,7 +6,7 @@
 //!
 //! | kind | sections |
 //! |------|----------|
-//! | docs | `DLEN`: per paper, its title's and its abstract's lengths in tokens, each coded in one byte on a log scale ([`length_code`]); `YEAR`: per paper, u16 year, 0 when unknown |
+//! | docs | `DLEN`: per paper, its title's and its abstract's lengths in tokens, each coded in one byte on a log scale (`codec::length_code`); `YEAR`: per paper, u16 year, 0 when unknown |
 //! | dict | `DICT`: fst map of the shard's keys (folded words and terms) to packed term ordinals; `DFRQ`: varint document frequency of each of the shard's terms, in ordinal order; `DFEX`: for the terms outside the shard that its words stem to, varint ordinal gap and varint document frequency; `PREF`/`PRFL`: the prefix table's entries whose keys fall in the shard (per word: its term's ordinal and document frequency, the word); `ACRO`/`ACRL`: the acronyms whose terms fall in it, each with its long forms (per term: ordinal, document frequency, string); `LONG`/`LONL`: the long forms (terms joined by spaces) that fall in it, each with its acronym's term (ordinal, document frequency, string) |
 //! | postings | `POFF`: varint byte length of each of the shard's terms' postings; `POST`: their postings |
 //! | positions (sharded builds) | `QOFF`: varint byte length of each of the shard's terms' positions; `QPOS`: per posting of the term, in the postings' order, per field: varint count, then varint gaps between the term's token positions (counted among the field's words, joined compounds left out) |
@@ -18,85 +18,9 @@ use std::sync::Arc;
 use fst::Map;
 
 use crate::format::{self, FormatError, Reader};
+use crate::index::codec::LENS_PER_DOC;
+use crate::index::schema::{DocId, PartId, PartKind, TermOrd, RELATED, SLOTS};
 use crate::index::shards::Core;
-use crate::index::{DocId, TermOrd, FIELDS, RELATED, SLOTS};
-
-/// The kinds of parts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PartKind {
-    /// Each paper's field lengths and year.
-    Docs,
-    /// A key range of the dictionary.
-    Dict,
-    /// A term range of the postings.
-    Postings,
-    /// A paper range of the stored text and related papers.
-    Text,
-    /// A term range of the postings' token positions (sharded builds): what a quoted phrase is
-    /// checked on without the papers' text.
-    Positions,
-}
-
-impl PartKind {
-    const ALL: [PartKind; 5] =
-        [PartKind::Docs, PartKind::Dict, PartKind::Postings, PartKind::Text, PartKind::Positions];
-
-    fn tag(self) -> u8 {
-        match self {
-            PartKind::Docs => b'N',
-            PartKind::Dict => b'D',
-            PartKind::Postings => b'P',
-            PartKind::Text => b'T',
-            PartKind::Positions => b'Q',
-        }
-    }
-
-    /// The kind's name in part file names.
-    pub fn name(self) -> &'static str {
-        match self {
-            PartKind::Docs => "docs",
-            PartKind::Dict => "dict",
-            PartKind::Postings => "post",
-            PartKind::Text => "text",
-            PartKind::Positions => "pos",
-        }
-    }
-}
-
-/// A part: its kind and its shard number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PartId {
-    pub kind: PartKind,
-    pub n: u32,
-}
-
-impl PartId {
-    /// The one docs part.
-    pub const DOCS: PartId = PartId { kind: PartKind::Docs, n: 0 };
-
-    /// The part's file name in a sharded build's folder (gzip-compressed).
-    pub fn file_name(&self) -> String {
-        format!("{}-{}.gz", self.kind.name(), self.n)
-    }
-
-    /// The `PART` section that names a part inside its file.
-    pub(crate) fn section(&self) -> Vec<u8> {
-        let mut out = vec![self.kind.tag()];
-        format::put_u32(&mut out, self.n);
-        out
-    }
-
-    fn from_section(bytes: &[u8]) -> Option<PartId> {
-        let kind = PartKind::ALL.into_iter().find(|k| Some(&k.tag()) == bytes.first())?;
-        Some(PartId { kind, n: format::u32_at(bytes, 1)? })
-    }
-}
-
-impl std::fmt::Display for PartId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} shard {}", self.kind.name(), self.n)
-    }
-}
 
 /// A part's bytes, or a range of them: borrowed from the module (an embedded index) or owned
 /// and shared by the sections read from them (a fetched part).
@@ -135,30 +59,6 @@ impl AsRef<[u8]> for Bytes<'_> {
             Bytes::Shared(owner, from, len) => owner.get(*from..from + len).unwrap_or(&[]),
         }
     }
-}
-
-/// Bytes of `DLEN` per paper: its title's and its abstract's length codes. Authors are not
-/// length-normalized (their `b` is 0), so their length is not kept.
-pub(crate) const LENS_PER_DOC: usize = 2;
-
-/// The ratio between the lengths of consecutive codes: a code keeps a length to within 7.5%,
-/// which moves a BM25F field factor by at most 5.5% (abstract, b = 0.75) or 2.2% (title,
-/// b = 0.3), and fits lengths of up to 10^15 tokens. Chosen as the coarsest ratio that left
-/// relevance as it was with exact lengths (the open set the same in every kind, SciFact train
-/// nDCG@10 0.713 against 0.712; 1.2 moved three kinds of the open set); corpus-large's core
-/// with its docs part is 55 KB brotli in the module, where exact lengths took 99 KB gzipped.
-const LENGTH_RATIO: f64 = 1.15;
-
-/// A field's length in tokens, coded in one byte on a log scale. The logarithm is `libm`'s,
-/// not the platform's, so that an index built natively and one built by the wasm indexer are
-/// byte for byte the same.
-pub(crate) fn length_code(len: usize) -> u8 {
-    (libm::log(len as f64 + 1.0) / libm::log(LENGTH_RATIO)).round().min(255.0) as u8
-}
-
-/// The length a [`length_code`] stands for.
-pub(crate) fn coded_length(code: u8) -> u32 {
-    (LENGTH_RATIO.powi(i32::from(code)) - 1.0).round().min(f64::from(u32::MAX)) as u32
 }
 
 /// The offsets of `count` consecutive runs of a `total`-byte section whose lengths `lengths`
@@ -205,12 +105,6 @@ fn related_lists(bytes: &[u8], count: usize) -> Result<Vec<Vec<DocId>>, FormatEr
 #[inline(never)]
 fn fst_map(bytes: Bytes<'_>) -> Result<Map<Bytes<'_>>, FormatError> {
     Map::new(bytes).map_err(|_| FormatError::Corrupt("dictionary"))
-}
-
-/// The lengths a paper's fields are ranked by, given their lengths in tokens: the title's and
-/// the abstract's as their one-byte codes keep them, and none for the authors.
-pub fn stored_lengths(len: [u32; FIELDS]) -> [u32; FIELDS] {
-    [coded_length(length_code(len[0] as usize)), coded_length(length_code(len[1] as usize)), 0]
 }
 
 /// The docs part.
@@ -433,22 +327,5 @@ impl<'a> Store<'a> {
 
     pub fn size(&self, id: PartId) -> usize {
         self.sizes[id.kind as usize].get(id.n as usize).copied().unwrap_or(0)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lengths_keep_within_seven_and_a_half_percent_through_their_code() {
-        for len in (0..70_000).step_by(7).chain([0, 1, 2, 3, 30, 65_535]) {
-            let back = f64::from(coded_length(length_code(len)));
-            let len = len as f64;
-            assert!((back - len).abs() <= 0.5 + 0.075 * (len + 1.0), "{len} came back as {back}");
-        }
-        assert_eq!(coded_length(length_code(0)), 0);
-        assert_eq!(coded_length(length_code(1)), 1);
-        assert!(length_code(100) < length_code(140));
     }
 }

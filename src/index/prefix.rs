@@ -1,7 +1,7 @@
 //! Prefix: which dictionary words an unfinished word expands to.
 
 use crate::analyze;
-use crate::index::TermOrd;
+use crate::index::schema::TermOrd;
 
 /// Most dictionary words an unfinished last word expands to (the most frequent are kept), so a
 /// one-letter prefix costs no more than a long one.

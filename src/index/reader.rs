@@ -12,13 +12,13 @@ use std::cell::RefCell;
 use fst::{Automaton, IntoStreamer, Streamer};
 
 use crate::format;
+use crate::index::codec::{coded_length, LENS_PER_DOC};
+use crate::index::codec::{dict_term, dict_word, read_tfs, string_at, term_at};
 use crate::index::near::Near;
-use crate::index::parts::{
-    coded_length, DictPart, DocsPart, PartId, PartKind, PosPart, PostPart, Store, TextPart, LENS_PER_DOC,
-};
+use crate::index::parts::{DictPart, DocsPart, PosPart, PostPart, Store, TextPart};
 use crate::index::prefix::{TopTerms, PREFIX_TABLE_MAX_CHARS};
+use crate::index::schema::{DocId, Field, Meta, PartId, PartKind, Posting, Slot, TermOrd, FIELDS, SLOTS};
 use crate::index::shards::Core;
-use crate::index::{DocId, Field, Meta, Posting, Slot, TermOrd, FIELDS, SLOTS};
 
 /// A reader of an index for one search: it answers from the parts at hand and notes the parts
 /// it needed and lacked.
@@ -394,81 +394,6 @@ fn listed_words<'p>(part: &'p DictPart<'_>, at: usize) -> Option<Vec<(&'p str, T
     Some(out)
 }
 
-/// The term at `*pos` (its ordinal and document frequency as varints, then its string);
-/// advances `*pos`.
-fn term_at<'b>(bytes: &'b [u8], pos: &mut usize) -> Option<(&'b str, TermOrd, u32)> {
-    let ord = format::varint(bytes, pos)?;
-    let doc_freq = format::varint(bytes, pos)?;
-    Some((string_at(bytes, pos)?, ord, doc_freq))
-}
-
-/// The string at `*pos` (a varint length, then UTF-8 bytes); advances `*pos`.
-fn string_at<'b>(bytes: &'b [u8], pos: &mut usize) -> Option<&'b str> {
-    let len = format::varint(bytes, pos)? as usize;
-    let s = std::str::from_utf8(bytes.get(*pos..pos.checked_add(len)?)?).ok()?;
-    *pos += len;
-    Some(s)
-}
-
-/// Packs what a `DICT` key is: bit 0 says it is a folded word of the corpus, bit 1 that it
-/// is a term; bits 2 to 32 hold the ordinal of its term (as a word, the term it stems to; as a
-/// term, itself); a key that is a word of one term and itself another term (a few in a
-/// thousand) holds that other term's ordinal plus one from bit 33 up. Ordinals are below
-/// 2^31 - 1: every term's postings take at least two bytes, and its offsets are u32.
-pub(crate) fn dict_value(word_of: Option<TermOrd>, term: Option<TermOrd>) -> u64 {
-    match (word_of, term) {
-        (Some(a), Some(b)) if a == b => u64::from(a) << 2 | 0b11,
-        (Some(a), Some(b)) => (u64::from(b) + 1) << 33 | u64::from(a) << 2 | 0b11,
-        (Some(a), None) => u64::from(a) << 2 | 0b01,
-        (None, Some(b)) => u64::from(b) << 2 | 0b10,
-        (None, None) => 0,
-    }
-}
-
-const DICT_ORD_MASK: u64 = (1 << 31) - 1;
-
-/// The term a `DICT` key stems to as a word, if it is a word.
-fn dict_word(value: u64) -> Option<TermOrd> {
-    (value & 0b01 != 0).then_some(((value >> 2) & DICT_ORD_MASK) as u32)
-}
-
-/// The key's own term ordinal, if it is a term.
-fn dict_term(value: u64) -> Option<TermOrd> {
-    (value & 0b10 != 0).then(|| match value >> 33 {
-        0 => ((value >> 2) & DICT_ORD_MASK) as u32,
-        other => (other - 1) as u32,
-    })
-}
-
-/// How a posting's term frequencies pack into one byte, per field (title, abstract,
-/// authors): the largest value the field's bits hold, and their shift. A field at its largest
-/// value is followed by a varint of the rest. Almost every posting is one byte of frequencies:
-/// 0 or 1 in the title, a few in the abstract, 0 in the authors.
-const TF_PACKING: [(u32, u32); FIELDS] = [(3, 6), (15, 0), (3, 4)];
-
-pub(crate) fn put_tfs(out: &mut Vec<u8>, tf: [u32; FIELDS]) {
-    let packed = tf.iter().zip(TF_PACKING).fold(0, |packed, (&t, (max, shift))| packed | (t.min(max) << shift));
-    out.push(packed as u8);
-    for (&t, (max, _)) in tf.iter().zip(TF_PACKING) {
-        if t >= max {
-            format::put_varint(out, t - max);
-        }
-    }
-}
-
-fn read_tfs(bytes: &[u8], pos: &mut usize) -> Option<[u32; FIELDS]> {
-    let packed = u32::from(*bytes.get(*pos)?);
-    *pos += 1;
-    let mut tf = [0; FIELDS];
-    for (t, (max, shift)) in tf.iter_mut().zip(TF_PACKING) {
-        *t = (packed >> shift) & max;
-        if *t == max {
-            *t = max.checked_add(format::varint(bytes, pos)?)?;
-        }
-    }
-    Some(tf)
-}
-
 /// Iterator over one term's postings, decoding as it goes: per paper, a varint gap from the
 /// previous paper's id, then its term frequencies.
 pub struct Postings<'a> {
@@ -488,44 +413,5 @@ impl Iterator for Postings<'_> {
         self.doc = self.doc.checked_add(gap)?;
         let tf = read_tfs(self.bytes, &mut self.pos)?;
         Some(Posting { doc: self.doc, tf })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn term_frequencies_round_trip_below_at_and_past_each_fields_byte() {
-        let values = [0, 1, 2, 3, 4, 14, 15, 16, 200, 70_000, u32::MAX];
-        for title in values {
-            for abstract_tf in values {
-                for authors in values {
-                    let tf = [title, abstract_tf, authors];
-                    let mut out = vec![];
-                    put_tfs(&mut out, tf);
-                    let small = title < 3 && abstract_tf < 15 && authors < 3;
-                    assert_eq!(out.len() == 1, small, "{tf:?} takes one byte only when every field fits");
-                    let mut pos = 0;
-                    assert_eq!(read_tfs(&out, &mut pos), Some(tf));
-                    assert_eq!(pos, out.len());
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn dictionary_values_say_word_and_term_apart() {
-        for (word_of, term) in [
-            (Some(5), Some(5)),
-            (Some(5), Some(9)),
-            (Some(0), None),
-            (None, Some(7)),
-            (Some((1 << 31) - 1), Some((1 << 31) - 2)),
-            (Some(3), Some((1 << 31) - 2)),
-        ] {
-            let v = dict_value(word_of, term);
-            assert_eq!((dict_word(v), dict_term(v)), (word_of, term));
-        }
     }
 }

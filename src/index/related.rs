@@ -15,7 +15,7 @@
 //! Logarithms are `libm`'s, not the platform's: the same corpus gives the same related papers,
 //! byte for byte, whether `paper-search-index` or the npm package's wasm indexer builds it.
 
-use crate::index::{DocId, Field, Posting, RELATED};
+use crate::index::schema::{DocId, Field, Posting, RELATED};
 
 /// Terms of a paper that take part in finding its related papers (the highest TF-IDF).
 pub const RELATED_TERMS: usize = 30;

@@ -23,8 +23,7 @@
 use std::ops::Range;
 
 use crate::format::{self, FormatError, Reader, Writer};
-use crate::index::parts::{PartId, PartKind};
-use crate::index::{DocId, Meta, TermOrd};
+use crate::index::schema::{DocId, Meta, PartId, PartKind, TermOrd};
 
 /// How the writer splits an index into parts: the raw bytes a shard of each kind grows to
 /// before the next one starts (`usize::MAX`: one part of the kind).
