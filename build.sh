@@ -186,7 +186,7 @@ build() {
       embed_corpus
       vectors=("$index_dir/vectors.bin")
       cp "$MODEL_FILE.gz" "$tmp/$(model_name "$index_dir/vectors.bin")"
-      cp data/MODEL-NOTICE.md data/MODEL-LICENSE "$tmp/"
+      cp data/MODEL-NOTICE.md data/MODEL-LICENSE LICENSE "$tmp/"
     fi
     engine_module "$name"
     cp "$(engines_dir)/$name/pkg/"paper_search* "$tmp/"

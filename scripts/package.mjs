@@ -77,6 +77,8 @@ export function buildPackage({ pkg = join(WWW, 'pkg'), out = join(ROOT, 'dist', 
   };
   writeFileSync(join(out, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   copyFileSync(join(ROOT, 'builder', 'README.md'), join(out, 'README.md'));
+  // The licence that package.json names, as text with its copyright line.
+  copyFileSync(join(ROOT, 'LICENSE'), join(out, 'LICENSE'));
   return out;
 }
 

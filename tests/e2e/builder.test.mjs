@@ -95,6 +95,14 @@ before(() => {
   }
 });
 
+test('the packed package holds the licence text', () => {
+  const listing = spawnSync('tar', ['-tzf', TARBALL], { encoding: 'utf8' });
+  assert.equal(listing.status, 0, listing.stderr);
+  assert.ok(listing.stdout.split('\n').includes('package/LICENSE'), `the tarball lists:\n${listing.stdout}`);
+  const installed = readFileSync(join(app, 'node_modules', 'paper-search', 'LICENSE'), 'utf8');
+  assert.equal(installed, readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
+});
+
 test('the builder runs where neither cargo nor rustc is on the PATH', () => {
   for (const tool of ['cargo', 'rustc']) {
     const found = run(tool, ['--version']);

@@ -2,12 +2,13 @@
 // package.json `exports`, in Node (no browser, no bundler). And a check of www/'s source.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildPackage } from '../../scripts/package.mjs';
-import { WWW } from './helpers.mjs';
+import { ROOT, WWW } from './helpers.mjs';
 
 const app = mkdtempSync(join(tmpdir(), 'paper-search-consumer-'));
 after(() => rmSync(app, { recursive: true, force: true }));
@@ -35,6 +36,17 @@ test('package.json names an ES module with types for every export', () => {
   assert.equal(manifest.exports['./api'].types, './pkg/paper_search.d.ts');
   for (const file of manifest.files) assert.ok(existsSync(join(dir, file)), `${file} is in the package`);
   assert.match(readFileSync(join(dir, 'paper-search.d.ts'), 'utf8'), /'paper-search': PaperSearchElement/);
+});
+
+test('the package carries the licence package.json names, and npm packs it', () => {
+  assert.equal(manifest.license, 'MIT');
+  const licence = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
+  assert.match(licence, /^MIT License\n\nCopyright \(c\) \d{4} /);
+  assert.equal(readFileSync(join(dir, 'LICENSE'), 'utf8'), licence);
+  const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(packed.status, 0, packed.stderr);
+  const files = JSON.parse(packed.stdout)[0].files.map((f) => f.path);
+  assert.ok(files.includes('LICENSE'), `npm pack lists ${files.join(', ')}`);
 });
 
 test('import "paper-search/api" searches once given the wasm', async () => {
