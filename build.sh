@@ -141,12 +141,6 @@ embed_corpus() {
   cp "$cached" "$index_dir/vectors.bin"
 }
 
-# The model file's name in a build: its id (from the vectors file, which records the model that
-# made it), so that a cached copy is never stale.
-model_name() {
-  node -e 'const b = require("fs").readFileSync(process.argv[1]); console.log(`paper-search-model-${b.readBigUInt64LE(12).toString(16).padStart(16, "0")}.bin.gz`)' "$1"
-}
-
 # wasm-opt at level $1 on the module $2, in place, with the features rustc's wasm32 output uses.
 optimize() {
   wasm-opt "$1" --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
@@ -185,7 +179,9 @@ build() {
       semantic_tool
       embed_corpus
       vectors=("$index_dir/vectors.bin")
-      cp "$MODEL_FILE.gz" "$tmp/$(model_name "$index_dir/vectors.bin")"
+      # The model under the name the page asks for: its id, read from the vectors (which record
+      # the model that made them), so that a cached copy is never stale.
+      cp "$MODEL_FILE.gz" "$tmp/$("$semantic_bin" model-file "$index_dir/vectors.bin")"
       cp data/MODEL-NOTICE.md data/MODEL-LICENSE LICENSE "$tmp/"
     fi
     engine_module "$name"
