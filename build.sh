@@ -37,6 +37,9 @@
 #                                    page downloads only when a reader switches it on.
 # OUT=dir ./build.sh                 writes the built module to dir (default: www/pkg).
 # PORT=8000 ./build.sh serve         chooses the port.
+#
+# The page's scripts are written in www/src/ and served minified from www/ (scripts/site.mjs,
+# which lists a site's files): edit www/src/, then build.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")" && pwd)
@@ -197,6 +200,8 @@ build() {
     wasm-bindgen --target web --out-dir "$tmp" "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/paper_search.wasm"
     optimize -Oz "$tmp/paper_search_bg.wasm"
   fi
+  say "minifying the page's scripts (www/src/ into www/)"
+  node scripts/site.mjs minify
   node scripts/stamp.mjs "$tmp" www
   rm -rf "$out.old"
   if [ -d "$out" ]; then mv "$out" "$out.old"; fi

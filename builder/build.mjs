@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { buildSingle, buildStandalone } from './single.mjs';
-import { ELEMENT } from './site.mjs';
+import { ELEMENT, withMaps } from './site.mjs';
 import { INDEX_SECTION, withCustomSection } from './wasm-section.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -96,8 +96,8 @@ export async function buildSite({
     const wasm = withCustomSection(readFileSync(join(PACKAGE, engine, 'paper_search_bg.wasm')), INDEX_SECTION, Buffer.from(indexed.bundle));
     writeFileSync(join(staging, 'pkg', 'paper_search_bg.wasm'), wasm);
     copyFileSync(join(PACKAGE, engine, 'paper_search.js'), join(staging, 'pkg', 'paper_search.js'));
-    // The element a page loads beside the module folder.
-    for (const file of ELEMENT) copyFileSync(join(PACKAGE, file), join(staging, file));
+    // The element a page loads beside the module folder, and the source map of its script.
+    for (const file of withMaps(ELEMENT)) copyFileSync(join(PACKAGE, file), join(staging, file));
     if (folder) renameSync(folder, join(staging, 'pkg', indexed.folder));
     if (single) {
       writeFileSync(join(staging, 'paper-search.html'), buildSingle({ pkg: join(staging, 'pkg'), www: PACKAGE }));

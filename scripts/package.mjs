@@ -15,13 +15,13 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMain } from './is-main.mjs';
-import { ELEMENT, PAGE } from './site.mjs';
+import { ELEMENT, PAGE, withMaps } from './site.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WWW = join(ROOT, 'www');
 
-// The element and its types.
-const ELEMENT_FILES = [...ELEMENT, 'paper-search.d.ts'];
+// The element as a build leaves it in www/ (minified, with its source map), and its types.
+const ELEMENT_FILES = [...withMaps(ELEMENT), 'paper-search.d.ts'];
 const PKG_FILES = ['paper_search.js', 'paper_search.d.ts', 'paper_search_bg.wasm', 'paper_search_bg.wasm.d.ts'];
 // The demo page, which the builder's one-file output is made of.
 const PAGE_FILES = PAGE;

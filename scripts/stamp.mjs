@@ -9,7 +9,7 @@ import { siteFiles } from './site.mjs';
 const [pkg = 'www/pkg', www = 'www'] = process.argv.slice(2);
 const files = [
   join(pkg, 'paper_search_bg.wasm'), join(pkg, 'paper_search.js'),
-  ...siteFiles({ semantic: true }).map((f) => join(www, f)),
+  ...siteFiles({ semantic: true, maps: false }).map((f) => join(www, f)),
 ];
 const hash = createHash('sha256');
 for (const file of files) {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ask, launch, open, ready, ui, ROOT, WWW } from './helpers.mjs';
-import { ELEMENT } from '../../scripts/site.mjs';
+import { ELEMENT, withMaps } from '../../scripts/site.mjs';
 
 const TARBALL = process.env.BUILDER_TARBALL;
 const NATIVE_SCIFACT = process.env.NATIVE_SCIFACT;
@@ -56,7 +56,7 @@ const NATIVE_SNIPPET = ['<script type="module" src="paper-search.js"></script>',
 function nativeSite(name, pkg) {
   const dir = join(tmp, `native-${name}`);
   cpSync(pkg, join(dir, 'pkg'), { recursive: true });
-  for (const file of ELEMENT) copyFileSync(join(WWW, file), join(dir, file));
+  for (const file of withMaps(ELEMENT)) copyFileSync(join(WWW, file), join(dir, file));
   writeFileSync(join(dir, 'index.html'), page(NATIVE_SNIPPET));
   return dir;
 }

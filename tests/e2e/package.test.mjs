@@ -49,6 +49,16 @@ test('the package carries the licence package.json names, and npm packs it', () 
   assert.ok(files.includes('LICENSE'), `npm pack lists ${files.join(', ')}`);
 });
 
+test('the package ships the element minified, with the source map of its readable source', () => {
+  const source = readFileSync(join(WWW, 'src', 'paper-search.js'), 'utf8');
+  const shipped = readFileSync(join(dir, 'paper-search.js'), 'utf8');
+  assert.ok(shipped.length < source.length * 0.6, `${shipped.length} bytes shipped, ${source.length} in the source`);
+  assert.ok(shipped.endsWith('\n//# sourceMappingURL=paper-search.js.map\n'));
+  assert.ok(manifest.files.includes('paper-search.js.map'));
+  const map = JSON.parse(readFileSync(join(dir, 'paper-search.js.map'), 'utf8'));
+  assert.deepEqual(map.sourcesContent, [source]);
+});
+
 test('import "paper-search/api" searches once given the wasm', async () => {
   const { hits } = await inApp('api.mjs', `
     import { readFileSync } from 'node:fs';
@@ -67,8 +77,9 @@ test('import "paper-search" loads outside a browser without defining anything', 
 });
 
 test('www/ never parses strings as markup', () => {
-  for (const file of readdirSync(WWW).filter((f) => f.endsWith('.js'))) {
-    const source = readFileSync(join(WWW, file), 'utf8');
+  const src = join(WWW, 'src');
+  for (const file of readdirSync(src).filter((f) => f.endsWith('.js'))) {
+    const source = readFileSync(join(src, file), 'utf8');
     assert.doesNotMatch(source, /\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write)\b/, file);
   }
 });
