@@ -4,14 +4,15 @@
 #   ./build.sh            build www/ ready to serve (release wasm, wasm-opt, sizes printed)
 #   ./build.sh serve      set up what is missing, build, and serve www/ on 127.0.0.1
 #   ./build.sh test       set up what is missing, then run every test (native, wasm in
-#                         Chromium and Firefox, wasm-pack, end-to-end page tests)
+#                         Chromium and Firefox, wasm-pack, end-to-end page tests): the steps
+#                         of scripts/test.sh, in its order
 #   ./build.sh setup      only install what is missing
 #   ./build.sh bench      benchmark beside MiniSearch, FlexSearch, Lunr and Orama on both
 #                         corpora (bench/, several minutes); the report also goes to bench/results.md;
 #                         `bench scale`: at scale, beside Pagefind (bench/scale-results.md);
 #                         `bench builder`: the npm builder beside the native indexer
 #                         (bench/builder-results.md); `bench semantic`: search by meaning in
-#                         Chromium (bench/semantic-results.md)
+#                         Chromium (bench/semantic-results.md); scripts/bench.sh
 #   ./build.sh single     build, then write dist/paper-search.html (one file that searches
 #                         when opened from disk: script, styles and wasm inlined) and
 #                         dist/paper-search-standalone.js (the element as one classic script)
@@ -36,6 +37,9 @@
 #                                    page downloads only when a reader switches it on.
 # OUT=dir ./build.sh                 writes the built module to dir (default: www/pkg).
 # PORT=8000 ./build.sh serve         chooses the port.
+#
+# The page's scripts are written in www/src/ and served minified from www/ (scripts/site.mjs,
+# which lists a site's files): edit www/src/, then build.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")" && pwd)
@@ -141,12 +145,6 @@ embed_corpus() {
   cp "$cached" "$index_dir/vectors.bin"
 }
 
-# The model file's name in a build: its id (from the vectors file, which records the model that
-# made it), so that a cached copy is never stale.
-model_name() {
-  node -e 'const b = require("fs").readFileSync(process.argv[1]); console.log(`paper-search-model-${b.readBigUInt64LE(12).toString(16).padStart(16, "0")}.bin.gz`)' "$1"
-}
-
 # wasm-opt at level $1 on the module $2, in place, with the features rustc's wasm32 output uses.
 optimize() {
   wasm-opt "$1" --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
@@ -185,8 +183,10 @@ build() {
       semantic_tool
       embed_corpus
       vectors=("$index_dir/vectors.bin")
-      cp "$MODEL_FILE.gz" "$tmp/$(model_name "$index_dir/vectors.bin")"
-      cp data/MODEL-NOTICE.md data/MODEL-LICENSE "$tmp/"
+      # The model under the name the page asks for: its id, read from the vectors (which record
+      # the model that made them), so that a cached copy is never stale.
+      cp "$MODEL_FILE.gz" "$tmp/$("$semantic_bin" model-file "$index_dir/vectors.bin")"
+      cp data/MODEL-NOTICE.md data/MODEL-LICENSE LICENSE "$tmp/"
     fi
     engine_module "$name"
     cp "$(engines_dir)/$name/pkg/"paper_search* "$tmp/"
@@ -200,6 +200,8 @@ build() {
     wasm-bindgen --target web --out-dir "$tmp" "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/paper_search.wasm"
     optimize -Oz "$tmp/paper_search_bg.wasm"
   fi
+  say "minifying the page's scripts (www/src/ into www/)"
+  node scripts/site.mjs minify
   node scripts/stamp.mjs "$tmp" www
   rm -rf "$out.old"
   if [ -d "$out" ]; then mv "$out" "$out.old"; fi
@@ -261,192 +263,24 @@ package_engines() {
   optimize -O3 "$NPM_ENGINES/indexer/paper_search_bg.wasm"
 }
 
+# The npm package into $1: the element and the module just built (${OUT:-www/pkg}), and the
+# site builder with its engines.
+npm_package() {
+  package_engines
+  node scripts/package.mjs "${OUT:-www/pkg}" "$1" "$NPM_ENGINES"
+}
+
+# A whole site in $1, as the caller's PAPERS, SHARDS and SEMANTIC say: the module built into
+# $1/pkg, the page's files beside it (a semantic build's with the element's code for it).
+build_site() {
+  (export OUT="$1/pkg"; build)
+  local semantic=()
+  if semantic_on; then semantic=(--semantic); fi
+  node scripts/site.mjs copy "$1" "${semantic[@]}"
+}
+
 serve() {
   node scripts/serve.mjs www "${PORT:-8000}"
-}
-
-lint() {
-  say "lints (rustfmt, clippy native and wasm32: embedded, sharded and the indexer)"
-  cargo fmt --check
-  cargo clippy --all-targets -- -D warnings
-  cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
-  cargo clippy --target wasm32-unknown-unknown --all-targets --features shards -- -D warnings
-  cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features indexer -- -D warnings
-  cargo clippy --all-targets --features semantic -- -D warnings
-  PAPER_SEARCH_INDEX=none cargo clippy --target wasm32-unknown-unknown --lib --features semantic -- -D warnings
-}
-
-# The native tests always run on the default corpus: their expectations are about it.
-test_native() {
-  say "native tests (cargo test)"
-  env -u PAPERS cargo test --all-targets
-  env -u PAPERS cargo test --doc
-  say "native tests of search by meaning (the model file, the encoder against reference vectors)"
-  scripts/model.sh
-  env -u PAPERS cargo test --features semantic --lib semantic
-  env -u PAPERS cargo test --features semantic --test semantic
-}
-
-# The default corpus built with search by meaning, beside the demo page's files, for
-# tests/e2e/semantic.test.mjs.
-SEMANTIC_SITE=target/e2e-semantic
-test_semantic_site() {
-  say "the default corpus with search by meaning (SEMANTIC=on), for tests/e2e/semantic.test.mjs"
-  rm -rf "$SEMANTIC_SITE"
-  mkdir -p "$SEMANTIC_SITE"
-  (unset PAPERS SHARDS; export SEMANTIC=on OUT="$SEMANTIC_SITE/pkg"; build > "$SEMANTIC_SITE.log")
-  cp www/index.html www/app.js www/style.css www/favicon.svg www/paper-search.js www/paper-search.css www/paper-search-semantic.js www/sw.js \
-    "$SEMANTIC_SITE/"
-}
-
-test_wasm() {
-  check_wasm_bindgen
-  say "wasm tests in headless Chromium (tests/web.rs)"
-  env -u PAPERS CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    CHROMEDRIVER=/usr/bin/chromedriver \
-    cargo test --target wasm32-unknown-unknown --test web
-  say "wasm tests in headless Firefox (tests/web.rs)"
-  env -u PAPERS CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    GECKODRIVER="$(command -v geckodriver)" \
-    cargo test --target wasm32-unknown-unknown --test web
-  test_wasm_shards
-  say "wasm tests through wasm-pack (wasm-pack test --headless --chrome)"
-  env -u PAPERS CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome
-}
-
-# The shard loader's wasm tests (tests/web_shards.rs) in Chromium and Firefox: the default
-# corpus built sharded into the test module, its parts served on 127.0.0.1 (gzipped, and plain
-# under plain/) with the embedded build beside them as embedded.bin, the answers to match.
-test_wasm_shards() {
-  say "shard loader wasm tests in headless Chromium and Firefox (tests/web_shards.rs)"
-  local dir="$root/target/wasm-shards"
-  rm -rf "$dir"
-  mkdir -p "$dir/site/plain"
-  build_indexer
-  target/release/paper-search-index data/papers.txt "$dir" --shards on
-  target/release/paper-search-index data/papers.txt "$dir/embedded" --shards off
-  cp "$dir/embedded/index.bin" "$dir/site/embedded.bin"
-  local parts
-  parts=$(basename "$dir"/index-*)
-  cp -r "$dir/$parts" "$dir/site/"
-  mkdir -p "$dir/site/plain/$parts"
-  for f in "$dir/$parts"/*.gz; do gzip -dc "$f" > "$dir/site/plain/$parts/$(basename "$f")"; done
-  node scripts/serve.mjs "$dir/site" 0 --cors > "$dir/server.log" &
-  local server=$!
-  # The server goes when the tests are done, or when a failure ends the script.
-  # shellcheck disable=SC2064
-  trap "kill $server 2>/dev/null || true" EXIT
-  local url=""
-  for _ in $(seq 50); do
-    url=$(grep -oE 'http://[0-9.:]+/' "$dir/server.log" | head -1 || true)
-    [ -n "$url" ] && break
-    sleep 0.1
-  done
-  [ -n "$url" ] || { echo "build.sh: the parts' server did not start" >&2; exit 1; }
-  local env=(env -u PAPERS CARGO_TARGET_DIR="$root/target/wasm-shards-target" PAPER_SEARCH_INDEX="$dir/index.bin"
-    PAPER_SEARCH_PARTS_URL="$url" CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner)
-  "${env[@]}" CHROMEDRIVER=/usr/bin/chromedriver \
-    cargo test --target wasm32-unknown-unknown --features shards --test web_shards
-  "${env[@]}" GECKODRIVER="$(command -v geckodriver)" \
-    cargo test --target wasm32-unknown-unknown --features shards --test web_shards
-  kill "$server" 2>/dev/null || true
-  trap - EXIT
-}
-
-# Malformed corpora must stop the build and keep the last good one; the hostile corpus they
-# are built over is then searched in the page by tests/e2e/hostile.test.mjs.
-test_corpora() {
-  say "malformed corpora stop the build with path:line (tests/build-errors.sh)"
-  rm -rf target/hostile-pkg
-  tests/build-errors.sh target/hostile-pkg
-}
-
-# The sites the sharded end-to-end tests search and compare: the first 3,000 papers of
-# corpus-large (more than a build embeds), built sharded and embedded, each beside the page.
-E2E_SITES=target/e2e-sites
-LARGE_CORPUS=../shared/corpus-large/papers.jsonl.gz
-test_sites() {
-  say "the sites of a 3,000-paper slice of corpus-large, sharded and embedded (tests/e2e/shards.test.mjs)"
-  if [ ! -f "$LARGE_CORPUS" ]; then
-    echo "build.sh: $LARGE_CORPUS is missing; the sharded builds are tested on a slice of it" >&2
-    exit 1
-  fi
-  mkdir -p "$E2E_SITES"
-  # head stops reading after 3,000 lines, which ends gzip with SIGPIPE: not a failure here.
-  (set +o pipefail; gzip -dc "$LARGE_CORPUS" | head -n 3000) > "$E2E_SITES/corpus.jsonl"
-  if [ "$(wc -l < "$E2E_SITES/corpus.jsonl")" -ne 3000 ]; then
-    echo "build.sh: could not read 3,000 papers from $LARGE_CORPUS" >&2
-    exit 1
-  fi
-  local mode
-  for mode in on off; do
-    (
-      export PAPERS="$E2E_SITES/corpus.jsonl" SHARDS=$mode OUT="$E2E_SITES/$mode/pkg"
-      build > "$E2E_SITES/build-$mode.log"
-    )
-    cp www/index.html www/app.js www/style.css www/favicon.svg www/paper-search.js www/paper-search.css www/sw.js \
-      "$E2E_SITES/$mode/"
-  done
-}
-
-# What the builder's end-to-end tests need: the npm package packed as `npm pack` makes it, the
-# native indexer (whose errors the builder's must equal), and SciFact built sharded by build()
-# (the default corpus's native build is www/pkg, the few papers' target/hostile-pkg).
-BUILDER_DIR=target/builder
-SCIFACT_CORPUS=../shared/scifact/corpus.jsonl
-test_builder_package() {
-  say "the npm package with its builder, packed; SciFact built sharded to compare it with (tests/e2e/builder.test.mjs)"
-  if [ ! -f "$SCIFACT_CORPUS" ]; then
-    echo "build.sh: $SCIFACT_CORPUS is missing; the builder's sharded site is compared on it" >&2
-    exit 1
-  fi
-  rm -rf "$BUILDER_DIR"
-  mkdir -p "$BUILDER_DIR"
-  package_engines
-  node scripts/package.mjs www/pkg "$BUILDER_DIR/npm" "$NPM_ENGINES"
-  npm pack "./$BUILDER_DIR/npm" --pack-destination "$BUILDER_DIR" --loglevel=error > "$BUILDER_DIR/pack.log"
-  (
-    export PAPERS="$SCIFACT_CORPUS" SHARDS=on OUT="$BUILDER_DIR/native-scifact"
-    build > "$BUILDER_DIR/native-scifact.log"
-  )
-}
-
-test_e2e() {
-  say "end-to-end tests of the page in headless Chromium"
-  local tarball
-  tarball=$(ls "$root/$BUILDER_DIR"/paper-search-*.tgz)
-  HOSTILE_PKG=target/hostile-pkg SHARDED_SITE="$E2E_SITES/on" EMBEDDED_SITE="$E2E_SITES/off" \
-    BUILDER_TARBALL="$tarball" NATIVE_SCIFACT="$BUILDER_DIR/native-scifact" SEMANTIC_SITE="$SEMANTIC_SITE" \
-    NATIVE_INDEXER="$root/target/release/paper-search-index" \
-    node --test --test-concurrency=1 tests/e2e/
-}
-
-# The benchmark (bench/). Its npm packages (the peer engines) are installed here on first use,
-# not by setup.sh, so that the tests never pay for them. Arguments go to bench/run.mjs
-# (--quick, --corpus NAME, --memory-queries N, --memory-seconds S); exec, so that an edit of
-# this file during the run cannot break its end.
-bench() {
-  if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
-    say "installing the benchmark's npm packages (bench/package-lock.json)" >&2
-    npm ci --prefix bench --no-audit --no-fund --loglevel=error >&2
-  fi
-  if [ "${1:-}" = builder ]; then
-    shift
-    say "benchmark of the site builder: progress on stderr, the report on stdout and in bench/builder-results.md" >&2
-    exec node bench/builder.mjs "$@"
-  fi
-  if [ "${1:-}" = semantic ]; then
-    shift
-    say "benchmark of search by meaning: the report on stdout and in bench/semantic-results.md" >&2
-    exec node bench/semantic.mjs target/bench-semantic "$@"
-  fi
-  if [ "${1:-}" = scale ]; then
-    shift
-    say "benchmark at scale: progress on stderr, the report on stdout and in bench/scale-results.md" >&2
-    exec node bench/scale.mjs "$@"
-  fi
-  say "benchmark: progress on stderr, the report on stdout and in bench/results.md" >&2
-  exec node bench/run.mjs "$@"
 }
 
 cmd=${1:-build}
@@ -465,15 +299,8 @@ case "$cmd" in
     ;;
   test)
     scripts/setup.sh
-    lint
-    test_native
-    (unset PAPERS; build)
-    test_wasm
-    test_corpora
-    test_sites
-    test_builder_package
-    test_semantic_site
-    test_e2e
+    # shellcheck source=scripts/test.sh
+    . scripts/test.sh
     ;;
   eval)
     scripts/setup.sh --build
@@ -508,26 +335,13 @@ case "$cmd" in
   package)
     scripts/setup.sh --build
     build
-    package_engines
-    node scripts/package.mjs "${OUT:-www/pkg}" dist/npm "$NPM_ENGINES"
+    npm_package dist/npm
     ;;
   bench)
     scripts/setup.sh >&2
     shift
-    if [ "${1:-}" = builder ]; then
-      # The package and the native indexer, built as ./build.sh package and ./build.sh do.
-      build >&2
-      package_engines >&2
-      node scripts/package.mjs "${OUT:-www/pkg}" dist/npm "$NPM_ENGINES" >&2
-      build_indexer
-    fi
-    if [ "${1:-}" = semantic ]; then
-      # The default corpus with search by meaning, beside the demo page's files.
-      (unset PAPERS SHARDS; export SEMANTIC=on OUT=target/bench-semantic/pkg; build >&2)
-      cp www/index.html www/app.js www/style.css www/favicon.svg www/paper-search.js www/paper-search.css www/paper-search-semantic.js www/sw.js \
-        target/bench-semantic/
-    fi
-    bench "$@"
+    # shellcheck source=scripts/bench.sh
+    . scripts/bench.sh "$@"
     ;;
   -h | --help | help) usage ;;
   *)

@@ -15,14 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { buildSingle, buildStandalone } from './single.mjs';
+import { ELEMENT, withMaps } from './site.mjs';
 import { INDEX_SECTION, withCustomSection } from './wasm-section.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 // The package's root: the element's files, the engines, the indexer.
 export const PACKAGE = resolve(HERE, '..');
-
-// The files of the element that a page loads, beside the module folder.
-const ELEMENT = ['paper-search.js', 'paper-search.css'];
 function indexer() {
   return createRequire(import.meta.url)(join(PACKAGE, 'indexer', 'paper_search.js'));
 }
@@ -98,7 +96,8 @@ export async function buildSite({
     const wasm = withCustomSection(readFileSync(join(PACKAGE, engine, 'paper_search_bg.wasm')), INDEX_SECTION, Buffer.from(indexed.bundle));
     writeFileSync(join(staging, 'pkg', 'paper_search_bg.wasm'), wasm);
     copyFileSync(join(PACKAGE, engine, 'paper_search.js'), join(staging, 'pkg', 'paper_search.js'));
-    for (const file of ELEMENT) copyFileSync(join(PACKAGE, file), join(staging, file));
+    // The element a page loads beside the module folder, and the source map of its script.
+    for (const file of withMaps(ELEMENT)) copyFileSync(join(PACKAGE, file), join(staging, file));
     if (folder) renameSync(folder, join(staging, 'pkg', indexed.folder));
     if (single) {
       writeFileSync(join(staging, 'paper-search.html'), buildSingle({ pkg: join(staging, 'pkg'), www: PACKAGE }));

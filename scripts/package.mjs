@@ -15,17 +15,20 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMain } from './is-main.mjs';
+import { ELEMENT, PAGE, withMaps } from './site.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WWW = join(ROOT, 'www');
 
-const ELEMENT_FILES = ['paper-search.js', 'paper-search.css', 'paper-search.d.ts'];
+// The element as a build leaves it in www/ (minified, with its source map), and its types.
+const ELEMENT_FILES = [...withMaps(ELEMENT), 'paper-search.d.ts'];
 const PKG_FILES = ['paper_search.js', 'paper_search.d.ts', 'paper_search_bg.wasm', 'paper_search_bg.wasm.d.ts'];
 // The demo page, which the builder's one-file output is made of.
-const PAGE_FILES = ['index.html', 'style.css', 'favicon.svg'];
+const PAGE_FILES = PAGE;
 // The builder: its code (from builder/ and scripts/), the engines it copies, the indexer it runs.
 const BUILDER_FILES = [
-  ['builder', 'build.mjs'], ['builder', 'cli.mjs'], ['builder', 'gzip-worker.mjs'], ['builder', 'wasm-section.mjs'], ['scripts', 'single.mjs'], ['scripts', 'is-main.mjs'],
+  ['builder', 'build.mjs'], ['builder', 'cli.mjs'], ['builder', 'gzip-worker.mjs'], ['builder', 'wasm-section.mjs'],
+  ['scripts', 'single.mjs'], ['scripts', 'site.mjs'], ['scripts', 'is-main.mjs'],
 ];
 const ENGINE_FILES = { engine: ['paper_search.js', 'paper_search_bg.wasm'], 'engine-shards': ['paper_search.js', 'paper_search_bg.wasm'], indexer: ['paper_search.js', 'paper_search_bg.wasm', 'paper_search.d.ts'] };
 
@@ -77,6 +80,8 @@ export function buildPackage({ pkg = join(WWW, 'pkg'), out = join(ROOT, 'dist', 
   };
   writeFileSync(join(out, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   copyFileSync(join(ROOT, 'builder', 'README.md'), join(out, 'README.md'));
+  // The licence that package.json names, as text with its copyright line.
+  copyFileSync(join(ROOT, 'LICENSE'), join(out, 'LICENSE'));
   return out;
 }
 

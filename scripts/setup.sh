@@ -71,9 +71,9 @@ if ! have wasm-bindgen || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$
   install_tool wasm-bindgen-cli --version "$want" --force "${optimized[@]}"
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] ||
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || [ ! -d node_modules/playwright-core ] ||
    [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages (binaryen's wasm-opt, playwright-core)"
+  say "installing npm packages (binaryen's wasm-opt, esbuild, playwright-core)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

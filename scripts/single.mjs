@@ -20,23 +20,26 @@ const WWW = join(dirname(fileURLToPath(import.meta.url)), '..', 'www');
 
 // `export function f` / `export { a, b as c }` → plain declarations, and an expression that
 // evaluates the module's body in a function scope and returns its exports as one object. A
-// classic script has no import.meta: its uses (default URLs that the inlined build never
-// takes) become the document's URL.
+// minified module (www/paper-search.js as a build leaves it) ends with its one `export{…}`,
+// after a `;` or `}` on the same line. A classic script has no import.meta: its uses (default
+// URLs that the inlined build never takes) become the document's URL. The module's source map
+// comment goes: the map is not inlined.
 export function moduleAsExpression(source) {
   const exported = new Map();
-  let body = source.replace(
+  let body = source.replace(/^\/\/# sourceMappingURL=\S*\s*$/m, '');
+  body = body.replace(
     /^export (async function\*?|function\*?|class|const|let|var) ([A-Za-z_$][\w$]*)/gm,
     (_, kind, name) => { exported.set(name, name); return `${kind} ${name}`; },
   );
-  body = body.replace(/^export \{([^}]*)\};?[ \t]*$/gm, (_, list) => {
+  body = body.replace(/(^|[;}])export ?\{([^}]*)\};?[ \t]*$/gm, (_, before, list) => {
     for (const item of list.split(',').map((s) => s.trim()).filter(Boolean)) {
       const [local, name = local] = item.split(/\s+as\s+/);
       exported.set(name, local);
     }
-    return '';
+    return before;
   });
   body = body.replace(/\bimport\.meta\.url\b/g, 'document.baseURI');
-  if (/^\s*(export\b|import[\s{*'"])|\bimport\.meta\b/m.test(body)) {
+  if (/(^|[;}])\s*(export\b|import[\s{*'"])|\bimport\.meta\b/m.test(body)) {
     throw new Error('single.mjs: a module has an import or export form this builder does not know');
   }
   const entries = [...exported].map(([name, local]) => `${JSON.stringify(name)}: ${local}`).join(', ');

@@ -4,11 +4,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { siteFiles } from './site.mjs';
 
 const [pkg = 'www/pkg', www = 'www'] = process.argv.slice(2);
 const files = [
   join(pkg, 'paper_search_bg.wasm'), join(pkg, 'paper_search.js'),
-  ...['index.html', 'style.css', 'favicon.svg', 'app.js', 'paper-search.js', 'paper-search.css', 'paper-search-semantic.js', 'sw.js'].map((f) => join(www, f)),
+  ...siteFiles({ semantic: true, maps: false }).map((f) => join(www, f)),
 ];
 const hash = createHash('sha256');
 for (const file of files) {

@@ -12,7 +12,7 @@
 // --rebuild.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { BENCH, REPO, ensureDir } from '../paths.mjs';
@@ -20,6 +20,7 @@ import { CORPORA, corpusHash } from './corpora.mjs';
 import { sampleTree } from './proc.mjs';
 import { css, html } from './pages/page.mjs';
 import { snapshot } from '../build-paper-search.mjs';
+import { copySite } from '../../scripts/site.mjs';
 
 const HERE = join(BENCH, 'scale');
 
@@ -99,7 +100,6 @@ async function buildPeer(script, corpus, dir, log) {
 // new snapshot (up to three times).
 // Returns the build's time and peak memory, and whether it is sharded (a pkg/index-<build>/
 // folder of parts beside the module).
-export const PAPER_SEARCH_PAGE = ['index.html', 'app.js', 'style.css', 'favicon.svg', 'paper-search.js', 'paper-search.css', 'sw.js'];
 export const PAPER_SEARCH_TREE = join(BENCH, 'work', 'scale', 'tree');
 export async function buildPaperSearchSite(corpusPath, outDir, log, { sharded = false } = {}) {
   const env = { ...process.env, PAPERS: corpusPath, OUT: join(outDir, 'pkg'), SHARDS: sharded ? 'on' : 'off' };
@@ -123,7 +123,7 @@ export async function buildPaperSearchSite(corpusPath, outDir, log, { sharded = 
     if (treeHash() === before) throw failure;
     if (attempt === 3) throw new Error(`paper-search's build failed three times while its sources changed (log: ${log})`);
   }
-  for (const f of PAPER_SEARCH_PAGE) copyFileSync(join(tree, 'www', f), join(outDir, f));
+  copySite(join(tree, 'www'), outDir);
   const page = join(outDir, 'index.html');
   writeFileSync(page, readFileSync(page, 'utf8').replace(/(<paper-search\b[^>]*\blimit=")\d+"/, '$110"'));
   const parts = readdirSync(join(outDir, 'pkg')).filter((f) => f.startsWith('index-'));

@@ -3,12 +3,15 @@
 //! ```text
 //! paper-search-semantic model MODEL_DIR OUT            # the model file, from the release
 //! paper-search-semantic embed MODEL CORPUS OUT         # the papers' vectors
+//! paper-search-semantic model-file VECTORS             # the model's file name in a build
 //! ```
 //!
 //! `model` reads a sentence-transformers folder (`config.json`, `tokenizer.json`,
 //! `model.safetensors`, `sentence_bert_config.json`) and writes the model file the build and
 //! the page read (int8 weights, see `semantic::model`). `embed` encodes every paper of a corpus
 //! (its title and abstract) and writes their vectors, in the order of the index's ids.
+//! `model-file` prints the name the build gives the model file beside the module, read from
+//! the vectors file, which records the model that made it (`Vectors::model_file`).
 
 use std::path::Path;
 use std::time::Instant;
@@ -21,13 +24,14 @@ use paper_search::semantic::vectors::Vectors;
 /// The model `./build.sh setup` fetches.
 const MODEL_NAME: &str = "all-MiniLM-L6-v2";
 
-const USAGE: &str = "usage: paper-search-semantic model MODEL_DIR OUT | embed MODEL CORPUS OUT";
+const USAGE: &str = "usage: paper-search-semantic model MODEL_DIR OUT | embed MODEL CORPUS OUT | model-file VECTORS";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["model", dir, out] => make_model(Path::new(dir), Path::new(out)),
         ["embed", model, corpus, out] => embed(Path::new(model), Path::new(corpus), Path::new(out)),
+        ["model-file", vectors] => model_file(Path::new(vectors)),
         _ => Err(USAGE.to_string()),
     };
     if let Err(message) = result {
@@ -51,6 +55,12 @@ fn make_model(dir: &Path, out: &Path) -> Result<(), String> {
         bytes.len() as f64 / 1e6,
         out.display()
     );
+    Ok(())
+}
+
+fn model_file(path: &Path) -> Result<(), String> {
+    let vectors = Vectors::from_bytes(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("{}", vectors.model_file());
     Ok(())
 }
 

@@ -104,6 +104,13 @@ impl Vectors {
         Ok(Vectors { model_id: u64::from_le_bytes(id), dims, scales, values })
     }
 
+    /// The name of the model file that made these vectors, as a build serves it beside the
+    /// module: `paper-search-model-<id>.bin.gz`, the id in 16 hex digits. The page fetches the
+    /// model by this name, and a new model is a new name (a cached copy is never stale).
+    pub fn model_file(&self) -> String {
+        format!("paper-search-model-{:016x}.bin.gz", self.model_id)
+    }
+
     /// Paper `doc`'s vector, dequantized.
     pub fn get(&self, doc: DocId) -> Option<Vec<f32>> {
         let d = doc as usize;
@@ -152,6 +159,12 @@ mod tests {
             assert!((exact - c).abs() < 0.01, "{exact} vs {c}");
         }
         assert_eq!(back.nearest(&query, 1)[0].0, 0);
+    }
+
+    #[test]
+    fn the_model_file_is_named_after_the_model_id() {
+        let vectors = Vectors::new(0x00ab_cdef_0123_4567, 3, &[vec![1.0, 0.0, 0.0]]);
+        assert_eq!(vectors.model_file(), "paper-search-model-00abcdef01234567.bin.gz");
     }
 
     #[test]

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ask, launch, open, ready, ui, ROOT, WWW } from './helpers.mjs';
+import { ELEMENT, withMaps } from '../../scripts/site.mjs';
 
 const TARBALL = process.env.BUILDER_TARBALL;
 const NATIVE_SCIFACT = process.env.NATIVE_SCIFACT;
@@ -55,7 +56,7 @@ const NATIVE_SNIPPET = ['<script type="module" src="paper-search.js"></script>',
 function nativeSite(name, pkg) {
   const dir = join(tmp, `native-${name}`);
   cpSync(pkg, join(dir, 'pkg'), { recursive: true });
-  for (const file of ['paper-search.js', 'paper-search.css']) copyFileSync(join(WWW, file), join(dir, file));
+  for (const file of withMaps(ELEMENT)) copyFileSync(join(WWW, file), join(dir, file));
   writeFileSync(join(dir, 'index.html'), page(NATIVE_SNIPPET));
   return dir;
 }
@@ -93,6 +94,14 @@ before(() => {
     writeFileSync(join(out, 'index.html'), page(snippetOf(result.stderr)));
     built[name] = { out, log: result.stderr };
   }
+});
+
+test('the packed package holds the licence text', () => {
+  const listing = spawnSync('tar', ['-tzf', TARBALL], { encoding: 'utf8' });
+  assert.equal(listing.status, 0, listing.stderr);
+  assert.ok(listing.stdout.split('\n').includes('package/LICENSE'), `the tarball lists:\n${listing.stdout}`);
+  const installed = readFileSync(join(app, 'node_modules', 'paper-search', 'LICENSE'), 'utf8');
+  assert.equal(installed, readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
 });
 
 test('the builder runs where neither cargo nor rustc is on the PATH', () => {

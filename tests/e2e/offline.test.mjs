@@ -40,6 +40,20 @@ test('the single file searches when opened from disk, with no server and no netw
   await screenshot(page, 'single-file');
 });
 
+test('the single file and the standalone script inline the element minified, without its map', () => {
+  const source = readFileSync(join(WWW, 'src', 'paper-search.js'), 'utf8');
+  const minified = readFileSync(join(WWW, 'paper-search.js'), 'utf8');
+  // The minified element's first statements as the build wrote them (up to its first
+  // import.meta, which the inlined code replaces).
+  const start = minified.slice(0, minified.indexOf('import.meta'));
+  assert.ok(start.length > 100);
+  for (const [name, text] of [['standalone', buildStandalone()], ['single file', buildSingle()]]) {
+    assert.ok(text.includes(start), `the ${name} holds the minified element`);
+    assert.ok(!text.includes(source.split('\n')[0]), `the ${name} holds none of the source's comments`);
+    assert.doesNotMatch(text, /sourceMappingURL/, `the ${name} names no source map`);
+  }
+});
+
 test('the README snippet with the standalone script works from disk', async (t) => {
   const dir = mkdtempSync(join(tmp, 'standalone-'));
   writeFileSync(join(dir, 'paper-search-standalone.js'), buildStandalone());

@@ -2,12 +2,13 @@
 // package.json `exports`, in Node (no browser, no bundler). And a check of www/'s source.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildPackage } from '../../scripts/package.mjs';
-import { WWW } from './helpers.mjs';
+import { ROOT, WWW } from './helpers.mjs';
 
 const app = mkdtempSync(join(tmpdir(), 'paper-search-consumer-'));
 after(() => rmSync(app, { recursive: true, force: true }));
@@ -37,6 +38,27 @@ test('package.json names an ES module with types for every export', () => {
   assert.match(readFileSync(join(dir, 'paper-search.d.ts'), 'utf8'), /'paper-search': PaperSearchElement/);
 });
 
+test('the package carries the licence package.json names, and npm packs it', () => {
+  assert.equal(manifest.license, 'MIT');
+  const licence = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
+  assert.match(licence, /^MIT License\n\nCopyright \(c\) \d{4} /);
+  assert.equal(readFileSync(join(dir, 'LICENSE'), 'utf8'), licence);
+  const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(packed.status, 0, packed.stderr);
+  const files = JSON.parse(packed.stdout)[0].files.map((f) => f.path);
+  assert.ok(files.includes('LICENSE'), `npm pack lists ${files.join(', ')}`);
+});
+
+test('the package ships the element minified, with the source map of its readable source', () => {
+  const source = readFileSync(join(WWW, 'src', 'paper-search.js'), 'utf8');
+  const shipped = readFileSync(join(dir, 'paper-search.js'), 'utf8');
+  assert.ok(shipped.length < source.length * 0.6, `${shipped.length} bytes shipped, ${source.length} in the source`);
+  assert.ok(shipped.endsWith('\n//# sourceMappingURL=paper-search.js.map\n'));
+  assert.ok(manifest.files.includes('paper-search.js.map'));
+  const map = JSON.parse(readFileSync(join(dir, 'paper-search.js.map'), 'utf8'));
+  assert.deepEqual(map.sourcesContent, [source]);
+});
+
 test('import "paper-search/api" searches once given the wasm', async () => {
   const { hits } = await inApp('api.mjs', `
     import { readFileSync } from 'node:fs';
@@ -55,8 +77,9 @@ test('import "paper-search" loads outside a browser without defining anything', 
 });
 
 test('www/ never parses strings as markup', () => {
-  for (const file of readdirSync(WWW).filter((f) => f.endsWith('.js'))) {
-    const source = readFileSync(join(WWW, file), 'utf8');
+  const src = join(WWW, 'src');
+  for (const file of readdirSync(src).filter((f) => f.endsWith('.js'))) {
+    const source = readFileSync(join(src, file), 'utf8');
     assert.doesNotMatch(source, /\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write)\b/, file);
   }
 });

@@ -35,6 +35,29 @@ test('the page preloads the wasm and fetches it once', async () => {
   await context.close();
 });
 
+test('the page runs its scripts minified, each with the source map of its readable source', async () => {
+  const context = await env.context.browser().newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const scripts = new Set();
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname.slice(1);
+    if (r.resourceType() === 'script' && !path.startsWith('pkg/')) scripts.add(path);
+  });
+  await page.goto(env.url);
+  await ready(page);
+  await context.close();
+  assert.deepEqual([...scripts].sort(), ['app.js', 'paper-search.js']);
+  for (const name of scripts) {
+    const source = readFileSync(join(WWW, 'src', name), 'utf8');
+    const served = await (await fetch(env.url + name)).text();
+    assert.ok(served.length < source.length, `${name}: ${served.length} bytes served, ${source.length} in its source`);
+    assert.doesNotMatch(served, /^\s*\/\/ /m, `${name} is served without its comments`);
+    assert.ok(served.endsWith(`\n//# sourceMappingURL=${name}.map\n`), `${name} names its source map`);
+    const map = await (await fetch(`${env.url}${name}.map`)).json();
+    assert.deepEqual(map.sourcesContent, [source], `${name}.map holds www/src/${name}`);
+  }
+});
+
 test('typing shows results without pressing Enter', async () => {
   const { page, errors } = await fresh();
   const { input, status, titles } = ui(page);

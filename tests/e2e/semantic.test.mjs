@@ -3,9 +3,9 @@
 // default build (www/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ask, open, ready, screenshot, ui } from './helpers.mjs';
+import { ask, open, ready, screenshot, ui, ROOT } from './helpers.mjs';
 
 const SITE = process.env.SEMANTIC_SITE;
 if (!SITE) throw new Error('SEMANTIC_SITE names the semantic build to test (./build.sh test makes it)');
@@ -46,6 +46,12 @@ test('before the model is loaded, the semantic build answers every query as the 
   assert.equal(stats.semantic, true);
   assert.equal(stats.modelLoaded, false);
   assert.equal(stats.modelFile, modelFile);
+});
+
+test('the module folder carries the model with its licence and notice, and the code\'s licence', () => {
+  const files = readdirSync(join(SITE, 'pkg'));
+  for (const file of ['MODEL-LICENSE', 'MODEL-NOTICE.md', 'LICENSE']) assert.ok(files.includes(file), `pkg/ has ${file}: ${files.join(', ')}`);
+  assert.equal(readFileSync(join(SITE, 'pkg', 'LICENSE'), 'utf8'), readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
 });
 
 test('the default page has no control for search by meaning and never fetches its code, the semantic build has both', async () => {

@@ -1,0 +1,55 @@
+# `./build.sh bench [builder | semantic | scale] [ARGS]`: builds what the benchmark measures,
+# then runs it (bench/). build.sh sources it, after set-up, with the arguments after `bench`,
+# for its build steps (build, build_site, npm_package, build_indexer, say): run
+# `./build.sh bench`, not this file. Progress goes to stderr, the report to stdout and to
+# bench/*results.md. ARGS go to the benchmark's script (bench/run.mjs: --quick, --corpus NAME,
+# --memory-queries N, --memory-seconds S).
+# shellcheck shell=bash
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  echo "scripts/bench.sh is part of ./build.sh: run ./build.sh bench" >&2
+  exit 2
+fi
+
+kind=${1:-}
+case "$kind" in
+  builder)
+    # The package and the native indexer, built as ./build.sh package and ./build.sh do.
+    build >&2
+    npm_package dist/npm >&2
+    build_indexer
+    ;;
+  semantic)
+    # The default corpus with search by meaning, beside the demo page's files.
+    (unset PAPERS SHARDS; export SEMANTIC=on; build_site target/bench-semantic >&2)
+    ;;
+esac
+
+# The peer engines' npm packages are installed here on first use, not by set-up, so that the
+# tests never pay for them.
+if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
+  say "installing the benchmark's npm packages (bench/package-lock.json)" >&2
+  npm ci --prefix bench --no-audit --no-fund --loglevel=error >&2
+fi
+
+# exec, so that an edit of these scripts during the run cannot break its end.
+case "$kind" in
+  builder)
+    shift
+    say "benchmark of the site builder: progress on stderr, the report on stdout and in bench/builder-results.md" >&2
+    exec node bench/builder.mjs "$@"
+    ;;
+  semantic)
+    shift
+    say "benchmark of search by meaning: the report on stdout and in bench/semantic-results.md" >&2
+    exec node bench/semantic.mjs target/bench-semantic "$@"
+    ;;
+  scale)
+    shift
+    say "benchmark at scale: progress on stderr, the report on stdout and in bench/scale-results.md" >&2
+    exec node bench/scale.mjs "$@"
+    ;;
+  *)
+    say "benchmark: progress on stderr, the report on stdout and in bench/results.md" >&2
+    exec node bench/run.mjs "$@"
+    ;;
+esac
