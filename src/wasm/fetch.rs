@@ -25,8 +25,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-use super::engine::{abort_error, with_searcher, with_searcher_mut};
 use super::net;
+use super::searcher::{abort_error, with_searcher, with_searcher_mut};
 use crate::index::{shards, PartId};
 use crate::search::{Missing, Searcher};
 

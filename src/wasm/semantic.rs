@@ -9,8 +9,8 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::engine::{custom_section, with_searcher};
 use super::net;
+use super::searcher::{custom_section, with_searcher};
 use crate::index::DocId;
 use crate::semantic::encoder::Encoder;
 use crate::semantic::fuse;
