@@ -59,7 +59,10 @@ export interface SearchResults {
 export interface SearchOptions {
   /** Most hits to return (default 10, at most 1000). */
   limit?: number;
-  /** `searchAsync` only: when aborted, the search rejects with an `AbortError` and fetches nothing more. */
+  /**
+   * `searchAsync` only: when aborted, the search rejects with an `AbortError`, and its downloads
+   * of parts that no other pending question needs are aborted too.
+   */
   signal?: AbortSignal;
   /**
    * `searchAsync` only: milliseconds to wait before fetching parts of a sharded index that the

@@ -64,7 +64,12 @@ fn error(message: &str) -> JsError {
 #[wasm_bindgen(js_name = loadModel, skip_typescript)]
 pub async fn load_model(source: JsValue) -> Result<JsValue, JsError> {
     let bytes = if let Some(url) = source.as_string() {
-        net::fetch_bytes(&url, None).await.map_err(|e| error(&format!("could not load the model from {url}: {e}")))?
+        let file = net::fetch_body(&url, None)
+            .await
+            .map_err(|e| error(&format!("could not load the model from {url}: {e}")))?;
+        net::ungzipped(&file)
+            .await
+            .map_err(|_| error("the model file is not valid gzip: it is damaged or cut short"))?
     } else if let Some(array) = source.dyn_ref::<js_sys::Uint8Array>() {
         array.to_vec()
     } else if let Some(buffer) = source.dyn_ref::<js_sys::ArrayBuffer>() {
