@@ -141,7 +141,7 @@ export interface ModelInfo { name: string; parameters: number; dimensions: numbe
 
 /**
  * Loads the sentence model of a build made with `SEMANTIC=on` (`pkg/` + `stats().modelFile`):
- * from a URL (fetched, gunzipped when it arrives gzipped) or from the file's bytes. Resolves
+ * from a URL (fetched) or from the file's bytes, gzip as the build writes it or gunzipped. Resolves
  * when searches can use it; rejects with what went wrong (a failed download, another build's
  * model, a build without papers' vectors). Only a semantic build exports it.
  */
