@@ -236,8 +236,9 @@ async function failsClearly(page, query, message) {
   const { input, error, options, status } = ui(page);
   await input.fill(query);
   await error.filter({ hasText: message }).waitFor();
+  // What a screen reader reads out: the alert's sentences apart, each from its capital.
   const text = await error.textContent();
-  assert.match(text, new RegExp(`The search for “${query}” could not be completed`));
+  assert.match(text, new RegExp(`^The search for “${query}” could not be completed\\. [A-Z].*\\. Try again$`));
   assert.equal(await options.count(), 0, 'no hits are shown for a search that failed');
   assert.equal(await status.textContent(), 'The search failed.');
   return text;
@@ -246,7 +247,7 @@ async function failsClearly(page, query, message) {
 test('a missing part: a bounded retry, a clear message, and a search that works once it is back', async () => {
   let served = 0;
   const page = await withParts(/\/post-\d+\.gz$/, (route) => { served += 1; return route.fulfill({ status: 404, body: 'not found' }); });
-  await failsClearly(page, 'speech recognition', /could not load post-\d+\.gz of the index \(HTTP 404; tried 3 times\)/);
+  await failsClearly(page, 'speech recognition', /Could not load post-\d+\.gz of the index \(HTTP 404; tried 3 times\)/);
   assert.ok(served >= 3 && served % 3 === 0, `each missing part is asked for three times (${served} requests)`);
   await screenshot(page, 'sharded-missing-part');
   await page.unrouteAll();
@@ -264,7 +265,7 @@ async function refusedAsDamaged(pattern, damage, message) {
   const asked = [];
   const page = await withParts(pattern, (route) => { asked.push(route.request().url()); return damage(route); });
   const text = await failsClearly(page, 'speech recognition', message);
-  assert.match(text, /\. Reload the page; if this persists, the site's files are damaged/);
+  assert.match(text, /\. Reload the page; if this persists, the site's files are damaged\. Try again$/);
   assert.doesNotMatch(text, /connection|tried \d times/);
   assert.ok(asked.length > 0);
   assert.equal(new Set(asked).size, asked.length, `each damaged part is asked for once: ${asked.join(' ')}`);
@@ -278,12 +279,12 @@ test('a corrupt part is refused with a message, never shown as results', async (
     const body = Buffer.from(await response.body());
     for (let i = body.length >> 2; i < body.length >> 1; i += 7) body[i] ^= 0x5a;
     await route.fulfill({ response, body });
-  }, /the file text-\d+\.gz of the index arrived but is not valid gzip\./);
+  }, /The file text-\d+\.gz of the index arrived but is not valid gzip\./);
 });
 
 test('a file that is not a part is refused with a message', async () => {
   await refusedAsDamaged(/\/text-\d+\.gz$/, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><p>A host’s page for every address</p>' }),
-    /the file text-\d+\.gz of the index arrived but is not a part of this build: not a paper-search index/);
+    /The file text-\d+\.gz of the index arrived but is not a part of this build: not a paper-search index/);
 });
 
 test('a truncated part is refused with a message', async () => {
@@ -291,7 +292,7 @@ test('a truncated part is refused with a message', async () => {
     const response = await route.fetch();
     const body = await response.body();
     await route.fulfill({ response, body: body.subarray(0, body.length >> 1) });
-  }, /the file dict-\d+\.gz of the index arrived but is not valid gzip\./);
+  }, /The file dict-\d+\.gz of the index arrived but is not valid gzip\./);
 });
 
 test('a slow part: the page says it is searching, then shows the results', async () => {
