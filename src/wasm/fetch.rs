@@ -313,9 +313,9 @@ fn leave(fetches: Vec<Fetch>) {
 async fn load_part(id: PartId, fetch: u64, url: &str, tick: u64, first: AbortController) -> Result<(), JsValue> {
     let mut request = Some(first);
     let mut last = String::new();
-    for pause in [None].into_iter().chain(RETRY_PAUSES_MS.map(Some)) {
-        if let Some(ms) = pause {
-            TimeoutFuture::new(ms).await;
+    for attempt in 0..=RETRY_PAUSES_MS.len() {
+        if attempt > 0 {
+            TimeoutFuture::new(RETRY_PAUSES_MS[attempt - 1]).await;
             request = LOADER.with_borrow_mut(|l| {
                 let p = l.pending((id, fetch))?;
                 p.request = AbortController::new().ok()?;
