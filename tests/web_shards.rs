@@ -174,6 +174,109 @@ async fn an_aborted_search_rejects_with_an_abort_error() {
     configure(&server(), Some(24.0 * 1024.0 * 1024.0));
 }
 
+/// Waits `ms` milliseconds.
+async fn sleep(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+    });
+    settled(promise).await.unwrap();
+}
+
+/// The page's `fetch`, wrapped so that each request waits `delay_ms` before it goes (an abort
+/// finds it under way) and is recorded as `{ url, signal }` in the array returned, which
+/// `restore()` puts the page's own `fetch` back.
+fn slow_fetches(delay_ms: u32) -> Array {
+    let wrap = js_sys::Function::new_with_args(
+        "delay",
+        "const fetch = globalThis.fetch, log = [];
+         log.restore = () => { globalThis.fetch = fetch; };
+         globalThis.fetch = (url, init) => {
+           log.push({ url: String(url), signal: init?.signal });
+           return new Promise((done) => setTimeout(done, delay)).then(() => fetch(url, init));
+         };
+         return log;",
+    );
+    wrap.call1(&JsValue::NULL, &JsValue::from(delay_ms)).unwrap().dyn_into().unwrap()
+}
+
+/// The requests recorded from `from` on: their URLs, and how many of them were aborted.
+fn requests(log: &Array, from: u32) -> (Vec<String>, usize) {
+    let made: Vec<JsValue> = log.iter().skip(from as usize).collect();
+    let aborted = made.iter().filter(|r| get(&get(r, "signal"), "aborted").as_bool() == Some(true)).count();
+    (made.iter().map(|r| get(r, "url").as_string().unwrap()).collect(), aborted)
+}
+
+/// Waits until `log` holds more than `n` requests.
+async fn requested_beyond(log: &Array, n: u32) {
+    for _ in 0..200 {
+        if log.length() > n {
+            return;
+        }
+        sleep(5).await;
+    }
+    panic!("no request was made");
+}
+
+fn assert_aborted(outcome: Result<JsValue, JsValue>) {
+    let error = outcome.expect_err("the search was aborted");
+    assert_eq!(get(&error, "name").as_string().as_deref(), Some("AbortError"));
+}
+
+#[wasm_bindgen_test]
+async fn an_aborted_search_aborts_the_fetches_that_no_other_question_waits_for() {
+    configure(&server(), Some(0.0));
+    let oracle = embedded().await;
+    let log = slow_fetches(300);
+    let with_signal = |c: &web_sys::AbortController| options(&[("signal", c.signal().into())]);
+
+    // Alone, its requests are aborted with it.
+    let alone = web_sys::AbortController::new().unwrap();
+    let pending = wasm::search_async(JsValue::from_str("quantum chromodynamics"), Some(with_signal(&alone)));
+    requested_beyond(&log, 0).await;
+    alone.abort();
+    assert_aborted(settled(pending).await);
+    sleep(50).await;
+    let (urls, aborted) = requests(&log, 0);
+    assert_eq!(aborted, urls.len(), "every request of the aborted search is aborted: {urls:?}");
+
+    // A fetch that another search waits for goes on: the other search answers, and no part is
+    // fetched twice.
+    let matches_oracle = |got: JsValue, q: &str| {
+        let expected = serde_wasm_bindgen::to_value(&oracle.search(q, &SearchOptions::default())).unwrap();
+        assert_eq!(js_sys::JSON::stringify(&got).unwrap(), js_sys::JSON::stringify(&expected).unwrap(), "{q}");
+    };
+    let from = log.length();
+    let q = "protein structure prediction";
+    let first = web_sys::AbortController::new().unwrap();
+    let aborted_one = wasm::search_async(JsValue::from_str(q), Some(with_signal(&first)));
+    let other = wasm::search_async(JsValue::from_str(q), None);
+    requested_beyond(&log, from).await;
+    first.abort();
+    assert_aborted(settled(aborted_one).await);
+    matches_oracle(settled(other).await.expect("the other search answers"), q);
+    let (urls, aborted) = requests(&log, from);
+    assert_eq!(aborted, 0, "{urls:?}");
+    assert_eq!(urls.iter().collect::<std::collections::HashSet<_>>().len(), urls.len(), "{urls:?}");
+
+    // So does one that the search of the next keystroke needs, while that one waits out its
+    // pause: as the element aborts a search and starts the next.
+    let from = log.length();
+    let q = "sparse autoencoders";
+    let typed = web_sys::AbortController::new().unwrap();
+    let overtaken = wasm::search_async(JsValue::from_str(q), Some(with_signal(&typed)));
+    requested_beyond(&log, from).await;
+    typed.abort();
+    let next = wasm::search_async(JsValue::from_str(q), Some(options(&[("pause", JsValue::from_f64(100.0))])));
+    assert_aborted(settled(overtaken).await);
+    matches_oracle(settled(next).await.expect("the next search answers"), q);
+    let (urls, aborted) = requests(&log, from);
+    assert_eq!(aborted, 0, "{urls:?}");
+    assert_eq!(urls.iter().collect::<std::collections::HashSet<_>>().len(), urls.len(), "{urls:?}");
+
+    get(&log, "restore").dyn_into::<js_sys::Function>().unwrap().call0(&log).unwrap();
+    configure(&server(), Some(24.0 * 1024.0 * 1024.0));
+}
+
 #[wasm_bindgen_test]
 async fn part_urls_name_every_part_file_and_each_is_there() {
     configure(&server(), None);

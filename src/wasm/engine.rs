@@ -13,15 +13,12 @@
 //! embedded build's promise is settled at once, a sharded build's once the parts the answer
 //! needs have been fetched (with the `shards` feature, by [`fetch`](super::fetch)).
 
-use std::cell::RefCell;
-
 use wasm_bindgen::prelude::*;
-
-use crate::index::Index;
-use crate::search::{Missing, SearchOptions, Searcher, EMBEDDED_INDEX, MAX_LIMIT};
 
 #[cfg(feature = "shards")]
 use super::fetch;
+use super::searcher::{self, abort_error, with_searcher};
+use crate::search::{Missing, SearchOptions, Searcher, EMBEDDED_INDEX, MAX_LIMIT};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -62,7 +59,10 @@ export interface SearchResults {
 export interface SearchOptions {
   /** Most hits to return (default 10, at most 1000). */
   limit?: number;
-  /** `searchAsync` only: when aborted, the search rejects with an `AbortError` and fetches nothing more. */
+  /**
+   * `searchAsync` only: when aborted, the search rejects with an `AbortError`, and its downloads
+   * of parts that no other pending question needs are aborted too.
+   */
   signal?: AbortSignal;
   /**
    * `searchAsync` only: milliseconds to wait before fetching parts of a sharded index that the
@@ -141,7 +141,7 @@ export interface ModelInfo { name: string; parameters: number; dimensions: numbe
 
 /**
  * Loads the sentence model of a build made with `SEMANTIC=on` (`pkg/` + `stats().modelFile`):
- * from a URL (fetched, gunzipped when it arrives gzipped) or from the file's bytes. Resolves
+ * from a URL (fetched) or from the file's bytes, gzip as the build writes it or gunzipped. Resolves
  * when searches can use it; rejects with what went wrong (a failed download, another build's
  * model, a build without papers' vectors). Only a semantic build exports it.
  */
@@ -172,17 +172,6 @@ export interface Stats {
 }
 "#;
 
-thread_local! {
-    /// The searcher over the embedded bundle, opened when the module starts; the loader adds
-    /// the parts it fetches.
-    static SEARCHER: RefCell<Option<Searcher<'static>>> = const { RefCell::new(None) };
-}
-
-/// The custom section a corpus's index is appended to a module as, when the module was built
-/// without one: by `./build.sh` for any corpus but the default, and by the npm package's
-/// builder (`builder/wasm-section.mjs`).
-const INDEX_SECTION: &str = "paper-search-index";
-
 /// Installs the panic hook and opens the module's index; runs once when the module is
 /// instantiated.
 ///
@@ -196,43 +185,9 @@ fn start() -> Result<(), JsError> {
     console_error_panic_hook::set_once();
     if EMBEDDED_INDEX.is_empty() {
         // A module with no index at all waits for `openIndex`.
-        return appended_index().map_or(Ok(()), open_index);
+        return searcher::appended_index().map_or(Ok(()), searcher::open);
     }
-    opened()
-}
-
-/// Opens the module's index, once (the start function does; a module whose start function did
-/// not run, as in a test harness, opens it at its first call): the one compiled in, or the one
-/// appended to the module. A module with neither waits for [`open_index`].
-fn opened() -> Result<(), JsError> {
-    if SEARCHER.with_borrow(Option::is_none) {
-        if EMBEDDED_INDEX.is_empty() {
-            let bytes = appended_index().ok_or_else(|| {
-                JsError::new(
-                    "paper-search: this module has no index: build it with ./build.sh or npx paper-search build, or give it one with openIndex(bytes)",
-                )
-            })?;
-            return open_index(bytes);
-        }
-        let searcher = Searcher::embedded().map_err(|e| JsError::new(&e.to_string()))?;
-        SEARCHER.with_borrow_mut(|s| *s = Some(searcher));
-    }
-    Ok(())
-}
-
-/// The index appended to this module as its [`INDEX_SECTION`] custom section, if it has one: the
-/// module reads it from its own `WebAssembly.Module`, so that every way of loading it (the
-/// element, `init()` of the raw API, `initSync` in the single file, Node) finds its index.
-fn appended_index() -> Option<Vec<u8>> {
-    custom_section(INDEX_SECTION)
-}
-
-/// The bytes of this module's custom section `name`, if it has one.
-pub(super) fn custom_section(name: &str) -> Option<Vec<u8>> {
-    let module: js_sys::WebAssembly::Module = wasm_bindgen::module().dyn_into().ok()?;
-    let section = js_sys::WebAssembly::Module::custom_sections(&module, name).get(0);
-    let bytes = section.dyn_into::<js_sys::ArrayBuffer>().ok()?;
-    Some(js_sys::Uint8Array::new(&bytes).to_vec())
+    searcher::opened()
 }
 
 /// Gives a module its index, in place of any it had: the bytes of an index bundle, such as the
@@ -244,26 +199,7 @@ pub(super) fn custom_section(name: &str) -> Option<Vec<u8>> {
 /// Throws when the bytes are not an index of this version, saying so.
 #[wasm_bindgen(js_name = openIndex)]
 pub fn open_index(#[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: Vec<u8>) -> Result<(), JsError> {
-    // The index lives as long as the module, as an embedded one does.
-    let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-    let searcher = Searcher::new(Index::open(bytes).map_err(|e| JsError::new(&format!("paper-search: {e}")))?);
-    SEARCHER.with_borrow_mut(|s| *s = Some(searcher));
-    Ok(())
-}
-
-/// Runs `f` with the searcher.
-pub(super) fn with_searcher<T>(f: impl FnOnce(&Searcher<'static>) -> T) -> Result<T, JsError> {
-    opened()?;
-    SEARCHER.with_borrow(|s| s.as_ref().map(f)).ok_or_else(|| JsError::new("paper-search: the module did not start"))
-}
-
-/// Runs `f` with the searcher, to change it (a sharded build's fetched parts).
-#[cfg(feature = "shards")]
-pub(super) fn with_searcher_mut<T>(f: impl FnOnce(&mut Searcher<'static>) -> T) -> Result<T, JsError> {
-    opened()?;
-    SEARCHER
-        .with_borrow_mut(|s| s.as_mut().map(f))
-        .ok_or_else(|| JsError::new("paper-search: the module did not start"))
+    searcher::open(bytes)
 }
 
 /// A synchronous answer: what the searcher says from the parts at hand.
@@ -360,13 +296,6 @@ pub fn search_async(query: JsValue, options: Option<JsValue>) -> js_sys::Promise
         .map_or(0, |p| p.min(10_000.0) as u32);
     let signal = signal.and_then(|s| wasm_bindgen::JsCast::dyn_into::<web_sys::AbortSignal>(s).ok());
     later(move |s| s.try_search(&text, &search_options), pause, signal)
-}
-
-/// The error a search rejects with when its caller aborted it.
-pub(super) fn abort_error() -> JsValue {
-    let error = js_sys::Error::new("paper-search: the search was aborted");
-    error.set_name("AbortError");
-    error.into()
 }
 
 /// The paper with this id, or `undefined` when there is none.

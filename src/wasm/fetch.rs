@@ -5,12 +5,19 @@
 //! it needed parts that are missing, the loader fetches them (all at once, each only once
 //! however many questions wait for it) and asks again; a search of whole words needs three
 //! rounds: the dictionary shards of its words, then the postings of its terms (and positions,
-//! for a quoted phrase), then the text of its hits; a misspelled word adds one. Each part is fetched with `fetch` from
-//! `<base>index-<build>/<kind>-<n>.gz`, decompressed with the browser's `DecompressionStream`
-//! when it arrives gzipped (a host that serves it with `Content-Encoding: gzip` has the
-//! browser decompress it first), and read and checked by the index before it is kept. A failed
-//! or slow fetch is tried again after a pause ([`RETRY_PAUSES_MS`], timers from gloo); a part
-//! that still cannot be loaded fails the question with a message that says which and why.
+//! for a quoted phrase), then the text of its hits; a misspelled word adds one. Each part is
+//! fetched with `fetch` from `<base>index-<build>/<kind>-<n>.gz`, decompressed with the
+//! browser's `DecompressionStream` when it arrives gzipped (a host that serves it with
+//! `Content-Encoding: gzip` has the browser decompress it first), and read and checked by the
+//! index before it is kept. A failed or slow fetch is tried again after a pause
+//! ([`RETRY_PAUSES_MS`], timers from gloo); a part that still cannot be loaded, or that arrived
+//! damaged, fails the question with a message that says which and why.
+//!
+//! A search aborted by its caller (the next keystroke) stops waiting for its parts, and a fetch
+//! that no question waits for any more is aborted: the searches a reader typed past do not go
+//! on downloading. A search waiting out its `pause` already counts as waiting for the fetches
+//! under way that it needs, so that the part the previous keystroke's search was fetching goes
+//! on when the next one needs it too.
 //!
 //! The parts fetched stay in memory up to the cap ([`DEFAULT_CACHE_BYTES`]), the least
 //! recently read going first, except the parts the question being answered reads (the docs
@@ -18,15 +25,20 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::future::{poll_fn, Future};
+use std::pin::{pin, Pin};
+use std::task::Poll;
 
+use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
-use js_sys::{Array, Promise, Reflect};
+use js_sys::{Array, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::AbortSignal;
+use web_sys::{AbortController, AbortSignal};
 
-use super::engine::{abort_error, with_searcher, with_searcher_mut};
 use super::net;
+use super::searcher::{abort_error, with_searcher, with_searcher_mut};
+use crate::format::FormatError;
 use crate::index::{shards, PartId};
 use crate::search::{Missing, Searcher};
 
@@ -57,8 +69,25 @@ struct Loader {
     kept: HashMap<PartId, (u64, usize)>,
     bytes: usize,
     /// Fetches under way, which later questions for the same part join.
-    pending: HashMap<PartId, Promise>,
+    pending: HashMap<PartId, Pending>,
+    /// How many fetches were started: each one's number tells it from a later fetch of its part.
+    fetches: u64,
 }
+
+/// A part on its way.
+struct Pending {
+    /// Settles once the part is kept, or could not be.
+    promise: Promise,
+    /// The fetch's number.
+    fetch: u64,
+    /// How many questions wait for it.
+    waiters: usize,
+    /// Aborts the request of the try under way.
+    request: AbortController,
+}
+
+/// A fetch a question waits for: its part and its number.
+type Fetch = (PartId, u64);
 
 thread_local! {
     static LOADER: RefCell<Loader> = RefCell::new(Loader {
@@ -68,6 +97,7 @@ thread_local! {
         kept: HashMap::new(),
         bytes: 0,
         pending: HashMap::new(),
+        fetches: 0,
     });
 }
 
@@ -130,8 +160,10 @@ pub async fn answer(mut ask: Box<Question>, pause_ms: u32, signal: Option<AbortS
             return Err(abort_error());
         }
         if !paused {
+            // Meanwhile it holds the fetches under way that it needs.
             paused = true;
-            TimeoutFuture::new(pause_ms).await;
+            let (held, _) = join(&missing, None)?;
+            until_aborted(TimeoutFuture::new(pause_ms), held, signal.as_ref()).await.ok_or_else(abort_error)?;
             continue;
         }
         rounds += 1;
@@ -140,8 +172,40 @@ pub async fn answer(mut ask: Box<Question>, pause_ms: u32, signal: Option<AbortS
                 "the parts of the index this question needs do not fit in the cache; configure a larger cacheBytes",
             ));
         }
-        load(&missing, tick).await?;
+        let (fetches, promises) = join(&missing, Some(tick))?;
+        until_aborted(JsFuture::from(Promise::all(&promises)), fetches, signal.as_ref())
+            .await
+            .ok_or_else(abort_error)??;
     }
+}
+
+/// Runs `work` until it is done (`Some` of its result) or `signal` aborts (`None`); either way,
+/// the question then stops waiting for `fetches`.
+async fn until_aborted<T>(
+    work: impl Future<Output = T>,
+    fetches: Vec<Fetch>,
+    signal: Option<&AbortSignal>,
+) -> Option<T> {
+    // A promise that the signal's abort event rejects: its `reject` is the listener.
+    let mut listening = signal.and_then(|signal| {
+        let mut reject = None;
+        let aborted = Promise::new(&mut |_, r| reject = Some(r));
+        let reject = reject?;
+        signal.add_event_listener_with_callback("abort", &reject).ok()?;
+        Some((signal, reject, JsFuture::from(aborted)))
+    });
+    let mut work = pin!(work);
+    let outcome = poll_fn(|cx| match (work.as_mut().poll(cx), &mut listening) {
+        (Poll::Ready(done), _) => Poll::Ready(Some(done)),
+        (Poll::Pending, Some((_, _, aborted))) => Pin::new(aborted).poll(cx).map(|_| None),
+        (Poll::Pending, None) => Poll::Pending,
+    })
+    .await;
+    if let Some((signal, reject, _)) = &listening {
+        let _ = signal.remove_event_listener_with_callback("abort", reject);
+    }
+    leave(fetches);
+    outcome
 }
 
 impl Loader {
@@ -162,45 +226,112 @@ impl Loader {
         })?;
         Ok(format!("{base}{}/{}", shards::folder_name(build), id.file_name()))
     }
-}
 
-/// Fetches the parts (or joins their fetches under way) and waits for all of them.
-async fn load(parts: &[PartId], tick: u64) -> Result<(), JsValue> {
-    let build = with_searcher(|s| s.index().build_id())?;
-    let fetches = Array::new();
-    for &id in parts {
-        let pending = LOADER.with_borrow(|l| l.pending.get(&id).cloned());
-        let promise = match pending {
-            Some(promise) => promise,
-            None => {
-                let url = LOADER.with_borrow(|l| l.url(id, build))?;
-                let promise = wasm_bindgen_futures::future_to_promise(async move {
-                    let loaded = load_part(id, &url, tick).await;
-                    LOADER.with_borrow_mut(|l| l.pending.remove(&id));
-                    loaded.map(|()| JsValue::UNDEFINED)
-                });
-                LOADER.with_borrow_mut(|l| l.pending.insert(id, promise.clone()));
-                promise
-            }
-        };
-        fetches.push(&promise);
+    /// The fetch under way numbered `fetch`, if it is.
+    fn pending(&mut self, (id, fetch): Fetch) -> Option<&mut Pending> {
+        self.pending.get_mut(&id).filter(|p| p.fetch == fetch)
     }
-    JsFuture::from(Promise::all(&fetches)).await.map(|_| ())
 }
 
-/// Fetches one part, tries again after a pause when that fails, and keeps it.
-async fn load_part(id: PartId, url: &str, tick: u64) -> Result<(), JsValue> {
+/// A question waits for the fetches of `parts` under way and, given its clock (a question not
+/// pausing), starts those of the others; returns what it waits for, and their promises.
+fn join(parts: &[PartId], tick: Option<u64>) -> Result<(Vec<Fetch>, Array), JsValue> {
+    let mut fetches = Vec::new();
+    let promises = Array::new();
+    for &id in parts {
+        let under_way = LOADER.with_borrow_mut(|l| {
+            let p = l.pending.get_mut(&id)?;
+            p.waiters += 1;
+            Some((p.fetch, p.promise.clone()))
+        });
+        let (fetch, promise) = match (under_way, tick) {
+            (Some(under_way), _) => under_way,
+            (None, None) => continue,
+            (None, Some(tick)) => start(id, tick)?,
+        };
+        fetches.push((id, fetch));
+        promises.push(&promise);
+    }
+    Ok((fetches, promises))
+}
+
+/// Starts fetching a part, for one question.
+fn start(id: PartId, tick: u64) -> Result<(u64, Promise), JsValue> {
+    let build = with_searcher(|s| s.index().build_id())?;
+    let url = LOADER.with_borrow(|l| l.url(id, build))?;
+    let request = AbortController::new()?;
+    let fetch = LOADER.with_borrow_mut(|l| {
+        l.fetches += 1;
+        l.fetches
+    });
+    let first = request.clone();
+    let promise = wasm_bindgen_futures::future_to_promise(async move {
+        let loaded = load_part(id, fetch, &url, tick, first).await;
+        LOADER.with_borrow_mut(|l| {
+            if l.pending((id, fetch)).is_some() {
+                l.pending.remove(&id);
+            }
+        });
+        loaded.map(|()| JsValue::UNDEFINED)
+    });
+    let pending = Pending { promise: promise.clone(), fetch, waiters: 1, request };
+    LOADER.with_borrow_mut(|l| l.pending.insert(id, pending));
+    Ok((fetch, promise))
+}
+
+/// A question stops waiting for `fetches`. Those that no question waits for any more are
+/// aborted a moment later, unless a question joined them meanwhile (the search that the next
+/// keystroke started, which joins them as soon as it is asked).
+fn leave(fetches: Vec<Fetch>) {
+    let unwanted: Vec<Fetch> = LOADER.with_borrow_mut(|l| {
+        let mut left = |f: &Fetch| {
+            l.pending(*f).is_some_and(|p| {
+                p.waiters -= 1;
+                p.waiters == 0
+            })
+        };
+        fetches.into_iter().filter(|f| left(f)).collect()
+    });
+    if unwanted.is_empty() {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        TimeoutFuture::new(0).await;
+        LOADER.with_borrow_mut(|l| {
+            for f in unwanted {
+                if let Some(p) = l.pending(f).filter(|p| p.waiters == 0) {
+                    p.request.abort();
+                    l.pending.remove(&f.0);
+                }
+            }
+        });
+    });
+}
+
+/// Fetches one part, tries again after a pause when that fails (while a question still waits
+/// for it), and reads it.
+async fn load_part(id: PartId, fetch: u64, url: &str, tick: u64, first: AbortController) -> Result<(), JsValue> {
+    let mut request = Some(first);
     let mut last = String::new();
     for attempt in 0..=RETRY_PAUSES_MS.len() {
         if attempt > 0 {
             TimeoutFuture::new(RETRY_PAUSES_MS[attempt - 1]).await;
+            request = LOADER.with_borrow_mut(|l| {
+                let p = l.pending((id, fetch))?;
+                p.request = AbortController::new().ok()?;
+                Some(p.request.clone())
+            });
         }
-        let fetched = match net::fetch_bytes(url, Some(FETCH_TIMEOUT_MS)).await {
-            Ok(bytes) => keep(id, bytes, tick),
-            Err(e) => Err(e),
-        };
+        // No question waits for it any more.
+        let Some(request) = request.take() else { return Err(abort_error()) };
+        let timer = Timeout::new(FETCH_TIMEOUT_MS, {
+            let request = request.clone();
+            move || request.abort()
+        });
+        let fetched = net::fetch_body(url, Some(&request)).await;
+        drop(timer);
         match fetched {
-            Ok(()) => return Ok(()),
+            Ok(body) => return read(id, &body, tick).await,
             Err(e) => last = e,
         }
     }
@@ -211,20 +342,35 @@ async fn load_part(id: PartId, url: &str, tick: u64) -> Result<(), JsValue> {
     )))
 }
 
-/// Reads a fetched part into the index and makes room for it.
+/// Reads a part that arrived: decompresses it, has the index check it, and keeps it. A part
+/// that arrived damaged is not fetched again: the host would send the same bytes.
+async fn read(id: PartId, body: &Uint8Array, tick: u64) -> Result<(), JsValue> {
+    let what = match net::ungzipped(body).await {
+        Ok(bytes) => match keep(id, bytes, tick) {
+            Ok(()) => return Ok(()),
+            Err(what) => what,
+        },
+        Err(_) => "is not valid gzip".into(),
+    };
+    Err(error(&format!(
+        "the file {} of the index arrived but {what}. Reload the page; if this persists, the site's files are damaged",
+        id.file_name()
+    )))
+}
+
+/// Reads a fetched part into the index and makes room for it; what is wrong with it if it
+/// cannot be read.
 fn keep(id: PartId, bytes: Vec<u8>, tick: u64) -> Result<(), String> {
     let size = bytes.len();
-    let inserted = with_searcher_mut(|s| s.insert_part(bytes)).map_err(|_| "the module did not start".to_string())?;
+    let inserted = with_searcher_mut(|s| s.insert_part(bytes))
+        .map_err(|_| "could not be read: the module did not start".to_string())?;
     match inserted {
         Ok(got) if got == id => {}
-        Ok(got) => {
-            return Err(format!(
-                "the file holds {}, not {}: the site's files are mixed up",
-                got.file_name(),
-                id.file_name()
-            ));
+        Ok(got) => return Err(format!("is not a part of this build: it holds {}", got.file_name())),
+        Err(e @ (FormatError::NotAnIndex | FormatError::Version { .. } | FormatError::Analyzer { .. })) => {
+            return Err(format!("is not a part of this build: {}", e.problem()))
         }
-        Err(e) => return Err(format!("the file is damaged: {}", e.problem())),
+        Err(e) => return Err(format!("is damaged: {}", e.problem())),
     }
     let evicted = LOADER.with_borrow_mut(|l| {
         if let Some((_, old)) = l.kept.insert(id, (tick, size)) {

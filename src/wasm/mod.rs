@@ -3,10 +3,12 @@
 //!
 //! The crate makes two WebAssembly modules:
 //!
-//! - the **engine** ([`engine`], with [`fetch`] for a sharded build's parts), which pages load:
-//!   search, papers, related papers, over an index embedded at build time or given at start;
-//!   with the `semantic` feature, also search by meaning ([`semantic`], the model fetched
-//!   by [`net`] when the page asks for it);
+//! - the **engine**, which pages load: search, papers, related papers, over an index embedded at
+//!   build time or given at start. Its exports ([`engine`]) ask the searcher ([`searcher`]),
+//!   through the shard loader ([`fetch`]) in a sharded build; with the `semantic` feature they
+//!   also search by meaning ([`semantic`], the model fetched by [`net`] when the page asks for
+//!   it). The arrows run one way: `engine` uses `fetch`, `semantic` and
+//!   `searcher`; `fetch` and `semantic` use `searcher` and `net`; nothing uses `engine`;
 //! - the **indexer** ([`indexer`], the `indexer` feature), which the npm package's builder
 //!   runs in Node to index a corpus with no Rust toolchain: the same indexing code as
 //!   `build.rs` and `paper-search-index`.
@@ -15,6 +17,8 @@
 mod engine;
 #[cfg(not(feature = "indexer"))]
 pub use engine::*;
+#[cfg(not(feature = "indexer"))]
+mod searcher;
 
 #[cfg(all(feature = "shards", not(feature = "indexer")))]
 mod fetch;

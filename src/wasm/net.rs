@@ -1,8 +1,7 @@
 //! Fetching a file from the page's or worker's origin, for the shard loader's parts and the
-//! sentence model: web-sys `fetch`, a gloo timer that aborts a slow download, and gzip undone by
-//! the browser's `DecompressionStream` when the file arrives compressed.
+//! sentence model (web-sys `fetch`), and undoing gzip with the browser's `DecompressionStream`,
+//! for a fetched file and for bytes a page gives alike.
 
-use gloo_timers::callback::Timeout;
 use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -17,13 +16,13 @@ pub fn message(e: JsValue) -> String {
     e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
 }
 
-/// The bytes of the file at `url`, decompressed when gzipped; a message when that fails. A
-/// download not finished after `timeout_ms` is aborted.
-pub async fn fetch_bytes(url: &str, timeout_ms: Option<u32>) -> Result<Vec<u8>, String> {
-    let controller = AbortController::new().map_err(message)?;
+/// The body of the file at `url` as it arrived (still gzipped when the host sent it so without
+/// `Content-Encoding`), or what went wrong on the way; `request` aborts it.
+pub async fn fetch_body(url: &str, request: Option<&AbortController>) -> Result<Uint8Array, String> {
     let init = RequestInit::new();
-    init.set_signal(Some(&controller.signal()));
-    let timeout = timeout_ms.map(|ms| Timeout::new(ms, move || controller.abort()));
+    if let Some(request) = request {
+        init.set_signal(Some(&request.signal()));
+    }
     let response: Response = JsFuture::from(global_fetch(url, &init)?)
         .await
         .map_err(|e| format!("the request failed: {}", message(e)))?
@@ -35,17 +34,20 @@ pub async fn fetch_bytes(url: &str, timeout_ms: Option<u32>) -> Result<Vec<u8>, 
     let body = JsFuture::from(response.array_buffer().map_err(message)?)
         .await
         .map_err(|e| format!("the download broke off: {}", message(e)))?;
-    drop(timeout);
-    let bytes = Uint8Array::new(&body);
+    Ok(Uint8Array::new(&body))
+}
+
+/// `bytes`, gunzipped by the browser's `DecompressionStream` when they are gzip (by their magic
+/// bytes), else as they are.
+///
+/// # Errors
+///
+/// When they are gzip that does not decompress (damaged, or cut short).
+pub async fn ungzipped(bytes: &Uint8Array) -> Result<Vec<u8>, JsValue> {
     let gzipped = bytes.length() >= 2 && bytes.get_index(0) == 0x1f && bytes.get_index(1) == 0x8b;
     if !gzipped {
         return Ok(bytes.to_vec());
     }
-    gunzip(&bytes).await.map_err(|e| format!("the file does not decompress: {}", message(e)))
-}
-
-/// `bytes` gunzipped by the browser's `DecompressionStream`.
-async fn gunzip(bytes: &Uint8Array) -> Result<Vec<u8>, JsValue> {
     let stream = DecompressionStream::new(CompressionFormat::Gzip)?;
     let blob = Blob::new_with_u8_array_sequence(&Array::of1(bytes))?;
     let pair = ReadableWritablePair::new(&stream.readable(), &stream.writable());

@@ -9,8 +9,8 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::engine::{custom_section, with_searcher};
 use super::net;
+use super::searcher::{custom_section, with_searcher};
 use crate::index::DocId;
 use crate::semantic::encoder::Encoder;
 use crate::semantic::fuse;
@@ -63,15 +63,20 @@ fn error(message: &str) -> JsError {
 /// papers with, saying which.
 #[wasm_bindgen(js_name = loadModel, skip_typescript)]
 pub async fn load_model(source: JsValue) -> Result<JsValue, JsError> {
-    let bytes = if let Some(url) = source.as_string() {
-        net::fetch_bytes(&url, None).await.map_err(|e| error(&format!("could not load the model from {url}: {e}")))?
+    // A URL's file is fetched, and then read as the file's bytes are: gunzipped when gzip.
+    let file = if let Some(url) = source.as_string() {
+        net::fetch_body(&url, None).await.map_err(|e| error(&format!("could not load the model from {url}: {e}")))?
     } else if let Some(array) = source.dyn_ref::<js_sys::Uint8Array>() {
-        array.to_vec()
+        array.clone()
     } else if let Some(buffer) = source.dyn_ref::<js_sys::ArrayBuffer>() {
-        js_sys::Uint8Array::new(buffer).to_vec()
+        js_sys::Uint8Array::new(buffer)
     } else {
         return Err(error("loadModel takes the model file's URL or its bytes (a Uint8Array or an ArrayBuffer)"));
     };
+    let bytes = net::ungzipped(&file)
+        .await
+        .map_err(|_| error("the model file is not valid gzip: it is damaged or cut short"))?;
+    drop(file);
     let size = bytes.len();
     let model = Model::from_bytes(&bytes).map_err(|e| error(&e.0))?;
     drop(bytes);

@@ -3,9 +3,9 @@
 // default build (www/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ask, open, ready, screenshot, ui, ROOT } from './helpers.mjs';
+import { ROOT, ask, open, ready, screenshot, serveText, ui } from './helpers.mjs';
 
 const SITE = process.env.SEMANTIC_SITE;
 if (!SITE) throw new Error('SEMANTIC_SITE names the semantic build to test (./build.sh test makes it)');
@@ -123,4 +123,48 @@ test('loadModel refuses a file that is not the build\'s model, saying why', asyn
     }
   });
   assert.match(missing, /could not load the model from .*HTTP 404/);
+});
+
+// The README's JavaScript for search by meaning: its ```js blocks under "From JavaScript, in a
+// semantic build", in order, as one module of a page at the site's root.
+function readmeModelExample() {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('From JavaScript, in a semantic build'), readme.indexOf('## Using it from JavaScript'));
+  const blocks = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.ok(blocks.length >= 2 && blocks.some((b) => /loadModel\(bytes\)/.test(b)), 'the README loads the model from its URL and from its bytes');
+  return blocks.join('\n');
+}
+
+test('the README\'s loadModel example runs as written: the model from its URL, and from the file\'s bytes as built or gunzipped', async () => {
+  const page = await site.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  // What the example leaves: the model loaded, and a search by meaning that finds papers.
+  const report = `
+window.outcome = { stats: stats(), hits: search('guitar distortion pedals', { semantic: true, limit: 3 }).hits.map((h) => h.title),
+  vector: embedQuery('guitar distortion pedals').length };`;
+  await serveText(page, `${site.url}readme-model.html`,
+    `<!doctype html><meta charset="utf-8"><script type="module">\n${readmeModelExample()}${report}\n</script>`);
+  const models = [];
+  page.on('requestfinished', (r) => { if (isModel(r.url())) models.push(r.url()); });
+  await page.goto(`${site.url}readme-model.html`);
+  const ran = page.waitForFunction(() => window.outcome, null, { timeout: 60000 }).catch(() => {});
+  await Promise.race([ran, new Promise((done) => page.once('pageerror', done))]);
+  assert.deepEqual(errors.map(String), []);
+  const outcome = await page.evaluate(() => window.outcome);
+  assert.ok(outcome, 'the example ran to its end');
+  assert.equal(outcome.stats.modelLoaded, true);
+  assert.equal(outcome.vector, 384);
+  assert.ok(outcome.hits.some((t) => /audio|guitar|effect|sound/i.test(t)), outcome.hits.join(' | '));
+  assert.equal(models.length, 2, 'fetched by the module, then by the page for its bytes');
+  // The bytes gunzipped do as well, as the README says.
+  const info = await page.evaluate(async (file) => {
+    const { loadModel } = await import('/pkg/paper_search.js');
+    const gzipped = await (await fetch(`/pkg/${file}`)).blob();
+    const raw = await new Response(gzipped.stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+    return { ...(await loadModel(new Uint8Array(raw))), raw: raw.byteLength };
+  }, modelFile);
+  assert.equal(info.dimensions, 384);
+  assert.equal(info.bytes, info.raw);
+  await page.close();
 });

@@ -114,6 +114,9 @@ function reasonOf(err) {
   return String(err?.message ?? err).replace(/^paper-search: /, '');
 }
 
+// The same, to show after another sentence: with a capital first and a full stop last.
+const sentence = (err) => reasonOf(err).replace(/^./, (c) => c.toUpperCase()).replace(/[^.!?]$/, '$&.');
+
 // ---- small DOM helpers: elements from tag, attributes and children (strings become text) ----
 
 function h(tag, attrs = {}, ...children) {
@@ -387,7 +390,7 @@ export class PaperSearchElement extends Base {
     const reason = err?.message ?? String(err);
     console.error('paper-search: the search index could not be loaded:', err);
     error.replaceChildren(h('strong', {}, 'The search index could not be loaded.'),
-      'Reload the page; if this persists, the site’s paper-search files are missing or blocked.');
+      ' Reload the page; if this persists, the site’s paper-search files are missing or blocked.');
     error.hidden = false;
     status.textContent = 'Search is unavailable.';
     input.disabled = true;
@@ -633,7 +636,7 @@ export class PaperSearchElement extends Base {
     console.error('paper-search: the search failed:', err);
     const again = h('button', { type: 'button', class: 'link' }, 'Try again');
     again.addEventListener('click', () => { this.#ui.input.focus(); this.#run(); });
-    error.replaceChildren(h('strong', {}, `The search for “${query.trim()}” could not be completed.`), `${reasonOf(err)} `, again);
+    error.replaceChildren(h('strong', {}, `The search for “${query.trim()}” could not be completed.`), ` ${sentence(err)} `, again);
     error.hidden = false;
     this.#searchFailed = true;
     status.textContent = 'The search failed.';
@@ -812,7 +815,7 @@ export class PaperSearchElement extends Base {
       const again = h('button', { type: 'button', class: 'link' }, 'Try again');
       again.addEventListener('click', () => this.#renderPaper(id));
       paper.replaceChildren(back(), h('h2', { tabindex: '-1' }, 'The paper could not be loaded'),
-        h('p', { class: 'error', part: 'error' }, `${reasonOf(record.failed)} `, again));
+        h('p', { class: 'error', part: 'error' }, `${sentence(record.failed)} `, again));
       this.#show('paper');
       return;
     }
