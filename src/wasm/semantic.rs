@@ -42,7 +42,7 @@ fn with_vectors<T>(f: impl FnOnce(Option<&Vectors>) -> T) -> T {
 /// The file name of the model the module's papers' vectors were made with (none: the module
 /// has no vectors), and whether the model is loaded.
 pub fn status() -> (Option<String>, bool) {
-    let file = with_vectors(|v| v.map(|v| format!("paper-search-model-{:016x}.bin.gz", v.model_id)));
+    let file = with_vectors(|v| v.map(Vectors::model_file));
     (file, loaded())
 }
 
