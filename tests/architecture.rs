@@ -16,6 +16,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use paper_search::format::FORMAT_VERSION;
+use paper_search::index::{max_prefix_terms, Layout, RELATED};
+use paper_search::semantic::fuse::{Fusion, DEPTH};
 use syn::visit::Visit;
 
 /// Most lines a file of `src/` may have, its tests aside (the tests at its end, from the
@@ -375,6 +378,47 @@ fn no_file_of_src_is_over_the_line_limit_tests_aside() {
         })
         .collect();
     assert!(long.is_empty(), "files over {MAX_LINES} lines, tests aside (split them by job):\n{}", long.join("\n"));
+}
+
+/// A count as ARCHITECTURE.md writes it: `4,900`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn architecture_md_states_the_constants_as_the_code_has_them() {
+    let doc = include_str!("../ARCHITECTURE.md");
+    let kb = |bytes: usize| format!("{} KB", bytes >> 10);
+    let sharded = Layout::SHARDED;
+    let stated = [
+        format!("## The index format (version {FORMAT_VERSION})"),
+        format!("FORMAT_VERSION ({FORMAT_VERSION})"),
+        format!("varint count (at most {RELATED})"),
+        format!("dictionary shards grow to {} of keys", kb(sharded.dict_shard_bytes)),
+        format!("Postings shards grow to {}", kb(sharded.post_shard_bytes)),
+        format!("grow to {}", kb(sharded.pos_shard_bytes.unwrap_or(0))),
+        format!("as many papers as make\n{} on average", kb(sharded.text_shard_bytes)),
+        format!("would pass {} in all", grouped(sharded.max_files)),
+        format!(
+            "{} for one letter, {} for two, {} beyond",
+            max_prefix_terms(1),
+            max_prefix_terms(2),
+            max_prefix_terms(3)
+        ),
+        format!("BM25F's best `DEPTH` ({DEPTH}) with the {DEPTH} nearest"),
+        format!("weighted {} times the share", 1.0 - Fusion::DEFAULT.weight),
+        format!("the cosine weighted {}", Fusion::DEFAULT.weight),
+    ];
+    let missing: Vec<&String> = stated.iter().filter(|s| !doc.contains(s.as_str())).collect();
+    assert!(missing.is_empty(), "ARCHITECTURE.md no longer says what the code has; change it to say:\n{missing:#?}");
 }
 
 // The checker itself, on small crates written here.
