@@ -90,7 +90,7 @@ impl Matched {
         if let Some(&known) = self.stemmed.borrow().get(word) {
             return known;
         }
-        let found = self.ids.terms.get(&analyzer.stem(word)).copied();
+        let found = self.ids.terms.get(&analyzer.stem(word)).copied().flatten();
         self.stemmed.borrow_mut().insert(word.to_string(), found);
         found
     }

@@ -12,6 +12,7 @@ use std::ops::Range;
 use crate::analyze::{self, Analyzer};
 use crate::index::{Field, View};
 use crate::query::{Clause, Phrase, Query, QueryWord};
+use crate::snippet;
 
 use super::expand::{Expander, TermMatch};
 use super::features::Features;
@@ -56,7 +57,9 @@ pub(super) struct AltPlan {
 /// matched counts for the first): what a hit's text is marked with.
 #[derive(Debug, Clone, Default)]
 pub(super) struct MatchIds {
-    pub terms: HashMap<String, u32>,
+    /// Each term's id, always `Some` (of the type highlighting caches its stemmed words in:
+    /// one hash map's code in the wasm, not two).
+    pub terms: HashMap<String, snippet::Match>,
     /// How many distinct query words the terms match for.
     pub words: usize,
     /// How many ids there are (some may have no terms of their own).
@@ -67,7 +70,7 @@ impl MatchIds {
     /// The bit that stands for `term` in a per-paper set of matched words: 0 when it has no id
     /// or an id past 63, which a `u64` cannot hold.
     pub fn bit(&self, term: &str) -> u64 {
-        self.terms.get(term).copied().filter(|&id| id < 64).map_or(0, |id| 1u64 << id)
+        self.terms.get(term).copied().flatten().filter(|&id| id < 64).map_or(0, |id| 1u64 << id)
     }
 }
 
@@ -88,12 +91,12 @@ impl Plan {
             }
         }
         let ids = by_word.len();
-        let mut terms: HashMap<String, u32> = HashMap::new();
+        let mut terms: HashMap<String, snippet::Match> = HashMap::new();
         let mut words = 0;
         for (id, word_terms) in (0u32..).zip(by_word) {
             let before = terms.len();
             for term in word_terms {
-                terms.entry(term.to_string()).or_insert(id);
+                terms.entry(term.to_string()).or_insert(Some(id));
             }
             words += usize::from(terms.len() > before);
         }
