@@ -19,6 +19,8 @@ mod analyze;
 mod corpus;
 #[path = "src/format.rs"]
 mod format;
+#[path = "src/identifier.rs"]
+mod identifier;
 #[path = "src/index/mod.rs"]
 mod index;
 

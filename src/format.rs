@@ -22,7 +22,7 @@ use std::fmt;
 pub const MAGIC: &[u8; 8] = b"PAPRSRCH";
 
 /// Version of the layout below and of every section's encoding.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 const HEADER_LEN: usize = 8 + 4 + 4 + 4;
 const ENTRY_LEN: usize = 4 + 4 + 4;

@@ -41,6 +41,7 @@ pub mod corpus;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod eval;
 pub mod format;
+pub mod identifier;
 pub mod index;
 pub mod query;
 pub mod rank;

@@ -12,7 +12,10 @@
 //! | `a OR b` | either word fills the same place in the query |
 //! | `title:word`, `title:"a phrase"` | only papers with it in the title |
 //! | `author:name` | only papers with it among the authors |
+//! | `author:"Schrödinger, Erwin"` | a name written last name first reads as `Erwin Schrödinger` |
 //! | `year:2021`, `year:2019-2021`, `year:>2020`, `year:<=2018` | only papers of those years |
+//! | `venue:neurips`, `venue:"machine learning"` | only papers whose venue has these words (several: any of them) |
+//! | `type:article`, `type:"conference paper"` | only papers of this kind of work (several: any of them) |
 //!
 //! The query goes through the same analyzer as the corpus. While a person types, the last word
 //! is usually unfinished, so unless the query ends in a space it also matches as a prefix
@@ -83,6 +86,10 @@ pub struct Query {
     pub excluded: Vec<Phrase>,
     /// Only papers of these years.
     pub years: Option<RangeInclusive<u16>>,
+    /// Only papers whose venue has the words of one of these (`venue:`), as typed.
+    pub venues: Vec<String>,
+    /// Only papers of one of these kinds of work (`type:`), as typed.
+    pub kinds: Vec<String>,
     /// Whether words past [`MAX_WORDS`] were dropped.
     pub truncated: bool,
     /// The spans of the text that say what is sought, in order, for a sentence model: the
@@ -95,7 +102,12 @@ pub struct Query {
 impl Query {
     /// Nothing to score and nothing to filter by.
     pub fn is_empty(&self) -> bool {
-        self.clauses.is_empty() && self.years.is_none()
+        self.clauses.is_empty() && !self.filters()
+    }
+
+    /// Whether the query filters by a year, a venue or a type.
+    pub fn filters(&self) -> bool {
+        self.years.is_some() || !self.venues.is_empty() || !self.kinds.is_empty()
     }
 }
 
@@ -145,7 +157,12 @@ fn chunks(text: &str) -> Vec<Chunk> {
 /// the chunk's first char, or follows `-` or a field's name and colon.
 fn opens_value(before: &str) -> bool {
     let before = before.strip_prefix('-').unwrap_or(before);
-    before.is_empty() || before.strip_suffix(':').and_then(field_named).is_some()
+    before.is_empty() || before.strip_suffix(':').is_some_and(|name| field_named(name).is_some() || filter_named(name))
+}
+
+/// Whether `name:` before a value filters by a venue or a type of work.
+fn filter_named(name: &str) -> bool {
+    ["venue", "type"].iter().any(|f| name.eq_ignore_ascii_case(f))
 }
 
 /// The field a `name:` before a value searches.
@@ -198,6 +215,14 @@ pub fn parse(text: &str, analyzer: &Analyzer) -> Query {
                     }
                     None => (None, body, body_at),
                 },
+                None if filter_named(name) && !negated => {
+                    let value = value.trim_matches('"').trim();
+                    if !value.is_empty() {
+                        let list = if name.eq_ignore_ascii_case("venue") { &mut q.venues } else { &mut q.kinds };
+                        list.push(value.to_string());
+                    }
+                    continue;
+                }
                 None => (None, body, body_at),
             },
             _ => (None, body, body_at),
@@ -220,6 +245,9 @@ pub fn parse(text: &str, analyzer: &Analyzer) -> Query {
             q.meant.push(inner_at..inner_at + inner.len());
         }
         let mut tokens = analyzer.tokens(inner);
+        if field == Some(Field::Authors) && inner.contains(',') {
+            last_name_last(inner, &mut tokens);
+        }
         for t in &mut tokens {
             t.span = t.span.start + inner_at..t.span.end + inner_at;
         }
@@ -309,6 +337,20 @@ pub fn parse(text: &str, analyzer: &Analyzer) -> Query {
     q
 }
 
+/// A name written last name first (`Schrödinger, Erwin`, `King, Jr., Martin Luther`) in the
+/// order papers write names: the part after the last comma, then the first, then the rest.
+fn last_name_last(name: &str, tokens: &mut Vec<Token>) {
+    let commas: Vec<usize> = name.match_indices(',').map(|(i, _)| i).collect();
+    let part = |t: &Token| commas.iter().filter(|&&c| c < t.span.start).count();
+    let last = commas.len();
+    let order = |p: usize| if p == last { 0 } else { p + 1 };
+    let by_part: Vec<(usize, Token)> = tokens.drain(..).map(|t| (order(part(&t)), t)).collect();
+    // Few tokens: picked in order, with no sort's code.
+    for wanted in 0..=last + 1 {
+        tokens.extend(by_part.iter().filter(|(p, _)| *p == wanted).map(|(_, t)| t.clone()));
+    }
+}
+
 /// Adds a clause, merging it into the previous one after an `OR`.
 fn push(clauses: &mut Vec<Clause>, pending_or: &mut bool, clause: Clause) {
     if std::mem::take(pending_or) {
@@ -394,7 +436,28 @@ mod tests {
         if let Some(y) = q.years {
             parts.push(format!("year {}..{}", y.start(), y.end()));
         }
+        parts.extend(q.venues.iter().map(|v| format!("venue {v}")));
+        parts.extend(q.kinds.iter().map(|k| format!("type {k}")));
         parts.join(" ; ")
+    }
+
+    #[test]
+    fn venue_and_type_are_filters_not_words() {
+        assert_eq!(shape("bandits venue:neurips "), "bandits ; venue neurips");
+        assert_eq!(shape("venue:\"machine learning\" type:article"), "venue machine learning ; type article");
+        assert_eq!(
+            shape("type:\"conference paper\" venue:icml venue:NeurIPS"),
+            "venue icml ; venue NeurIPS ; type conference paper"
+        );
+        assert_eq!(shape("-venue:icml x"), "x* ; -venue icml");
+        assert!(parse("venue: ", &Analyzer::new()).venues.is_empty());
+    }
+
+    #[test]
+    fn an_author_written_last_name_first_reads_first_name_first() {
+        assert_eq!(shape("author:\"Schrödinger, Erwin\""), "!a:\"erwin schrodinger\"");
+        assert_eq!(shape("author:\"King, Jr., Martin Luther\" "), "!a:\"martin luther king jr\"");
+        assert_eq!(shape("author:\"Erwin Schrödinger\""), "!a:\"erwin schrodinger\"");
     }
 
     #[test]

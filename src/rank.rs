@@ -14,7 +14,6 @@
 //! the same word repeated in the abstract, without letting either dominate.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 use crate::index::{DocId, FIELDS};
 
@@ -86,41 +85,65 @@ pub fn by_rank(a: &(DocId, f32), b: &(DocId, f32)) -> Ordering {
 /// The `k` best of `scored`, ordered by [`by_rank`]: one pass that keeps the best so far in a
 /// heap of at most `k` (a binary heap's code is a fraction of a general sort's in the wasm).
 pub fn top_k(scored: Vec<(DocId, f32)>, k: usize) -> Vec<(DocId, f32)> {
-    let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(k.min(scored.len()));
-    for hit in scored {
-        if best.len() < k {
-            best.push(Ranked(hit));
-        } else if let Some(mut worst) = best.peek_mut() {
-            if by_rank(&hit, &worst.0) == Ordering::Less {
-                *worst = Ranked(hit);
+    top_k_by(scored, k, |a, b| by_rank(a, b) == Ordering::Less)
+}
+
+/// The papers `scored` (with a date key each: larger first) ordered by date, then best first,
+/// then by id: the first `k`.
+pub fn top_k_dated(scored: Vec<(DocId, f32, u32)>, k: usize) -> Vec<(DocId, f32, u32)> {
+    top_k_by(scored, k, |a, b| match b.2.cmp(&a.2) {
+        Ordering::Equal => by_rank(&(a.0, a.1), &(b.0, b.1)) == Ordering::Less,
+        other => other == Ordering::Less,
+    })
+}
+
+/// The first `k` of `items` in the order `before` (`before(a, b)`: `a` comes first), in that
+/// order: one pass over a max-heap of the `k` first so far, whose top is the last of them.
+fn top_k_by<T>(items: Vec<T>, k: usize, before: impl Fn(&T, &T) -> bool) -> Vec<T> {
+    let mut heap: Vec<T> = Vec::with_capacity(k.min(items.len()));
+    for item in items {
+        if heap.len() < k {
+            heap.push(item);
+            let mut i = heap.len() - 1;
+            while i > 0 && before(&heap[(i - 1) / 2], &heap[i]) {
+                heap.swap(i, (i - 1) / 2);
+                i = (i - 1) / 2;
             }
+        } else if heap.first().is_some_and(|top| before(&item, top)) {
+            heap[0] = item;
+            sift_down(&mut heap, 0, &before);
         }
     }
-    best.into_sorted_vec().into_iter().map(|r| r.0).collect()
+    // Emptied from the top: the last first.
+    let mut out = Vec::with_capacity(heap.len());
+    while !heap.is_empty() {
+        let last = heap.len() - 1;
+        heap.swap(0, last);
+        out.extend(heap.pop());
+        sift_down(&mut heap, 0, &before);
+    }
+    out.reverse();
+    out
 }
 
-/// A hit ordered by [`by_rank`]: the greatest is the worst, the top of a max-heap.
-struct Ranked((DocId, f32));
-
-impl Ord for Ranked {
-    fn cmp(&self, other: &Self) -> Ordering {
-        by_rank(&self.0, &other.0)
+/// Moves `heap[i]` down to where it is after every item that comes after it.
+fn sift_down<T>(heap: &mut [T], mut i: usize, before: &impl Fn(&T, &T) -> bool) {
+    loop {
+        let (l, r) = (2 * i + 1, 2 * i + 2);
+        let mut last = i;
+        if l < heap.len() && before(&heap[last], &heap[l]) {
+            last = l;
+        }
+        if r < heap.len() && before(&heap[last], &heap[r]) {
+            last = r;
+        }
+        if last == i {
+            return;
+        }
+        heap.swap(i, last);
+        i = last;
     }
 }
-
-impl PartialOrd for Ranked {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Ranked {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Ranked {}
 
 #[cfg(test)]
 mod tests {
@@ -180,6 +203,15 @@ mod tests {
             whole.truncate(k);
             proptest::prop_assert_eq!(top_k(scored, k), whole);
         }
+    }
+
+    #[test]
+    fn dated_papers_come_latest_first_then_best_first() {
+        let papers =
+            vec![(1, 1.0, 2020 * 16), (2, 5.0, 2019 * 16), (3, 2.0, 2020 * 16), (4, 9.0, 0), (5, 2.0, 2020 * 16)];
+        let order: Vec<DocId> = top_k_dated(papers.clone(), 10).iter().map(|p| p.0).collect();
+        assert_eq!(order, [3, 5, 1, 2, 4]);
+        assert_eq!(top_k_dated(papers, 2).iter().map(|p| p.0).collect::<Vec<_>>(), [3, 5]);
     }
 
     #[test]

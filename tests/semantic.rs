@@ -71,8 +71,12 @@ fn nearest_papers_join_a_plain_query_and_only_reorder_a_filtered_one() {
     let plain = s.search("linear bandits", &options);
     let matched: Vec<u32> = plain.hits.iter().map(|h| h.id).collect();
     assert!(matched.len() >= 3, "{matched:?}");
-    let every: Vec<u32> =
-        s.search("linear bandits", &SearchOptions { limit: 1000, ..options }).hits.iter().map(|h| h.id).collect();
+    let every: Vec<u32> = s
+        .search("linear bandits", &SearchOptions { limit: 1000, ..options.clone() })
+        .hits
+        .iter()
+        .map(|h| h.id)
+        .collect();
     let outsider = (0..208u32).find(|d| !every.contains(d)).unwrap();
     let nearest = vec![(outsider, 0.9), (matched[matched.len() - 1], 0.8), (matched[0], 0.1)];
 

@@ -10,9 +10,12 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+mod common;
+
+use common::catalogue::{drawn, filters, paper};
 use paper_search::corpus::{self, Paper};
 use paper_search::index::{self, shards, Index, Layout, PartId, PartKind};
-use paper_search::search::{Missing, SearchOptions, Searcher};
+use paper_search::search::{Missing, SearchOptions, Searcher, Sort};
 
 fn scifact() -> PathBuf {
     let dir = std::env::var_os("SCIFACT")
@@ -232,6 +235,36 @@ proptest::proptest! {
         for doc in 0..papers.len() as u32 {
             let (related, _) = fetching(&mut sharded, &parts, |s| s.try_related(doc, 6));
             proptest::prop_assert_eq!(related, embedded.related(doc, 6));
+        }
+    }
+
+    /// Any catalogue, sharded, filters, sorts and counts facets as built embedded: the same
+    /// hits, totals and counts, a search with facets in the rounds of one without them (its
+    /// facets shards come with its hits' text) and an author filter in one more at most.
+    #[test]
+    fn any_catalogue_filters_and_counts_alike_sharded_and_embedded(
+        docs in proptest::collection::vec(drawn(), 1..40),
+        queries in proptest::collection::vec(
+            (proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 0..3), filters(), 0u8..3),
+            1..6),
+    ) {
+        let papers: Vec<Paper> = docs.iter().map(paper).collect();
+        let embedded_bytes = index::build(&papers).unwrap();
+        let embedded = Searcher::new(Index::open(&embedded_bytes).unwrap());
+        let (core, parts) = small_sharded(&papers);
+        for (picks, filters, sort) in &queries {
+            let q = format!("{} ", words(picks));
+            let sort = [Sort::Relevance, Sort::Newest, Sort::Oldest][usize::from(*sort)];
+            let plain = SearchOptions { limit: 1000, filters: filters.clone(), sort, ..SearchOptions::default() };
+            let counted = SearchOptions { facets: true, ..plain.clone() };
+            // A fresh sharded searcher for each, so that the rounds are each search's own.
+            let mut sharded = Searcher::new(Index::open(&core).unwrap());
+            let (got, rounds) = fetching(&mut sharded, &parts, |s| s.try_search(&q, &counted));
+            proptest::prop_assert_eq!(&got, &embedded.search(&q, &counted), "{} {:?}", q, filters);
+            let mut fresh = Searcher::new(Index::open(&core).unwrap());
+            let (_, without) = fetching(&mut fresh, &parts, |s| s.try_search(&q, &plain));
+            let extra = usize::from(!filters.authors.is_empty());
+            proptest::prop_assert!(rounds <= without.max(3) + extra, "{} rounds with facets, {} without", rounds, without);
         }
     }
 }

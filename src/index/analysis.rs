@@ -9,6 +9,7 @@ use crate::acronym;
 use crate::analyze::{self, Analyzer};
 use crate::corpus::Paper;
 use crate::format;
+use crate::identifier;
 use crate::index::schema::{DocId, Field, Posting, FIELDS};
 use crate::index::sink::Progress;
 
@@ -97,6 +98,29 @@ pub(super) fn analyze_all(papers: &[Paper], positions: bool, progress: &mut dyn 
     })
 }
 
+/// A run's terms, numbered in the order they are met: by number, the term, its postings and
+/// its positions' bytes.
+#[derive(Default)]
+struct RunTerms {
+    numbers: HashMap<String, u32>,
+    terms: Vec<String>,
+    postings: Vec<Vec<Posting>>,
+    positions: Vec<Vec<u8>>,
+}
+
+/// The number of `term` in the run, a new one if it is new.
+fn number(run: &mut RunTerms, term: String) -> u32 {
+    if let Some(&n) = run.numbers.get(&term) {
+        return n;
+    }
+    let n = run.terms.len() as u32;
+    run.numbers.insert(term.clone(), n);
+    run.terms.push(term);
+    run.postings.push(Vec::new());
+    run.positions.push(Vec::new());
+    n
+}
+
 /// Analyzes a run of papers whose first is paper `first_doc` (with `positions`, keeping each
 /// term's token positions); `tick` hears how many papers were done, now and then.
 ///
@@ -107,12 +131,9 @@ pub(super) fn analyze_all(papers: &[Paper], positions: bool, progress: &mut dyn 
 fn analyze_run(papers: &[Paper], first_doc: usize, positions: bool, tick: &mut dyn FnMut(usize)) -> Analyzed {
     let analyzer = Analyzer::new();
     let mut out = Analyzed { doc_lens: Vec::with_capacity(papers.len()), ..Analyzed::default() };
-    // folded word → its term's number; term → its number; by number: term, postings, positions.
+    // folded word → its term's number.
     let mut word_terms: HashMap<String, u32> = HashMap::new();
-    let mut term_numbers: HashMap<String, u32> = HashMap::new();
-    let mut terms: Vec<String> = Vec::new();
-    let mut postings: Vec<Vec<Posting>> = Vec::new();
-    let mut term_positions: Vec<Vec<u8>> = Vec::new();
+    let mut run = RunTerms::default();
     // This paper's terms, with their positions in each field.
     let mut in_doc: HashMap<u32, [Vec<u32>; FIELDS]> = HashMap::new();
     for (i, paper) in papers.iter().enumerate() {
@@ -129,18 +150,7 @@ fn analyze_run(papers: &[Paper], first_doc: usize, positions: bool, tick: &mut d
                 let term = match word_terms.get(word) {
                     Some(&term) => term,
                     None => {
-                        let stem = analyzer.stem(word);
-                        let term = match term_numbers.get(&stem) {
-                            Some(&term) => term,
-                            None => {
-                                let term = terms.len() as u32;
-                                term_numbers.insert(stem.clone(), term);
-                                terms.push(stem);
-                                postings.push(Vec::new());
-                                term_positions.push(Vec::new());
-                                term
-                            }
-                        };
+                        let term = number(&mut run, analyzer.stem(word));
                         word_terms.insert(word.to_owned(), term);
                         term
                     }
@@ -152,7 +162,7 @@ fn analyze_run(papers: &[Paper], first_doc: usize, positions: bool, tick: &mut d
                         at += 1;
                     }
                 }
-                let list = &mut postings[term as usize];
+                let list = &mut run.postings[term as usize];
                 match list.last_mut() {
                     Some(p) if p.doc == doc => p.tf[field as usize] += 1,
                     _ => {
@@ -168,9 +178,24 @@ fn analyze_run(papers: &[Paper], first_doc: usize, positions: bool, tick: &mut d
             lens[field as usize] = u16::try_from(len).unwrap_or(u16::MAX);
         }
         out.doc_lens.push(lens);
+        // The paper's identifiers, as terms of no field: what a query of one finds it by.
+        let ids = [
+            paper.doi.as_deref().and_then(identifier::doi_term),
+            paper.arxiv.as_deref().and_then(identifier::arxiv_term),
+        ];
+        for id in ids.into_iter().flatten() {
+            let term = number(&mut run, id);
+            let list = &mut run.postings[term as usize];
+            if list.last().is_none_or(|p| p.doc != doc) {
+                list.push(Posting { doc, tf: [0; FIELDS] });
+                if positions {
+                    in_doc.entry(term).or_default();
+                }
+            }
+        }
         // Each term's positions are its own bytes: the order the terms are drained in is free.
         for (term, fields) in in_doc.drain() {
-            let bytes = &mut term_positions[term as usize];
+            let bytes = &mut run.positions[term as usize];
             for field in fields {
                 format::put_varint(bytes, field.len() as u32);
                 let mut prev = 0;
@@ -191,6 +216,7 @@ fn analyze_run(papers: &[Paper], first_doc: usize, positions: bool, tick: &mut d
         }
     }
     tick(papers.len() % 1024);
+    let RunTerms { terms, postings, positions: term_positions, .. } = run;
     out.words = word_terms.into_iter().map(|(word, term)| (word, terms[term as usize].clone())).collect();
     if positions {
         out.positions = terms.iter().cloned().zip(term_positions).collect();

@@ -33,6 +33,7 @@
 mod analysis;
 mod codec;
 mod dictionary;
+mod facets;
 mod handle;
 mod near;
 pub mod parts;

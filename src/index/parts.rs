@@ -18,7 +18,7 @@ use std::sync::Arc;
 use fst::Map;
 
 use crate::format::{self, FormatError, Reader};
-use crate::index::codec::LENS_PER_DOC;
+use crate::index::codec::{string_at, LENS_PER_DOC};
 use crate::index::schema::{DocId, PartId, PartKind, TermOrd, RELATED, SLOTS};
 use crate::index::shards::Core;
 
@@ -101,6 +101,60 @@ fn related_lists(bytes: &[u8], count: usize) -> Result<Vec<Vec<DocId>>, FormatEr
     Ok(out)
 }
 
+/// The docs part's venues: per paper a varint (0: none, else a name's number plus one), and
+/// the names (a varint count, then each as a varint length and UTF-8); both empty when no paper
+/// has a venue.
+#[allow(clippy::type_complexity)]
+fn venues(ids: &[u8], names: &[u8], docs: usize) -> Result<(Vec<u32>, Vec<Box<str>>), FormatError> {
+    if ids.is_empty() && names.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let corrupt = || FormatError::Corrupt("venues");
+    let mut pos = 0;
+    let count = format::varint(names, &mut pos).ok_or(corrupt())? as usize;
+    let mut out_names = Vec::with_capacity(count.min(names.len()));
+    for _ in 0..count {
+        out_names.push(string_at(names, &mut pos).ok_or(corrupt())?.into());
+    }
+    let mut pos = 0;
+    let out_ids: Vec<u32> = (0..docs).map(|_| format::varint(ids, &mut pos)).collect::<Option<_>>().ok_or(corrupt())?;
+    if pos != ids.len() || out_ids.iter().any(|&v| v as usize > out_names.len()) {
+        return Err(corrupt());
+    }
+    Ok((out_ids, out_names))
+}
+
+/// A facets shard of `count` papers from `first_doc`: per paper a varint count and varint
+/// author numbers; the names as a varint count, then per name its number's gap from the last
+/// (varint), a varint length and UTF-8.
+fn facets(authors: &[u8], names: &[u8], first_doc: DocId, count: usize) -> Result<FacetPart, FormatError> {
+    let corrupt = || FormatError::Corrupt("facets shard");
+    let (mut pos, mut offsets, mut ids) = (0, Vec::with_capacity(count + 1), Vec::new());
+    offsets.push(0);
+    for _ in 0..count {
+        let n = format::varint(authors, &mut pos).ok_or(corrupt())?;
+        for _ in 0..n {
+            ids.push(format::varint(authors, &mut pos).ok_or(corrupt())?);
+        }
+        offsets.push(ids.len() as u32);
+    }
+    let mut at = 0;
+    let n = format::varint(names, &mut at).ok_or(corrupt())? as usize;
+    let mut out_names: Vec<(u32, Box<str>)> = Vec::with_capacity(n.min(names.len()));
+    let mut id = 0u32;
+    for _ in 0..n {
+        id = id.checked_add(format::varint(names, &mut at).ok_or(corrupt())?).ok_or(corrupt())?;
+        out_names.push((id, string_at(names, &mut at).ok_or(corrupt())?.into()));
+    }
+    if pos != authors.len()
+        || at != names.len()
+        || ids.iter().any(|i| out_names.binary_search_by_key(i, |n| n.0).is_err())
+    {
+        return Err(corrupt());
+    }
+    Ok(FacetPart { first_doc, offsets, authors: ids, names: out_names })
+}
+
 /// An fst map over a section (one function, not one copy per map).
 #[inline(never)]
 fn fst_map(bytes: Bytes<'_>) -> Result<Map<Bytes<'_>>, FormatError> {
@@ -111,6 +165,26 @@ fn fst_map(bytes: Bytes<'_>) -> Result<Map<Bytes<'_>>, FormatError> {
 pub(crate) struct DocsPart<'a> {
     pub lens: Bytes<'a>,
     pub years: Bytes<'a>,
+    /// Per paper, 1 to 12 (0: unknown); empty when no paper has a month.
+    pub months: Bytes<'a>,
+    /// Per paper, 1 + its kind's place in `KINDS` (0: none); empty when no paper has one.
+    pub kinds: Bytes<'a>,
+    /// Per paper, its venue's number in `venue_names` plus one (0: none); empty when no paper
+    /// has one.
+    pub venues: Vec<u32>,
+    pub venue_names: Vec<Box<str>>,
+    /// How many distinct authors the corpus has.
+    pub author_count: u32,
+}
+
+/// A facets shard: its papers' authors, as numbers, and the names of those numbers.
+pub(crate) struct FacetPart {
+    pub first_doc: DocId,
+    /// Where each paper's author numbers start in `authors`, and the end.
+    pub offsets: Vec<u32>,
+    pub authors: Vec<u32>,
+    /// The names of the numbers in `authors`, by number.
+    pub names: Vec<(u32, Box<str>)>,
 }
 
 /// A dictionary shard.
@@ -176,8 +250,9 @@ pub(crate) struct Store<'a> {
     pub post: Vec<Option<PostPart<'a>>>,
     pub text: Vec<Option<TextPart<'a>>>,
     pub pos: Vec<Option<PosPart<'a>>>,
+    pub facets: Vec<Option<FacetPart>>,
     /// The bytes each part takes, by kind and the same numbers.
-    sizes: [Vec<usize>; 5],
+    sizes: [Vec<usize>; 6],
 }
 
 impl<'a> Store<'a> {
@@ -189,12 +264,14 @@ impl<'a> Store<'a> {
             post: (0..core.post_shards()).map(|_| None).collect(),
             text: (0..core.text_shards()).map(|_| None).collect(),
             pos: (0..core.pos_shards()).map(|_| None).collect(),
+            facets: (0..core.facet_shards()).map(|_| None).collect(),
             sizes: [
                 zeros(1),
                 zeros(core.dict_shards()),
                 zeros(core.post_shards()),
                 zeros(core.text_shards()),
                 zeros(core.pos_shards()),
+                zeros(core.facet_shards()),
             ],
         }
     }
@@ -210,11 +287,33 @@ impl<'a> Store<'a> {
         let docs = core.meta.doc_count as usize;
         match id.kind {
             PartKind::Docs => {
-                let part = DocsPart { lens: section(b"DLEN")?, years: section(b"YEAR")? };
-                if n != 0 || part.lens.as_ref().len() != LENS_PER_DOC * docs || part.years.as_ref().len() != 2 * docs {
+                let (venues, venue_names) = venues(r.section(b"VENU")?, r.section(b"VNAM")?, docs)?;
+                let part = DocsPart {
+                    lens: section(b"DLEN")?,
+                    years: section(b"YEAR")?,
+                    months: section(b"MNTH")?,
+                    kinds: section(b"KIND")?,
+                    venues,
+                    venue_names,
+                    author_count: format::u32_at(r.section(b"NAUT")?, 0).ok_or(FormatError::Truncated("NAUT"))?,
+                };
+                let per_paper = |b: &Bytes, size: usize| b.as_ref().is_empty() || b.as_ref().len() == size * docs;
+                if n != 0
+                    || part.lens.as_ref().len() != LENS_PER_DOC * docs
+                    || part.years.as_ref().len() != 2 * docs
+                    || !per_paper(&part.months, 1)
+                    || !per_paper(&part.kinds, 1)
+                {
                     return Err(FormatError::Corrupt("docs part sizes disagree with the core"));
                 }
                 self.docs = Some(part);
+            }
+            PartKind::Facets => {
+                let range = core.facet_docs(id.n);
+                let part = facets(r.section(b"FAUT")?, r.section(b"FNAM")?, range.start, range.len())?;
+                let slot =
+                    self.facets.get_mut(n).ok_or(FormatError::Corrupt("facets shard disagrees with the core"))?;
+                *slot = Some(part);
             }
             PartKind::Dict => {
                 let terms = core.dict_terms(id.n);
@@ -299,6 +398,7 @@ impl<'a> Store<'a> {
             PartKind::Postings => drop(self.post.get_mut(n).and_then(Option::take)),
             PartKind::Text => drop(self.text.get_mut(n).and_then(Option::take)),
             PartKind::Positions => drop(self.pos.get_mut(n).and_then(Option::take)),
+            PartKind::Facets => drop(self.facets.get_mut(n).and_then(Option::take)),
         }
         if let Some(size) = self.sizes[id.kind as usize].get_mut(n) {
             *size = 0;
@@ -313,6 +413,7 @@ impl<'a> Store<'a> {
             PartKind::Postings => self.post.get(n).is_some_and(Option::is_some),
             PartKind::Text => self.text.get(n).is_some_and(Option::is_some),
             PartKind::Positions => self.pos.get(n).is_some_and(Option::is_some),
+            PartKind::Facets => self.facets.get(n).is_some_and(Option::is_some),
         }
     }
 
@@ -323,6 +424,7 @@ impl<'a> Store<'a> {
             && self.post.iter().all(Option::is_some)
             && self.text.iter().all(Option::is_some)
             && self.pos.iter().all(Option::is_some)
+            && self.facets.iter().all(Option::is_some)
     }
 
     pub fn size(&self, id: PartId) -> usize {

@@ -11,11 +11,12 @@ use std::cell::RefCell;
 
 use fst::{Automaton, IntoStreamer, Streamer};
 
+use crate::corpus::KINDS;
 use crate::format;
 use crate::index::codec::{coded_length, LENS_PER_DOC};
 use crate::index::codec::{dict_term, dict_word, read_tfs, string_at, term_at};
 use crate::index::near::Near;
-use crate::index::parts::{DictPart, DocsPart, PosPart, PostPart, Store, TextPart};
+use crate::index::parts::{DictPart, DocsPart, FacetPart, PosPart, PostPart, Store, TextPart};
 use crate::index::prefix::{TopTerms, PREFIX_TABLE_MAX_CHARS};
 use crate::index::schema::{DocId, Field, Meta, PartId, PartKind, Posting, Slot, TermOrd, FIELDS, SLOTS};
 use crate::index::shards::Core;
@@ -318,6 +319,60 @@ impl<'i> View<'i> {
         format::u16_index(self.docs()?.years.as_ref(), doc as usize).filter(|&y| y != 0)
     }
 
+    /// A paper's month (1 to 12), if the corpus gives one.
+    pub fn month(&self, doc: DocId) -> Option<u8> {
+        self.docs()?.months.as_ref().get(doc as usize).copied().filter(|&m| m != 0)
+    }
+
+    /// A paper's kind of work, one of [`KINDS`], if the corpus gives one.
+    pub fn kind(&self, doc: DocId) -> Option<&'static str> {
+        let code = *self.docs()?.kinds.as_ref().get(doc as usize)?;
+        KINDS.get(usize::from(code).checked_sub(1)?).copied()
+    }
+
+    /// A paper's venue as a number (0: none), and the name of each number.
+    pub fn venue_id(&self, doc: DocId) -> u32 {
+        self.docs().and_then(|d| d.venues.get(doc as usize).copied()).unwrap_or(0)
+    }
+
+    /// The name of venue number `id` (from 1).
+    pub fn venue_name(&self, id: u32) -> Option<&'i str> {
+        self.docs()?.venue_names.get((id as usize).checked_sub(1)?).map(|n| &**n)
+    }
+
+    /// How many venues the corpus names.
+    pub fn venue_count(&self) -> usize {
+        self.docs().map_or(0, |d| d.venue_names.len())
+    }
+
+    /// How many distinct authors the corpus has.
+    pub fn author_count(&self) -> u32 {
+        self.docs().map_or(0, |d| d.author_count)
+    }
+
+    /// A paper's venue, if the corpus gives one.
+    pub fn venue(&self, doc: DocId) -> Option<&'i str> {
+        self.venue_name(self.venue_id(doc))
+    }
+
+    /// The facets shard that holds a paper, with the paper's place in it (noted when missing).
+    fn facets_of(&self, doc: DocId) -> Option<(&'i FacetPart, usize)> {
+        if doc >= self.doc_count() {
+            return None;
+        }
+        let n = self.core.facet_shard_of_doc(doc);
+        let part = self
+            .note(PartId { kind: PartKind::Facets, n }, self.store.facets.get(n as usize).and_then(Option::as_ref))?;
+        Some((part, (doc - part.first_doc) as usize))
+    }
+
+    /// A paper's authors as numbers, and a way to name them (from the paper's facets shard).
+    pub fn authors_of(&self, doc: DocId) -> Option<(&'i [u32], AuthorNames<'i>)> {
+        let (part, i) = self.facets_of(doc)?;
+        let (&start, &end) = (part.offsets.get(i)?, part.offsets.get(i + 1)?);
+        Some((part.authors.get(start as usize..end as usize)?, AuthorNames(&part.names)))
+    }
+
     /// Length in tokens of a paper's title or abstract, to within 7.5% (the index codes each in
     /// one byte); 0 for its authors, whose length the index does not keep.
     pub fn field_len(&self, doc: DocId, field: Field) -> u32 {
@@ -360,6 +415,16 @@ impl<'i> View<'i> {
     /// A paper's abstract ("" for an id past the end).
     pub fn abstract_text(&self, doc: DocId) -> &'i str {
         self.slot(doc, Slot::Abstract)
+    }
+}
+
+/// The names of the author numbers of one facets shard.
+#[derive(Clone, Copy)]
+pub struct AuthorNames<'i>(&'i [(u32, Box<str>)]);
+
+impl<'i> AuthorNames<'i> {
+    pub fn get(&self, id: u32) -> Option<&'i str> {
+        self.0.binary_search_by_key(&id, |n| n.0).ok().map(|i| &*self.0[i].1)
     }
 }
 

@@ -27,10 +27,16 @@ pub enum Slot {
     Authors = 3,
     Url = 4,
     Categories = 5,
+    Doi = 6,
+    Pdf = 7,
+    Arxiv = 8,
+    Keywords = 9,
+    /// The entry as its BibTeX file writes it.
+    Bibtex = 10,
 }
 
 /// Number of stored strings per paper.
-pub const SLOTS: usize = 6;
+pub const SLOTS: usize = 11;
 
 /// How many related papers are stored for each paper.
 pub const RELATED: usize = 6;
@@ -73,11 +79,13 @@ pub enum PartKind {
     /// A term range of the postings' token positions (sharded builds): what a quoted phrase is
     /// checked on without the papers' text.
     Positions,
+    /// A paper range of the authors as facet values: what author filters and counts read.
+    Facets,
 }
 
 impl PartKind {
-    const ALL: [PartKind; 5] =
-        [PartKind::Docs, PartKind::Dict, PartKind::Postings, PartKind::Text, PartKind::Positions];
+    const ALL: [PartKind; 6] =
+        [PartKind::Docs, PartKind::Dict, PartKind::Postings, PartKind::Text, PartKind::Positions, PartKind::Facets];
 
     fn tag(self) -> u8 {
         match self {
@@ -86,6 +94,7 @@ impl PartKind {
             PartKind::Postings => b'P',
             PartKind::Text => b'T',
             PartKind::Positions => b'Q',
+            PartKind::Facets => b'F',
         }
     }
 
@@ -97,6 +106,7 @@ impl PartKind {
             PartKind::Postings => "post",
             PartKind::Text => "text",
             PartKind::Positions => "pos",
+            PartKind::Facets => "facet",
         }
     }
 }

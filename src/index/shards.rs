@@ -111,6 +111,8 @@ pub(crate) struct Core {
     text_docs: u32,
     /// First term ordinal of each positions shard (none in an embedded build).
     pos_terms: Vec<TermOrd>,
+    /// Papers per facets shard.
+    facet_docs: u32,
 }
 
 /// The shard map as the writer decides it, before it is serialized.
@@ -120,6 +122,7 @@ pub(crate) struct ShardMap {
     pub post_terms: Vec<TermOrd>,
     pub text_docs: u32,
     pub pos_terms: Vec<TermOrd>,
+    pub facet_docs: u32,
 }
 
 impl Core {
@@ -151,6 +154,7 @@ impl Core {
         for &t in &map.pos_terms {
             format::put_u32(&mut s, t);
         }
+        format::put_u32(&mut s, map.facet_docs);
         let mut w = Writer::new();
         w.section(b"META", m);
         w.section(b"SHRD", s);
@@ -204,7 +208,8 @@ impl Core {
             return Err(FormatError::Corrupt("positions shard count"));
         }
         let pos_terms = (0..pos_count).map(|_| u32_next(&mut pos)).collect::<Result<Vec<_>, _>>()?;
-        let core = Core { meta, build, dict_terms, dict_keys, post_terms, text_docs, pos_terms };
+        let facet_docs = u32_next(&mut pos)?;
+        let core = Core { meta, build, dict_terms, dict_keys, post_terms, text_docs, pos_terms, facet_docs };
         let ascending = |v: &[u32]| v.first() == Some(&0) && v.windows(2).all(|w| w[0] <= w[1]);
         if !ascending(&core.dict_terms)
             || !ascending(&core.post_terms)
@@ -213,7 +218,7 @@ impl Core {
             || core.dict_terms.last().is_some_and(|&t| t > meta.term_count)
             || core.post_terms.last().is_some_and(|&t| t > meta.term_count)
             || !core.dict_keys.windows(2).all(|w| w[0] < w[1])
-            || (core.text_docs == 0 && meta.doc_count > 0)
+            || ((core.text_docs == 0 || core.facet_docs == 0) && meta.doc_count > 0)
         {
             return Err(FormatError::Corrupt("shard map"));
         }
@@ -236,8 +241,12 @@ impl Core {
         self.meta.doc_count.checked_div(self.text_docs).map_or(0, |_| self.meta.doc_count.div_ceil(self.text_docs))
     }
 
-    /// Every part, in a fixed order: the docs part, then the dictionary, postings, positions
-    /// and text shards.
+    pub fn facet_shards(&self) -> u32 {
+        self.meta.doc_count.checked_div(self.facet_docs).map_or(0, |_| self.meta.doc_count.div_ceil(self.facet_docs))
+    }
+
+    /// Every part, in a fixed order: the docs part, then the dictionary, postings, positions,
+    /// text and facets shards.
     pub fn all_parts(&self) -> Vec<PartId> {
         let mut out = vec![PartId::DOCS];
         let kinds = [
@@ -245,6 +254,7 @@ impl Core {
             (PartKind::Postings, self.post_shards()),
             (PartKind::Positions, self.pos_shards()),
             (PartKind::Text, self.text_shards()),
+            (PartKind::Facets, self.facet_shards()),
         ];
         for (kind, count) in kinds {
             out.extend((0..count).map(|n| PartId { kind, n }));
@@ -300,6 +310,17 @@ impl Core {
     /// The text shard that holds a paper.
     pub fn text_shard_of_doc(&self, doc: DocId) -> u32 {
         doc / self.text_docs.max(1)
+    }
+
+    /// The facets shard that holds a paper.
+    pub fn facet_shard_of_doc(&self, doc: DocId) -> u32 {
+        doc / self.facet_docs.max(1)
+    }
+
+    /// The papers of a facets shard.
+    pub fn facet_docs(&self, shard: u32) -> Range<DocId> {
+        let start = shard.saturating_mul(self.facet_docs).min(self.meta.doc_count);
+        start..start.saturating_add(self.facet_docs).min(self.meta.doc_count)
     }
 
     /// The papers of a text shard.
@@ -364,6 +385,7 @@ mod tests {
             post_terms: post_terms.to_vec(),
             text_docs,
             pos_terms: vec![0, 60],
+            facet_docs: 12,
         };
         Core::read(&Core::write(&meta, 0xfeed, &map)).unwrap()
     }
@@ -373,7 +395,9 @@ mod tests {
         let c = core(&["f", "m", "s"], &[0, 20, 50, 70], &[0, 10, 90], 35, 16);
         assert_eq!(c.build, 0xfeed);
         assert_eq!((c.dict_shards(), c.post_shards(), c.text_shards()), (4, 3, 3));
-        assert_eq!(c.all_parts().len(), 1 + 4 + 3 + 2 + 3);
+        assert_eq!(c.all_parts().len(), 1 + 4 + 3 + 2 + 3 + 3);
+        assert_eq!((c.facet_shards(), c.facet_shard_of_doc(11), c.facet_shard_of_doc(12)), (3, 0, 1));
+        assert_eq!(c.facet_docs(2), 24..35);
         assert_eq!((c.pos_shard_of_term(59), c.pos_shard_of_term(60)), (0, 1));
     }
 
@@ -416,12 +440,20 @@ mod tests {
             post_terms: vec![0],
             text_docs: 1,
             pos_terms: vec![],
+            facet_docs: 1,
         };
         assert!(Core::read(&Core::write(&meta, 1, &bad)).is_err());
         let bytes = Core::write(
             &meta,
             1,
-            &ShardMap { dict_terms: vec![0], dict_keys: vec![], post_terms: vec![0], text_docs: 1, pos_terms: vec![] },
+            &ShardMap {
+                dict_terms: vec![0],
+                dict_keys: vec![],
+                post_terms: vec![0],
+                text_docs: 1,
+                pos_terms: vec![],
+                facet_docs: 1,
+            },
         );
         for cut in [0, 10, bytes.len() - 1] {
             assert!(Core::read(&bytes[..cut]).is_err(), "cut at {cut}");

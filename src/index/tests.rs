@@ -31,6 +31,43 @@ fn postings_round_trip_with_field_frequencies() {
 }
 
 #[test]
+fn a_papers_facet_values_and_identifiers_read_back() {
+    let mut a = paper("Grokking", "Late generalization.");
+    a.authors = vec!["Alethea Power".into(), "Yuri Burda".into()];
+    a.year = Some(2022);
+    a.month = Some(1);
+    a.kind = Some("preprint".into());
+    a.venue = Some("ICLR".into());
+    a.doi = Some("10.48550/arXiv.2201.02177".into());
+    a.arxiv = Some("2201.02177".into());
+    let mut b = paper("Bandits", "Regret.");
+    b.authors = vec!["Yuri Burda".into()];
+    b.venue = Some("ICLR".into());
+    let c = paper("Plain", "No fields.");
+    let bytes = build(&[a, b, c]).unwrap();
+    let opened = Index::open(&bytes).unwrap();
+    let ix = opened.view();
+    assert_eq!((ix.month(0), ix.kind(0), ix.venue(0)), (Some(1), Some("preprint"), Some("ICLR")));
+    assert_eq!((ix.month(1), ix.kind(1), ix.venue_id(1), ix.venue_id(2)), (None, None, 1, 0));
+    assert_eq!(ix.venue_count(), 1);
+    let names = |doc| {
+        let (ids, names) = ix.authors_of(doc).unwrap();
+        ids.iter().map(|&i| names.get(i).unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(names(0), ["Alethea Power", "Yuri Burda"]);
+    assert_eq!(names(1), ["Yuri Burda"]);
+    assert!(names(2).is_empty());
+    // The author of two papers is numbered first.
+    assert_eq!(ix.authors_of(1).unwrap().0, [1]);
+    for id in ["https://doi.org/10.48550/ARXIV.2201.02177", "arXiv:2201.02177v2"] {
+        let term = crate::identifier::lookup_term(id).unwrap();
+        let ord = ix.term(&term).unwrap();
+        assert_eq!(ix.postings(ord).map(|p| p.doc).collect::<Vec<_>>(), [0], "{id}");
+    }
+    assert_eq!(ix.slot(0, Slot::Arxiv), "2201.02177");
+}
+
+#[test]
 fn meta_and_lengths_describe_the_corpus() {
     let bytes = fixture();
     let opened = Index::open(&bytes).unwrap();
@@ -286,8 +323,13 @@ fn varied_papers() -> Vec<Paper> {
         let text: Vec<String> =
             (0..12).map(|k| format!("{}{}", words[(i * 7 + k * 3) % words.len()], (i + k) % 9)).collect();
         let mut p = paper(&format!("Paper {i} on {}", words[i % words.len()]), &text.join(" "));
-        p.authors = vec![format!("Author {}", i % 5)];
+        p.authors = vec![format!("Author {}", i % 5), format!("Coauthor {}", i % 13)];
         p.year = Some(2000 + (i % 20) as u16);
+        p.month = (i % 3 != 0).then_some((i % 12) as u8 + 1);
+        p.kind = (i % 4 != 0).then(|| crate::corpus::KINDS[i % 3].to_string());
+        p.venue = (i % 5 != 0).then(|| format!("Venue {}", i % 7));
+        p.doi = (i % 2 == 0).then(|| format!("10.1234/Paper.{i}"));
+        p.arxiv = (i % 3 == 0).then(|| format!("2101.{:05}", i));
         papers.push(p);
     }
     papers
@@ -366,13 +408,32 @@ fn a_sharded_index_reads_exactly_what_the_embedded_one_reads() {
     for doc in 0..=papers.len() as DocId {
         assert_eq!(e.related(doc), s.related(doc));
         assert_eq!(e.year(doc), s.year(doc));
+        assert_eq!((e.month(doc), e.kind(doc), e.venue(doc)), (s.month(doc), s.kind(doc), s.venue(doc)));
+        let named = |v: &View| {
+            v.authors_of(doc)
+                .map(|(ids, names)| ids.iter().map(|&i| (i, names.get(i).map(String::from))).collect::<Vec<_>>())
+        };
+        assert_eq!(named(&e), named(&s));
         for field in Field::ALL {
             assert_eq!(e.field_len(doc, field), s.field_len(doc, field));
         }
-        for slot in [Slot::Title, Slot::Abstract, Slot::Key, Slot::Authors, Slot::Url, Slot::Categories] {
+        for slot in [
+            Slot::Title,
+            Slot::Abstract,
+            Slot::Key,
+            Slot::Authors,
+            Slot::Url,
+            Slot::Categories,
+            Slot::Doi,
+            Slot::Pdf,
+            Slot::Arxiv,
+            Slot::Keywords,
+            Slot::Bibtex,
+        ] {
             assert_eq!(e.slot(doc, slot), s.slot(doc, slot));
         }
     }
+    assert!(sharded.all_parts().iter().filter(|id| id.kind == PartKind::Facets).count() > 1);
     assert!(e.is_complete() && s.is_complete());
     assert!(!e.has_positions() && s.has_positions());
     // Every term's positions are where the analyzer puts its words in each field's text.

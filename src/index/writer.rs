@@ -10,9 +10,11 @@ use std::hash::Hasher;
 
 use crate::corpus::Paper;
 use crate::format;
+use crate::identifier;
 use crate::index::analysis::{analyze_all, Analyzed};
 use crate::index::codec::{length_code, put_tfs, LENS_PER_DOC};
 use crate::index::dictionary::Dictionary;
+use crate::index::facets;
 use crate::index::related;
 use crate::index::schema::{DocId, Field, Meta, PartId, PartKind, Posting, TermOrd, FIELDS, RELATED, SLOTS};
 use crate::index::shards::{self, Core, Layout, ShardMap};
@@ -97,7 +99,13 @@ pub fn write(
         let dictionary = Dictionary::new(&analyzed, &terms, &freqs, &ord);
         let (dict_terms, dict_keys) = dictionary.write(layout, &mut emit, progress)?;
         let post_terms = write_postings(&analyzed, layout, &mut emit, progress)?;
-        let lists: Vec<&[Posting]> = analyzed.postings.values().map(Vec::as_slice).collect();
+        // Identifiers are no words: they say nothing of what a paper is about.
+        let lists: Vec<&[Posting]> = analyzed
+            .postings
+            .iter()
+            .filter(|(term, _)| !term.starts_with(identifier::MARK))
+            .map(|(_, list)| list.as_slice())
+            .collect();
         let related = related::papers(papers.len(), &lists, &mut |done| {
             progress(Progress { stage: "related papers", done, total: papers.len() });
         });
@@ -106,8 +114,10 @@ pub fn write(
             None => Vec::new(),
         };
         let files = 1 + dict_terms.len() + post_terms.len() + pos_terms.len();
+        let facet_docs = facets::write_facets(papers, layout, files, &mut emit, progress)?;
+        let files = files + papers.len().div_ceil(facet_docs as usize);
         let text_docs = write_text(papers, &related, layout, files, &mut emit, progress)?;
-        ShardMap { dict_terms, dict_keys, post_terms, text_docs, pos_terms }
+        ShardMap { dict_terms, dict_keys, post_terms, text_docs, pos_terms, facet_docs }
     };
 
     let meta = Meta {
@@ -132,7 +142,9 @@ fn docs_part(papers: &[Paper], doc_lens: &[[u16; FIELDS]]) -> Vec<u8> {
     for paper in papers {
         format::put_u16(&mut years, paper.year.unwrap_or(0));
     }
-    part(PartId::DOCS, vec![(b"DLEN", lens), (b"YEAR", years)])
+    let mut sections: Vec<(&[u8; 4], Vec<u8>)> = vec![(b"DLEN", lens), (b"YEAR", years)];
+    sections.extend(facets::docs_sections(papers));
+    part(PartId::DOCS, sections)
 }
 
 /// Writes the postings shards; returns each one's first term ordinal.
@@ -224,13 +236,19 @@ impl TermShards {
 
 /// The stored strings of a paper, in slot order.
 fn slots(paper: &Paper) -> [String; SLOTS] {
+    let text = |s: &Option<String>| s.clone().unwrap_or_default();
     [
         paper.title.clone(),
         paper.abstract_text.clone(),
-        paper.key.clone().unwrap_or_default(),
+        text(&paper.key),
         paper.authors.join("\n"),
-        paper.url.clone().unwrap_or_default(),
+        text(&paper.url),
         paper.categories.join("\n"),
+        text(&paper.doi),
+        text(&paper.pdf),
+        text(&paper.arxiv),
+        paper.keywords.join("\n"),
+        text(&paper.bibtex),
     ]
 }
 

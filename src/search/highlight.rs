@@ -117,7 +117,7 @@ impl Matched {
 mod tests {
     use super::super::expand::TermMatch;
     use super::super::plan::{AltPlan, ClausePlan, Plan};
-    use super::super::{SearchOptions, Searcher};
+    use super::super::{Filters, SearchOptions, Searcher, Sort};
     use super::*;
 
     /// The match ids of a plan of one clause whose one alternative has a word per term.
@@ -178,8 +178,8 @@ mod tests {
         let mut compared = 0;
         let ix = s.index.view();
         for q in queries {
-            let ranked = s.ranked(&ix, q, true);
-            let matched = ranked.matched.as_ref().expect("highlighting");
+            let ranked = s.ranked(&ix, q, true, &Filters::default(), Sort::Relevance);
+            let matched = ranked.matched_terms.as_ref().expect("highlighting");
             for hit in s.search(q, &SearchOptions::default()).hits {
                 let text = ix.abstract_text(hit.id);
                 assert_eq!(hit.snippet, snippet_of_every_word(&s.analyzer, text, matched), "{q}");

@@ -9,6 +9,7 @@ use crate::query;
 use crate::rank;
 use crate::semantic::fuse::Fusion;
 
+use super::filter::{Filters, Sort};
 use super::fusion::fused;
 use super::phrase::field_texts;
 use super::records::{Missing, SearchOptions, SearchResults};
@@ -34,19 +35,15 @@ impl Searcher<'_> {
         options: &SearchOptions,
         nearest: &[(DocId, f32)],
     ) -> Result<SearchResults, Missing> {
-        self.search_with(text, options, |scored, shape, limit| {
-            let (mut fused, count) = fused(scored, shape, nearest, Fusion::DEFAULT);
-            fused.truncate(limit);
-            (count, fused)
-        })
+        self.search_with(text, options, Some(nearest))
     }
 
     /// [`Searcher::rank`] fused with the papers nearest the query's vector, as `how` says (for
     /// evaluation and tuning; see [`Searcher::try_search_near`]).
     pub fn rank_near(&self, text: &str, limit: usize, nearest: &[(DocId, f32)], how: Fusion) -> Vec<(DocId, f32)> {
         let ix = self.index.view();
-        let ranked = self.ranked(&ix, text, false);
-        let (mut fused, _) = fused(ranked.scored, ranked.shape, nearest, how);
+        let ranked = self.ranked(&ix, text, false, &Filters::default(), Sort::Relevance);
+        let mut fused = fused(ranked.passing(&ix), ranked.shape, nearest, how);
         fused.truncate(limit);
         fused
     }
@@ -90,7 +87,8 @@ impl Searcher<'_> {
     /// best [`COMPLETION_PAPERS`] papers, the one whose papers score highest in all (the first
     /// found of equals), so that a word of the best papers wins over one many weaker papers share.
     fn completion(&self, ix: &View, text: &str, prefix: &str) -> Option<String> {
-        let best = rank::top_k(self.ranked(ix, text, false).scored, COMPLETION_PAPERS);
+        let ranked = self.ranked(ix, text, false, &Filters::default(), Sort::Relevance);
+        let best = rank::top_k(ranked.passing(ix), COMPLETION_PAPERS);
         let mut votes: Vec<(String, f32)> = Vec::new();
         for &(doc, score) in &best {
             let mut words: Vec<String> = [Field::Title, Field::Abstract]

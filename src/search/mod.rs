@@ -18,8 +18,11 @@
 //! statistics), and the bookkeeping of a sharded index's parts. `features` switches each
 //! relevance feature off, for measuring it.
 
+mod cite;
 mod expand;
+mod facets;
 mod features;
+mod filter;
 mod fusion;
 mod highlight;
 #[cfg(feature = "semantic")]
@@ -34,7 +37,9 @@ pub use expand::{
     typo_distance, MAX_TYPO_CHARS, MAX_TYPO_TERMS, MAX_TYPO_WORDS, NEIGHBOUR_RATIO, PREFIX_WEIGHT, RARE_DOC_FREQ,
     TYPO_WEIGHT,
 };
+pub use facets::{Count, Facets, TOP_VALUES};
 pub use features::Features;
+pub use filter::{Filters, Sort};
 #[cfg(feature = "semantic")]
 pub use meaning::COMPLETION_PAPERS;
 pub use plan::ACRONYM_WEIGHT;

@@ -9,6 +9,9 @@ use serde::Serialize;
 use crate::index::{DocId, PartId, Slot, View};
 use crate::snippet::Segment;
 
+use super::facets::Facets;
+use super::filter::{Filters, Sort};
+
 /// Results a search returns when the caller does not say.
 pub const DEFAULT_LIMIT: usize = 10;
 
@@ -16,18 +19,30 @@ pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 1000;
 
 /// What a search asks for besides the query text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchOptions {
     pub limit: usize,
     /// Whether hits carry their title and snippet as highlighted segments. Without, both are
     /// empty (for callers that render hits their own way), and a search takes a fraction of
     /// the time: marking the words of every hit is most of a search's work.
     pub highlight: bool,
+    /// What the results narrow to besides the query (and the query's own `year:`, `venue:`,
+    /// `type:`).
+    pub filters: Filters,
+    pub sort: Sort,
+    /// Whether the results carry the counts of each group's values ([`Facets`]).
+    pub facets: bool,
 }
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions { limit: DEFAULT_LIMIT, highlight: true }
+        SearchOptions {
+            limit: DEFAULT_LIMIT,
+            highlight: true,
+            filters: Filters::default(),
+            sort: Sort::Relevance,
+            facets: false,
+        }
     }
 }
 
@@ -50,6 +65,8 @@ pub struct Hit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -71,6 +88,7 @@ impl Hit {
             snippet,
             authors: list(ix, doc, Slot::Authors),
             year: ix.year(doc),
+            venue: ix.venue(doc).map(String::from),
             url: optional(ix, doc, Slot::Url),
         }
     }
@@ -90,12 +108,15 @@ pub struct SearchResults {
     /// there is such a word ("did you mean").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+    /// The counts of each group's values, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
 }
 
 impl SearchResults {
     /// No hits.
     pub fn none() -> Self {
-        SearchResults { hits: Vec::new(), total: 0, truncated: false, suggestion: None }
+        SearchResults { hits: Vec::new(), total: 0, truncated: false, suggestion: None, facets: None }
     }
 }
 
@@ -114,7 +135,22 @@ pub struct PaperRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    /// The kind of work (`article`, `conference paper`, `preprint`, ...).
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arxiv: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub categories: Vec<String>,
 }
@@ -129,7 +165,14 @@ impl PaperRecord {
             abstract_text: ix.abstract_text(id).to_string(),
             authors: list(ix, id, Slot::Authors),
             year: ix.year(id),
+            month: ix.month(id),
+            venue: ix.venue(id).map(String::from),
+            kind: ix.kind(id).map(String::from),
+            doi: optional(ix, id, Slot::Doi),
             url: optional(ix, id, Slot::Url),
+            pdf: optional(ix, id, Slot::Pdf),
+            arxiv: optional(ix, id, Slot::Arxiv),
+            keywords: list(ix, id, Slot::Keywords),
             categories: list(ix, id, Slot::Categories),
         }
     }

@@ -41,8 +41,17 @@ pub(super) struct Scored {
 impl Scorer<'_, '_> {
     /// Every paper that satisfies the planned query, with its score; with `ids`, also which of
     /// the query's words each abstract holds. `asked` is the query's clause count
-    /// ([`super::plan::Plan::asked`]).
-    pub fn score(&self, plan: &[ClausePlan], query: &Query, ids: Option<&MatchIds>, asked: usize) -> Scored {
+    /// ([`super::plan::Plan::asked`]). A plan with nothing to score finds nothing, unless
+    /// `browse` (the query has no words): then every paper (but those with an excluded word),
+    /// with a score of 0.
+    pub fn score(
+        &self,
+        plan: &[ClausePlan],
+        query: &Query,
+        ids: Option<&MatchIds>,
+        asked: usize,
+        browse: bool,
+    ) -> Scored {
         let ix = self.ix;
         let n = ix.doc_count() as usize;
         let mut in_abstract = if ids.is_some() { vec![0u64; n] } else { Vec::new() };
@@ -124,21 +133,15 @@ impl Scorer<'_, '_> {
             }
         }
 
-        let filtering_only = plan.is_empty();
+        let browsing = plan.is_empty();
+        if browsing && !browse {
+            return Scored { cover, ..Scored::default() };
+        }
         let mut papers: Vec<(DocId, f32)> = Vec::new();
         for d in 0..n {
-            let doc = d as DocId;
-            if !ok[d] || (!filtering_only && total[d] <= 0.0) {
-                continue;
+            if ok[d] && (browsing || total[d] > 0.0) {
+                papers.push((d as DocId, total[d]));
             }
-            if let Some(years) = &query.years {
-                if !ix.year(doc).is_some_and(|y| years.contains(&y)) {
-                    continue;
-                }
-            } else if filtering_only {
-                continue;
-            }
-            papers.push((doc, total[d]));
         }
         if !query.excluded.is_empty() {
             let excluded = self.excluded(&query.excluded, &papers);

@@ -11,12 +11,17 @@ use std::sync::Mutex;
 
 use crate::analyze::{Analyzer, ANALYZER_VERSION};
 use crate::format::{FormatError, FORMAT_VERSION};
-use crate::index::{DocId, Field, Index, PartId, View, FIELDS};
+use crate::identifier;
+use crate::index::{DocId, Field, Index, PartId, Slot, View, FIELDS};
 use crate::query;
 use crate::rank::{self, Params};
+use crate::semantic::fuse::DEPTH;
 
+use super::cite;
+use super::facets::{self, Groups};
 use super::features::Features;
-use super::fusion::Shape;
+use super::filter::{Filter, Filters, Sort};
+use super::fusion::{self, Shape};
 use super::highlight::Matched;
 use super::plan;
 use super::records::{Hit, Missing, PaperRecord, RelatedPaper, SearchOptions, SearchResults, Stats, MAX_LIMIT};
@@ -38,16 +43,39 @@ pub struct Searcher<'a> {
     factors: Vec<[f32; FIELDS]>,
     /// The parts the latest question read ([`Searcher::take_read`]).
     read: Mutex<Vec<PartId>>,
+    /// The facet groups the corpus has values for; none until the index has its docs part.
+    groups: Groups,
 }
 
-/// A scored query, before hits are built.
+/// A scored query, before its filters and before hits are built.
 pub(super) struct Ranked {
-    pub scored: Vec<(DocId, f32)>,
+    /// The papers the query's words find (every paper, for a query with nothing to score that
+    /// filters or sorts), with their scores, in id order; before the filters.
+    pub matched: Vec<(DocId, f32)>,
+    pub filter: Filter,
     pub shape: Shape,
     /// The matched terms, when the hits are highlighted.
-    pub matched: Option<Matched>,
+    pub matched_terms: Option<Matched>,
     pub truncated: bool,
     pub suggestion: Option<String>,
+}
+
+impl Ranked {
+    /// The matches that pass the filters (reading, for an author filter, their facets shards).
+    pub fn passing(&self, ix: &View) -> Vec<(DocId, f32)> {
+        self.matched.iter().copied().filter(|&(d, _)| self.filter.fails(ix, d) == 0).collect()
+    }
+}
+
+/// Ranks `docs` above every paper of `scored` (which is in id order, and stays so).
+fn first(scored: &mut Vec<(DocId, f32)>, docs: impl Iterator<Item = DocId>) {
+    let top = scored.iter().map(|&(_, s)| s).fold(0.0, f32::max) + 1.0;
+    for doc in docs {
+        match scored.binary_search_by_key(&doc, |&(d, _)| d) {
+            Ok(i) => scored[i].1 = top,
+            Err(i) => scored.insert(i, (doc, top)),
+        }
+    }
 }
 
 impl Searcher<'static> {
@@ -70,6 +98,7 @@ impl<'a> Searcher<'a> {
             features: Features::ALL,
             factors: Vec::new(),
             read: Mutex::default(),
+            groups: Groups::default(),
         };
         searcher.with_params(Params::DEFAULT)
     }
@@ -78,6 +107,7 @@ impl<'a> Searcher<'a> {
     pub fn with_params(mut self, params: Params) -> Self {
         self.params = params;
         self.factors = self.compute_factors();
+        self.groups = Groups::of(&self.index.view());
         self
     }
 
@@ -113,6 +143,7 @@ impl<'a> Searcher<'a> {
         let id = self.index.insert(bytes)?;
         if id == PartId::DOCS {
             self.factors = self.compute_factors();
+            self.groups = Groups::of(&self.index.view());
         }
         Ok(id)
     }
@@ -167,26 +198,67 @@ impl<'a> Searcher<'a> {
     ///
     /// [`Missing`]: the parts to fetch before asking again.
     pub fn try_search(&self, text: &str, options: &SearchOptions) -> Result<SearchResults, Missing> {
-        self.search_with(text, options, |scored, _, limit| (scored.len(), rank::top_k(scored, limit)))
+        self.search_with(text, options, None)
     }
 
-    /// A search whose matches (`scored`, and the query's [`Shape`]) `pick` turns into the
-    /// papers shown, at most `limit`, and the count of papers found: the top-k of BM25F, or its
-    /// fusion with search by meaning. Generic, so that a module that never fuses does not carry
-    /// the fusion's code.
+    /// A search, with search by meaning's `nearest` papers (best first) fused with BM25F's
+    /// ranking when given. Its results are the papers the query matches and, for a query of
+    /// plain words with `nearest`, the nearest papers that match none of its words; those that
+    /// pass the filters, ranked or sorted by date, at most the limit; the facet counts are over
+    /// them before the filters (each group's counts without that group's filter).
     pub(super) fn search_with(
         &self,
         text: &str,
         options: &SearchOptions,
-        pick: impl FnOnce(Vec<(DocId, f32)>, Shape, usize) -> (usize, Vec<(DocId, f32)>),
+        nearest: Option<&[(DocId, f32)]>,
     ) -> Result<SearchResults, Missing> {
         let ix = self.index.view();
-        let ranked = self.ranked(&ix, text, options.highlight);
+        let ranked = self.ranked(&ix, text, options.highlight, &options.filters, options.sort);
         if !ix.is_complete() {
             return self.answer(&ix, SearchResults::none());
         }
-        let (count, best) = pick(ranked.scored, ranked.shape, options.limit.min(MAX_LIMIT));
-        let matched = ranked.matched.as_ref();
+        let matches = ranked.matched.len();
+        let mut results: Vec<(DocId, f32)> = ranked.matched;
+        results.extend(fusion::others(&ranked.shape, &results, nearest).into_iter().map(|d| (d, 0.0)));
+        let fails: Vec<u8> = results.iter().map(|&(d, _)| ranked.filter.fails(&ix, d)).collect();
+        if !ix.is_complete() {
+            // An author filter needs the papers' facets shards before the hits are known.
+            return self.answer(&ix, SearchResults::none());
+        }
+        let facets = options.facets.then(|| {
+            let papers: Vec<DocId> = results.iter().map(|&(d, _)| d).collect();
+            facets::count(&ix, &papers, &fails, &ranked.filter, self.groups)
+        });
+        let passes = |i: usize| fails[i] == 0;
+        let total = (0..results.len()).filter(|&i| passes(i)).count();
+        let limit = options.limit.min(MAX_LIMIT);
+        let best: Vec<(DocId, f32)> = match options.sort {
+            Sort::Relevance => {
+                let matched = (0..matches).filter(|&i| passes(i)).map(|i| results[i]).collect();
+                let near: Option<Vec<(DocId, f32)>> = nearest.map(|n| {
+                    let n = &n[..n.len().min(DEPTH)];
+                    n.iter().copied().filter(|&(d, _)| ranked.filter.fails(&ix, d) == 0).collect()
+                });
+                fusion::rank(matched, ranked.shape, near.as_deref(), limit)
+            }
+            Sort::Newest | Sort::Oldest => {
+                let newest = options.sort == Sort::Newest;
+                let dated = (0..results.len()).filter(|&i| passes(i)).map(|i| {
+                    let (doc, score) = results[i];
+                    let date = ix.year(doc).map_or(0, |y| {
+                        let at = u32::from(y) * 16 + u32::from(ix.month(doc).unwrap_or(0));
+                        if newest {
+                            at
+                        } else {
+                            u32::MAX - at
+                        }
+                    });
+                    (doc, score, date)
+                });
+                rank::top_k_dated(dated.collect(), limit).into_iter().map(|(d, s, _)| (d, s)).collect()
+            }
+        };
+        let matched = ranked.matched_terms.as_ref();
         let hits = best
             .into_iter()
             .map(|(doc, score)| {
@@ -194,7 +266,7 @@ impl<'a> Searcher<'a> {
                 Hit::read(&ix, doc, score, segments)
             })
             .collect();
-        let results = SearchResults { hits, total: count, truncated: ranked.truncated, suggestion: ranked.suggestion };
+        let results = SearchResults { hits, total, truncated: ranked.truncated, suggestion: ranked.suggestion, facets };
         self.answer(&ix, results)
     }
 
@@ -211,31 +283,47 @@ impl<'a> Searcher<'a> {
     /// [`Missing`]: the parts to fetch before asking again.
     pub fn try_rank(&self, text: &str, limit: usize) -> Result<Vec<(DocId, f32)>, Missing> {
         let ix = self.index.view();
-        let ranked = rank::top_k(self.ranked(&ix, text, false).scored, limit);
-        self.answer(&ix, ranked)
+        let ranked = self.ranked(&ix, text, false, &Filters::default(), Sort::Relevance);
+        let best = rank::top_k(ranked.passing(&ix), limit);
+        self.answer(&ix, best)
     }
 
-    /// Parses, plans and scores a query: every matching paper with its score. When the plan
-    /// needed parts that are not at hand, nothing is scored: the scores would rest on a wrong
-    /// plan, and fetching their postings would be wasted. The docs part, which every score
-    /// needs, is asked for at once.
-    pub(super) fn ranked(&self, ix: &View, text: &str, highlight: bool) -> Ranked {
+    /// Parses, plans and scores a query: every matching paper with its score, and the query's
+    /// filters with `filters`. When the plan needed parts that are not at hand, nothing is
+    /// scored: the scores would rest on a wrong plan, and fetching their postings would be
+    /// wasted. The docs part, which every score needs, is asked for at once.
+    pub(super) fn ranked(&self, ix: &View, text: &str, highlight: bool, filters: &Filters, sort: Sort) -> Ranked {
         let query = query::parse(text, &self.analyzer);
+        let filter = Filter::new(ix, &query, filters);
         let plan = plan::plan(ix, &self.analyzer, self.features, &query, text);
         // The excluded words are looked up with the plan's, so that their shards come with it.
         for word in query.excluded.iter().flat_map(|p| &p.words) {
             ix.term(&word.term);
         }
+        // A query that is a DOI or an arXiv id looks its paper up with the plan's words.
+        let identified = identifier::lookup_term(text).and_then(|term| ix.term(&term));
         let ids = highlight.then(|| plan.match_ids());
-        let scored = if ix.require_docs() && ix.is_complete() {
+        // A query of no words that filters or sorts lists every paper that passes.
+        let browse = query.clauses.is_empty() && (filter.any() || sort != Sort::Relevance);
+        let mut scored = if ix.require_docs() && ix.is_complete() {
             let scorer = Scorer { ix, analyzer: &self.analyzer, params: &self.params, factors: &self.factors };
-            scorer.score(&plan.clauses, &query, ids.as_ref(), plan.asked)
+            scorer.score(&plan.clauses, &query, ids.as_ref(), plan.asked, browse)
         } else {
             Scored::default()
         };
-        let shape = Shape::new(&query, &plan.clauses, scored.cover);
-        let matched = ids.map(|ids| Matched::new(ids, scored.in_abstract));
-        Ranked { scored: scored.papers, shape, matched, truncated: query.truncated, suggestion: plan.suggestion }
+        if let Some(ord) = identified.filter(|_| ix.is_complete()) {
+            first(&mut scored.papers, ix.postings(ord).map(|p| p.doc));
+        }
+        let shape = Shape::new(&query, &plan.clauses, scored.cover, filter.any());
+        let matched_terms = ids.map(|ids| Matched::new(ids, scored.in_abstract));
+        Ranked {
+            matched: scored.papers,
+            filter,
+            shape,
+            matched_terms,
+            truncated: query.truncated,
+            suggestion: plan.suggestion,
+        }
     }
 
     /// The paper with this id, if there is one.
@@ -252,6 +340,23 @@ impl<'a> Searcher<'a> {
         let ix = self.index.view();
         let record = (id < ix.doc_count()).then(|| PaperRecord::read(&ix, id));
         self.answer(&ix, record)
+    }
+
+    /// Paper `id` as a BibTeX entry to copy, if there is such a paper: its entry as its `.bib`
+    /// file wrote it, or one made from its record.
+    pub fn cite(&self, id: DocId) -> Option<String> {
+        self.try_cite(id).unwrap_or_default()
+    }
+
+    /// [`Searcher::cite`] on an index that may lack parts.
+    ///
+    /// # Errors
+    ///
+    /// [`Missing`]: the parts to fetch before asking again.
+    pub fn try_cite(&self, id: DocId) -> Result<Option<String>, Missing> {
+        let ix = self.index.view();
+        let entry = (id < ix.doc_count()).then(|| cite::bibtex(&PaperRecord::read(&ix, id), ix.slot(id, Slot::Bibtex)));
+        self.answer(&ix, entry)
     }
 
     /// The papers most similar to paper `id`, best first, at most `limit`.

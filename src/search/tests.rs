@@ -241,3 +241,176 @@ fn a_phrase_finds_every_paper_that_holds_it_however_many() {
         assert_eq!(found.total, 5_100);
     });
 }
+
+/// A paper of the catalogue: title, year, month (0: none), venue ("": none), kind, authors.
+type Row<'a> = (&'a str, u16, u8, &'a str, &'a str, &'a [&'a str]);
+
+/// Six papers with years, months, venues, kinds and authors (and one with none of them).
+fn catalogue() -> Vec<Paper> {
+    let rows: [Row; 5] = [
+        ("Graph networks", 2019, 3, "NeurIPS", "conference paper", &["Ada Lovelace", "Erwin Schrödinger"]),
+        ("Graph kernels", 2021, 7, "ICML", "conference paper", &["Ada Lovelace"]),
+        ("Graph theory", 2021, 2, "Journal of Graphs", "article", &["Alan Turing"]),
+        ("Graph sampling", 2023, 0, "NeurIPS Workshop on Graphs", "conference paper", &["Erwin Schrödinger"]),
+        ("Graph preprint", 2024, 11, "", "preprint", &["Alan Turing", "Ada Lovelace"]),
+    ];
+    let mut papers: Vec<Paper> = rows
+        .iter()
+        .map(|&(title, year, month, venue, kind, authors)| {
+            let mut p = paper(title, "About graphs.");
+            p.year = Some(year);
+            p.month = (month > 0).then_some(month);
+            p.venue = (!venue.is_empty()).then(|| venue.to_string());
+            p.kind = Some(kind.to_string());
+            p.authors = authors.iter().map(|a| a.to_string()).collect();
+            p
+        })
+        .collect();
+    let mut plain = paper("Graph notes", "About graphs, undated.");
+    plain.doi = Some("10.5555/graph.notes".into());
+    plain.arxiv = Some("2401.00001".into());
+    papers.push(plain);
+    papers
+}
+
+fn with_options(s: &Searcher, q: &str, options: SearchOptions) -> SearchResults {
+    s.search(q, &SearchOptions { limit: 100, ..options })
+}
+
+fn counts<T: Clone>(list: &Option<Vec<Count<T>>>) -> Vec<(T, u32)> {
+    list.as_ref().expect("the group").iter().map(|c| (c.value.clone(), c.count)).collect()
+}
+
+#[test]
+fn filters_narrow_the_results_values_of_a_group_as_alternatives() {
+    with_searcher(&catalogue(), |s| {
+        let venues = Filters { venues: vec!["ICML".into(), "journal".into()], ..Filters::default() };
+        let mut found: Vec<DocId> =
+            with_options(s, "graph ", SearchOptions { filters: venues, ..SearchOptions::default() })
+                .hits
+                .iter()
+                .map(|h| h.id)
+                .collect();
+        found.sort_unstable();
+        assert_eq!(found, [1, 2]);
+        let both = Filters { years: Some(2020..=2023), venues: vec!["neurips".into()], ..Filters::default() };
+        let r = with_options(s, "graph ", SearchOptions { filters: both, ..SearchOptions::default() });
+        assert_eq!((r.total, r.hits.iter().map(|h| h.id).collect::<Vec<_>>()), (1, vec![3]));
+    });
+}
+
+#[test]
+fn the_query_language_and_the_filters_are_one_search() {
+    with_searcher(&catalogue(), |s| {
+        let typed = with_options(
+            s,
+            "graph year:2019-2022 venue:neurips ",
+            SearchOptions { facets: true, ..SearchOptions::default() },
+        );
+        let filters = Filters { years: Some(2019..=2022), venues: vec!["NeurIPS".into()], ..Filters::default() };
+        let asked = with_options(s, "graph ", SearchOptions { filters, facets: true, ..SearchOptions::default() });
+        assert_eq!(typed.hits, asked.hits);
+        assert_eq!(typed.total, 1);
+        assert_eq!(counts(&typed.facets.as_ref().unwrap().year), counts(&asked.facets.as_ref().unwrap().year));
+        let kind = with_options(s, "graph type:\"conference paper\" ", SearchOptions::default());
+        assert_eq!(kind.total, 3);
+    });
+}
+
+#[test]
+fn facet_counts_leave_out_their_own_groups_filter() {
+    with_searcher(&catalogue(), |s| {
+        let filters =
+            Filters { venues: vec!["NeurIPS".into()], kinds: vec!["conference paper".into()], ..Filters::default() };
+        let r = with_options(s, "graph ", SearchOptions { filters, facets: true, ..SearchOptions::default() });
+        assert_eq!(r.total, 2);
+        let f = r.facets.unwrap();
+        // Venues: counted over the conference papers, whatever the venue filter says.
+        assert_eq!(
+            counts(&f.venue),
+            [("NeurIPS".to_string(), 1), ("ICML".to_string(), 1), ("NeurIPS Workshop on Graphs".to_string(), 1)]
+        );
+        // Kinds: over the two NeurIPS papers.
+        assert_eq!(counts(&f.kind), [("conference paper".to_string(), 2)]);
+        assert_eq!(counts(&f.year), [(2019, 1), (2023, 1)]);
+        assert_eq!(counts(&f.author), [("Erwin Schrödinger".to_string(), 2), ("Ada Lovelace".to_string(), 1)]);
+    });
+}
+
+#[test]
+fn a_filter_value_with_no_paper_is_still_counted_for_the_reader() {
+    with_searcher(&catalogue(), |s| {
+        let filters = Filters { authors: vec!["Grace Hopper".into()], ..Filters::default() };
+        let r = with_options(s, "graph ", SearchOptions { filters, facets: true, ..SearchOptions::default() });
+        assert_eq!(r.total, 0);
+        assert!(counts(&r.facets.unwrap().author).contains(&("Grace Hopper".to_string(), 0)));
+    });
+}
+
+#[test]
+fn an_author_filter_matches_names_without_accents_and_in_any_order() {
+    with_searcher(&catalogue(), |s| {
+        for name in ["schrodinger", "Schrödinger Erwin", "ERWIN SCHRODINGER"] {
+            let filters = Filters { authors: vec![name.into()], ..Filters::default() };
+            let r = with_options(s, "graph ", SearchOptions { filters, ..SearchOptions::default() });
+            let mut ids: Vec<DocId> = r.hits.iter().map(|h| h.id).collect();
+            ids.sort_unstable();
+            assert_eq!(ids, [0, 3], "{name}");
+        }
+        assert_eq!(ids(s, "author:\"Schrödinger, Erwin\" "), ids(s, "author:\"Erwin Schrodinger\" "));
+        assert_eq!(ids(s, "author:schrodinger ").len(), 2);
+    });
+}
+
+#[test]
+fn without_words_a_filter_or_a_sort_browses_newest_first() {
+    with_searcher(&catalogue(), |s| {
+        let newest = with_options(s, "", SearchOptions { sort: Sort::Newest, ..SearchOptions::default() });
+        assert_eq!(newest.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [4, 3, 1, 2, 0, 5]);
+        assert_eq!(newest.total, 6);
+        let oldest = with_options(s, "", SearchOptions { sort: Sort::Oldest, ..SearchOptions::default() });
+        assert_eq!(oldest.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [0, 2, 1, 3, 4, 5]);
+        let filtered = Filters { kinds: vec!["article".into(), "preprint".into()], ..Filters::default() };
+        let browse = with_options(s, "  ", SearchOptions { filters: filtered, ..SearchOptions::default() });
+        assert_eq!(browse.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [2, 4]);
+        assert!(with_options(s, "", SearchOptions::default()).hits.is_empty(), "nothing asked, nothing found");
+    });
+}
+
+#[test]
+fn a_sort_by_date_orders_a_querys_matches() {
+    with_searcher(&catalogue(), |s| {
+        let r = with_options(s, "kernels theory ", SearchOptions { sort: Sort::Newest, ..SearchOptions::default() });
+        assert_eq!(r.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(r.hits[0].venue.as_deref(), Some("ICML"));
+    });
+}
+
+#[test]
+fn a_doi_or_an_arxiv_id_finds_its_paper_first() {
+    with_searcher(&catalogue(), |s| {
+        for typed in ["10.5555/graph.notes", "https://doi.org/10.5555/GRAPH.NOTES", "arXiv:2401.00001v3", "2401.00001"]
+        {
+            assert_eq!(ids(s, typed).first(), Some(&5), "{typed}");
+        }
+        assert!(ids(s, "10.5555/other.paper").is_empty());
+    });
+}
+
+#[test]
+fn a_corpus_without_a_group_counts_none_of_it() {
+    with_searcher(&[paper("Graphs", "x"), paper("Trees", "y")], |s| {
+        let f = with_options(s, "graphs ", SearchOptions { facets: true, ..SearchOptions::default() }).facets.unwrap();
+        assert_eq!(f, Facets::default());
+    });
+}
+
+#[test]
+fn a_paper_cites_as_a_bibtex_entry() {
+    with_searcher(&catalogue(), |s| {
+        let entry = s.cite(0).unwrap();
+        assert!(entry.starts_with("@inproceedings{lovelace2019graph,"), "{entry}");
+        assert!(entry.contains("booktitle = {NeurIPS}"), "{entry}");
+        assert_eq!(s.cite(99), None);
+    });
+}

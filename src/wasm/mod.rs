@@ -7,8 +7,9 @@
 //!   build time or given at start. Its exports ([`engine`]) ask the searcher ([`searcher`]),
 //!   through the shard loader ([`fetch`]) in a sharded build; with the `semantic` feature they
 //!   also search by meaning ([`semantic`], the model fetched by [`net`] when the page asks for
-//!   it). The arrows run one way: `engine` uses `fetch`, `semantic` and
-//!   `searcher`; `fetch` and `semantic` use `searcher` and `net`; nothing uses `engine`;
+//!   it). The arrows run one way: `engine` uses `fetch`, `semantic`, `options` (a search's
+//!   options as JavaScript passes them) and `searcher`; `fetch` and `semantic` use `searcher`
+//!   and `net`; nothing uses `engine`; `types` holds the exports' TypeScript declarations;
 //! - the **indexer** ([`indexer`], the `indexer` feature), which the npm package's builder
 //!   runs in Node to index a corpus with no Rust toolchain: the same indexing code as
 //!   `build.rs` and `paper-search-index`.
@@ -18,7 +19,11 @@ mod engine;
 #[cfg(not(feature = "indexer"))]
 pub use engine::*;
 #[cfg(not(feature = "indexer"))]
+mod options;
+#[cfg(not(feature = "indexer"))]
 mod searcher;
+#[cfg(not(feature = "indexer"))]
+mod types;
 
 #[cfg(all(feature = "shards", not(feature = "indexer")))]
 mod fetch;

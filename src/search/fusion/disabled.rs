@@ -1,6 +1,8 @@
 //! Fusion in a module without search by meaning: nothing to keep, nothing to compute.
 
+use crate::index::DocId;
 use crate::query::Query;
+use crate::rank;
 
 use super::super::plan::ClausePlan;
 
@@ -10,9 +12,26 @@ pub(in crate::search) struct Shape {}
 
 impl Shape {
     #[inline]
-    pub fn new(_: &Query, _: &[ClausePlan], _: Cover) -> Shape {
+    pub fn new(_: &Query, _: &[ClausePlan], _: Cover, _filtered: bool) -> Shape {
         Shape {}
     }
+}
+
+/// No papers but the matches: nothing is near without search by meaning.
+#[inline]
+pub(in crate::search) fn others(_: &Shape, _: &[(DocId, f32)], _: Option<&[(DocId, f32)]>) -> Vec<DocId> {
+    Vec::new()
+}
+
+/// BM25F's best `limit`.
+#[inline]
+pub(in crate::search) fn rank(
+    matches: Vec<(DocId, f32)>,
+    _: Shape,
+    _: Option<&[(DocId, f32)]>,
+    limit: usize,
+) -> Vec<(DocId, f32)> {
+    rank::top_k(matches, limit)
 }
 
 /// Per paper, the clauses it matches: not counted, here.

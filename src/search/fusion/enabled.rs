@@ -21,10 +21,10 @@ pub(in crate::search) struct Shape {
 }
 
 impl Shape {
-    pub fn new(query: &Query, plan: &[ClausePlan], cover: Cover) -> Shape {
-        let plain = query.excluded.is_empty()
-            && query.years.is_none()
-            && query.clauses.iter().all(|c| c.single_word().is_some());
+    /// The shape of `query`, planned as `plan`, its papers' `cover`; `filtered`: the search
+    /// filters by year, venue, kind or author.
+    pub fn new(query: &Query, plan: &[ClausePlan], cover: Cover, filtered: bool) -> Shape {
+        let plain = query.excluded.is_empty() && !filtered && query.clauses.iter().all(|c| c.single_word().is_some());
         let words: Vec<&Vec<TermMatch>> = plan.iter().flat_map(|c| &c.alternatives).flat_map(|a| &a.words).collect();
         let held = words.iter().filter(|w| w.iter().any(|m| m.weight > TYPO_WEIGHT)).count();
         let held = if words.is_empty() { 1.0 } else { held as f32 / words.len() as f32 };
@@ -62,25 +62,55 @@ impl Cover {
     }
 }
 
+/// The papers nearest the query's vector (the first [`fuse::DEPTH`] of `nearest`) that match
+/// none of its words, when it is plain words: they are results too. None without `nearest`.
+pub(in crate::search) fn others(
+    shape: &Shape,
+    matches: &[(DocId, f32)],
+    nearest: Option<&[(DocId, f32)]>,
+) -> Vec<DocId> {
+    let Some(nearest) = nearest.filter(|_| shape.plain) else { return Vec::new() };
+    let mut matched: Vec<DocId> = matches.iter().map(|&(d, _)| d).collect();
+    matched.sort_unstable();
+    let nearest = &nearest[..nearest.len().min(fuse::DEPTH)];
+    nearest.iter().map(|&(d, _)| d).filter(|d| matched.binary_search(d).is_err()).collect()
+}
+
+/// The best `limit` of the results: BM25F's `matches` alone, or fused with `nearest` (the first
+/// [`fuse::DEPTH`] papers nearest the query's vector that pass the search's filters): all of
+/// them for a plain query, only those among the matches for a filtered one.
+pub(in crate::search) fn rank(
+    matches: Vec<(DocId, f32)>,
+    shape: Shape,
+    nearest: Option<&[(DocId, f32)]>,
+    limit: usize,
+) -> Vec<(DocId, f32)> {
+    match nearest {
+        None => rank::top_k(matches, limit),
+        Some(nearest) => {
+            let mut fused = fused(matches, shape, nearest, Fusion::DEFAULT);
+            fused.truncate(limit);
+            fused
+        }
+    }
+}
+
 /// BM25F's matches fused with the papers nearest the query's vector (all of them for a plain
-/// query, only those among the matches for a filtered one), and how many papers that makes in
-/// all: the matches and the nearest papers that match no word.
+/// query, only those among the matches for a filtered one).
 pub(in crate::search) fn fused(
     scored: Vec<(DocId, f32)>,
     shape: Shape,
     nearest: &[(DocId, f32)],
     how: Fusion,
-) -> (Vec<(DocId, f32)>, usize) {
+) -> Vec<(DocId, f32)> {
     let plain = shape.plain;
     let mut matches: Vec<DocId> = scored.iter().map(|&(d, _)| d).collect();
     matches.sort_unstable();
     let nearest = &nearest[..nearest.len().min(fuse::DEPTH)];
     let is_match = |d: &DocId| matches.binary_search(d).is_ok();
-    let others = nearest.iter().filter(|(d, _)| !is_match(d)).count();
     let near: Vec<(DocId, f32)> = nearest.iter().copied().filter(|(d, _)| plain || is_match(d)).collect();
-    let total = matches.len() + if plain { others } else { 0 };
     let lexical = rank::top_k(scored, fuse::DEPTH);
     let covered = lexical.iter().map(|&(d, _)| shape.cover.share(d)).fold(0.0, f32::max);
     let evidence = Evidence { held: shape.held, covered };
-    (fuse::fuse(&lexical, &near, how, evidence), total)
+    fuse::fuse(&lexical, &near, how, evidence)
 }

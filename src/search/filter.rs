@@ -1,0 +1,211 @@
+//! Filtering: which papers a search narrows to, by year, venue, kind of work and author.
+//!
+//! Values of one group are alternatives (a paper of any of the venues passes); groups must all
+//! pass. A group's values come from the caller's [`Filters`] and from the query language
+//! (`year:`, `venue:`, `type:`), and a paper must satisfy both where both say something, so
+//! that `year:2019-2022 venue:neurips` is the same search as the filters `{ year: 2019 to 2022,
+//! venue: ['NeurIPS'] }`. A venue or an author matches a value when its words, folded as the
+//! analyzer folds them, include all the value's (`neurips` matches `NeurIPS`, `schrodinger`
+//! matches `Erwin Schrödinger`); a kind of work matches its name, in any case.
+//!
+//! A [`Filter`] is compiled once per search from the index at hand: the venues and kinds that
+//! pass are worked out once, an author's verdict once per author. Years, venues and kinds are
+//! in the docs part, always at hand; authors are in the facets parts, which a sharded build
+//! fetches (an author filter costs a search one more round of fetching).
+
+use std::cell::RefCell;
+use std::ops::RangeInclusive;
+
+use crate::analyze;
+use crate::corpus::KINDS;
+use crate::index::{DocId, View};
+use crate::query::Query;
+
+/// What a search narrows to, besides its query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// Only papers of these years (a paper with no year is left out).
+    pub years: Option<RangeInclusive<u16>>,
+    /// Only papers whose venue has the words of one of these.
+    pub venues: Vec<String>,
+    /// Only papers of one of these kinds of work (`article`, `conference paper`, ...).
+    pub kinds: Vec<String>,
+    /// Only papers with an author whose name has the words of one of these.
+    pub authors: Vec<String>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        self.years.is_none() && self.venues.is_empty() && self.kinds.is_empty() && self.authors.is_empty()
+    }
+}
+
+/// The order of the results.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Latest year (and month) first; papers with no year last.
+    Newest,
+    /// Earliest first; papers with no year last.
+    Oldest,
+}
+
+/// The groups a paper can fail, as bits of [`Filter::fails`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Year = 0,
+    Venue = 1,
+    Kind = 2,
+    Author = 3,
+}
+
+impl Group {
+    pub fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// A search's filters, compiled against the index.
+pub(super) struct Filter {
+    years: Option<RangeInclusive<u16>>,
+    /// Per venue number (0: none), whether it passes; empty without a venue filter.
+    venues: Vec<bool>,
+    /// Per kind (0: none, then `KINDS`), whether it passes; empty without a kind filter.
+    kinds: Vec<bool>,
+    /// The caller's author values, and the query's, each as its folded words; empty without.
+    authors: Vec<Vec<Vec<String>>>,
+    /// Per author number, 0 when not yet judged, else 1 (passes) or 2 (fails).
+    judged: RefCell<Vec<u8>>,
+    /// What the caller asked for, to show among the counts.
+    pub asked: Filters,
+}
+
+/// The folded words of a name, a venue or a value for them.
+pub(super) fn folded(text: &str) -> Vec<String> {
+    analyze::words(text).into_iter().filter(|w| !w.joined).map(|w| w.text).collect()
+}
+
+/// Whether a name or venue (its folded words) has all the words of one of `values`.
+fn has_any(words: &[String], values: &[Vec<String>]) -> bool {
+    values.iter().any(|v| !v.is_empty() && v.iter().all(|w| words.contains(w)))
+}
+
+impl Filter {
+    pub fn new(ix: &View, query: &Query, filters: &Filters) -> Filter {
+        let years = match (&query.years, &filters.years) {
+            (Some(a), Some(b)) => Some(*a.start().max(b.start())..=*a.end().min(b.end())),
+            (a, b) => a.clone().or_else(|| b.clone()),
+        };
+        let lists = |asked: &[String], typed: &[String]| -> Vec<Vec<Vec<String>>> {
+            [asked, typed]
+                .into_iter()
+                .filter(|l| !l.is_empty())
+                .map(|l| l.iter().map(|v| folded(v)).collect())
+                .collect()
+        };
+        let venue_lists = lists(&filters.venues, &query.venues);
+        let venues = if venue_lists.is_empty() {
+            Vec::new()
+        } else {
+            let mut pass = vec![false];
+            for id in 1..=ix.venue_count() as u32 {
+                let words = folded(ix.venue_name(id).unwrap_or(""));
+                pass.push(venue_lists.iter().all(|values| has_any(&words, values)));
+            }
+            pass
+        };
+        let kind_lists: Vec<&[String]> =
+            [&filters.kinds[..], &query.kinds[..]].into_iter().filter(|l| !l.is_empty()).collect();
+        let kinds = if kind_lists.is_empty() {
+            Vec::new()
+        } else {
+            let named = |kind: &str| kind_lists.iter().all(|l| l.iter().any(|v| v.trim().eq_ignore_ascii_case(kind)));
+            std::iter::once(false).chain(KINDS.iter().map(|k| named(k))).collect()
+        };
+        Filter {
+            years,
+            venues,
+            kinds,
+            authors: lists(&filters.authors, &[]),
+            judged: RefCell::default(),
+            asked: filters.clone(),
+        }
+    }
+
+    /// Whether the search filters by anything.
+    pub fn any(&self) -> bool {
+        self.years.is_some() || !self.venues.is_empty() || !self.kinds.is_empty() || !self.authors.is_empty()
+    }
+
+    /// Whether the search filters by author: its papers' authors must be at hand.
+    pub fn by_author(&self) -> bool {
+        !self.authors.is_empty()
+    }
+
+    /// The groups paper `doc` fails, as [`Group::bit`]s (0: it passes them all). An author
+    /// filter reads the paper's facets shard, which a sharded view notes when it lacks it.
+    pub fn fails(&self, ix: &View, doc: DocId) -> u8 {
+        let mut out = 0;
+        if let Some(years) = &self.years {
+            if !ix.year(doc).is_some_and(|y| years.contains(&y)) {
+                out |= Group::Year.bit();
+            }
+        }
+        if !self.venues.is_empty() && !self.venues.get(ix.venue_id(doc) as usize).copied().unwrap_or(false) {
+            out |= Group::Venue.bit();
+        }
+        if !self.kinds.is_empty() {
+            let code = ix.kind(doc).and_then(|k| KINDS.iter().position(|&x| x == k)).map_or(0, |i| i + 1);
+            if !self.kinds[code] {
+                out |= Group::Kind.bit();
+            }
+        }
+        if self.by_author() && !self.author_passes(ix, doc) {
+            out |= Group::Author.bit();
+        }
+        out
+    }
+
+    /// Whether one of paper `doc`'s authors matches the author filter.
+    fn author_passes(&self, ix: &View, doc: DocId) -> bool {
+        let Some((ids, names)) = ix.authors_of(doc) else { return false };
+        let mut judged = self.judged.borrow_mut();
+        ids.iter().any(|&id| {
+            let i = id as usize;
+            if judged.len() <= i {
+                judged.resize(i + 1, 0);
+            }
+            if judged[i] == 0 {
+                let pass = names.get(id).is_some_and(|n| self.authors.iter().all(|values| has_any(&folded(n), values)));
+                judged[i] = if pass { 1 } else { 2 };
+            }
+            judged[i] == 1
+        })
+    }
+
+    /// Whether a venue (its number) is one the caller's filter names.
+    pub fn names_venue(&self, id: u32) -> bool {
+        !self.asked.venues.is_empty() && self.venues.get(id as usize).copied().unwrap_or(false)
+    }
+
+    /// Whether an author (a name) is one the caller's filter names.
+    pub fn names_author(&self, name: &str) -> bool {
+        !self.asked.authors.is_empty() && has_any(&folded(name), &self.authors[0])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_matches_a_name_that_has_all_its_words_in_any_case_or_accent() {
+        let values = vec![folded("Schrodinger"), folded("van gool")];
+        assert!(has_any(&folded("Erwin Schrödinger"), &values));
+        assert!(has_any(&folded("Luc Van Gool"), &values));
+        assert!(!has_any(&folded("Luc Gool"), &values));
+        assert!(!has_any(&folded("Anyone"), &[folded("  ")]));
+    }
+}
