@@ -13,7 +13,7 @@ mod common;
 use common::catalogue::{drawn, filters, paper, WORDS};
 use paper_search::corpus::Paper;
 use paper_search::index::{self, Index};
-use paper_search::search::{Count, Filters, PaperRecord, SearchOptions, Searcher, Sort, TOP_VALUES};
+use paper_search::search::{Count, Filters, Groups, PaperRecord, SearchOptions, Searcher, Sort, TOP_VALUES};
 use proptest::prelude::*;
 use proptest::sample::Index as Pick;
 
@@ -98,7 +98,7 @@ proptest! {
         let s = Searcher::new(Index::open(&bytes).unwrap());
         let q = query.iter().map(|w| *w.get(WORDS)).collect::<Vec<_>>().join(" ") + " ";
         let sort = [Sort::Relevance, Sort::Newest, Sort::Oldest][usize::from(sort)];
-        let options = SearchOptions { limit: 1000, filters: filters.clone(), sort, facets: true, ..SearchOptions::default() };
+        let options = SearchOptions { limit: 1000, filters: filters.clone(), sort, facets: Groups::ALL, ..SearchOptions::default() };
         let got = s.search(&q, &options);
         // A query with no words finds nothing, unless it filters or sorts: then every paper.
         let everything: Vec<PaperRecord> = if !q.trim().is_empty() {

@@ -15,7 +15,7 @@ mod common;
 use common::catalogue::{drawn, filters, paper};
 use paper_search::corpus::{self, Paper};
 use paper_search::index::{self, shards, Index, Layout, PartId, PartKind};
-use paper_search::search::{Missing, SearchOptions, Searcher, Sort};
+use paper_search::search::{Groups, Missing, SearchOptions, Searcher, Sort};
 
 fn scifact() -> PathBuf {
     let dir = std::env::var_os("SCIFACT")
@@ -256,7 +256,7 @@ proptest::proptest! {
             let q = format!("{} ", words(picks));
             let sort = [Sort::Relevance, Sort::Newest, Sort::Oldest][usize::from(*sort)];
             let plain = SearchOptions { limit: 1000, filters: filters.clone(), sort, ..SearchOptions::default() };
-            let counted = SearchOptions { facets: true, ..plain.clone() };
+            let counted = SearchOptions { facets: Groups::ALL, ..plain.clone() };
             // A fresh sharded searcher for each, so that the rounds are each search's own.
             let mut sharded = Searcher::new(Index::open(&core).unwrap());
             let (got, rounds) = fetching(&mut sharded, &parts, |s| s.try_search(&q, &counted));
@@ -265,6 +265,11 @@ proptest::proptest! {
             let (_, without) = fetching(&mut fresh, &parts, |s| s.try_search(&q, &plain));
             let extra = usize::from(!filters.authors.is_empty());
             proptest::prop_assert!(rounds <= without.max(3) + extra, "{} rounds with facets, {} without", rounds, without);
+            // Years and types are in the docs part: counting them fetches nothing more.
+            let light = SearchOptions { facets: Groups { years: true, kinds: true, ..Groups::NONE }, ..plain.clone() };
+            let mut fresh = Searcher::new(Index::open(&core).unwrap());
+            let (_, light_rounds) = fetching(&mut fresh, &parts, |s| s.try_search(&q, &light));
+            proptest::prop_assert_eq!(light_rounds, without);
         }
     }
 }

@@ -355,22 +355,32 @@ impl<'i> View<'i> {
         self.venue_name(self.venue_id(doc))
     }
 
-    /// The facets shard that holds a paper, with the paper's place in it (noted when missing).
-    fn facets_of(&self, doc: DocId) -> Option<(&'i FacetPart, usize)> {
+    /// The facets shard that holds a paper (noted when missing).
+    fn facet_part(&self, doc: DocId) -> Option<&'i FacetPart> {
         if doc >= self.doc_count() {
             return None;
         }
         let n = self.core.facet_shard_of_doc(doc);
-        let part = self
-            .note(PartId { kind: PartKind::Facets, n }, self.store.facets.get(n as usize).and_then(Option::as_ref))?;
-        Some((part, (doc - part.first_doc) as usize))
+        self.note(PartId { kind: PartKind::Facets, n }, self.store.facets.get(n as usize).and_then(Option::as_ref))
     }
 
     /// A paper's authors as numbers, and a way to name them (from the paper's facets shard).
     pub fn authors_of(&self, doc: DocId) -> Option<(&'i [u32], AuthorNames<'i>)> {
-        let (part, i) = self.facets_of(doc)?;
-        let (&start, &end) = (part.offsets.get(i)?, part.offsets.get(i + 1)?);
-        Some((part.authors.get(start as usize..end as usize)?, AuthorNames(&part.names)))
+        authors_in(self.facet_part(doc)?, doc)
+    }
+
+    /// Many papers' facet values, read with one look-up of the docs part (and of each facets
+    /// shard, while the papers asked stay in it).
+    pub fn facts(&self) -> Facts<'_, 'i> {
+        let docs = self.docs();
+        Facts {
+            view: self,
+            years: docs.map_or(&[][..], |d| d.years.as_ref()),
+            months: docs.map_or(&[][..], |d| d.months.as_ref()),
+            kinds: docs.map_or(&[][..], |d| d.kinds.as_ref()),
+            venues: docs.map_or(&[][..], |d| &d.venues[..]),
+            shard: std::cell::Cell::new(None),
+        }
     }
 
     /// Length in tokens of a paper's title or abstract, to within 7.5% (the index codes each in
@@ -415,6 +425,58 @@ impl<'i> View<'i> {
     /// A paper's abstract ("" for an id past the end).
     pub fn abstract_text(&self, doc: DocId) -> &'i str {
         self.slot(doc, Slot::Abstract)
+    }
+}
+
+/// Paper `doc`'s authors in `part`, its facets shard.
+fn authors_in(part: &FacetPart, doc: DocId) -> Option<(&[u32], AuthorNames<'_>)> {
+    let i = doc.checked_sub(part.first_doc)? as usize;
+    let (&start, &end) = (part.offsets.get(i)?, part.offsets.get(i + 1)?);
+    Some((part.authors.get(start as usize..end as usize)?, AuthorNames(&part.names)))
+}
+
+/// Papers' facet values, as [`View::facts`] reads them.
+pub struct Facts<'v, 'i> {
+    view: &'v View<'i>,
+    years: &'i [u8],
+    months: &'i [u8],
+    kinds: &'i [u8],
+    venues: &'i [u32],
+    /// The facets shard of the paper asked last, and the papers it holds.
+    shard: std::cell::Cell<Option<(&'i FacetPart, DocId, DocId)>>,
+}
+
+impl<'i> Facts<'_, 'i> {
+    pub fn year(&self, doc: DocId) -> Option<u16> {
+        format::u16_index(self.years, doc as usize).filter(|&y| y != 0)
+    }
+
+    pub fn month(&self, doc: DocId) -> Option<u8> {
+        self.months.get(doc as usize).copied().filter(|&m| m != 0)
+    }
+
+    /// 1 + the kind's place in [`KINDS`], or 0 for none.
+    pub fn kind_code(&self, doc: DocId) -> usize {
+        self.kinds.get(doc as usize).map_or(0, |&k| usize::from(k))
+    }
+
+    /// The venue's number, or 0 for none.
+    pub fn venue_id(&self, doc: DocId) -> u32 {
+        self.venues.get(doc as usize).copied().unwrap_or(0)
+    }
+
+    /// [`View::authors_of`], from the shard of the paper asked last when it holds this one.
+    pub fn authors(&self, doc: DocId) -> Option<(&'i [u32], AuthorNames<'i>)> {
+        let part = match self.shard.get() {
+            Some((part, first, end)) if (first..end).contains(&doc) => part,
+            _ => {
+                let part = self.view.facet_part(doc)?;
+                let end = part.first_doc + (part.offsets.len() as u32).saturating_sub(1);
+                self.shard.set(Some((part, part.first_doc, end)));
+                part
+            }
+        };
+        authors_in(part, doc)
     }
 }
 

@@ -39,7 +39,7 @@ pub struct Facets {
     pub author: Option<Vec<Count<String>>>,
 }
 
-/// The groups a corpus has values for.
+/// Facet groups: those a corpus has values for, or those a search counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Groups {
     pub years: bool,
@@ -49,6 +49,23 @@ pub struct Groups {
 }
 
 impl Groups {
+    pub const ALL: Groups = Groups { years: true, venues: true, kinds: true, authors: true };
+    pub const NONE: Groups = Groups { years: false, venues: false, kinds: false, authors: false };
+
+    /// The groups both count.
+    pub fn and(self, other: Groups) -> Groups {
+        Groups {
+            years: self.years && other.years,
+            venues: self.venues && other.venues,
+            kinds: self.kinds && other.kinds,
+            authors: self.authors && other.authors,
+        }
+    }
+
+    pub fn any(self) -> bool {
+        self.years || self.venues || self.kinds || self.authors
+    }
+
     /// What the docs part says the corpus has (none while it is not at hand).
     pub fn of(ix: &View) -> Groups {
         let n = ix.doc_count();
@@ -64,21 +81,32 @@ impl Groups {
 /// The counts over `papers` (a search's papers before its filters, each with the groups it
 /// fails), of the groups in `groups`. Reads the facets shards of the papers that count for
 /// authors.
-pub(super) fn count(ix: &View, papers: &[DocId], fails: &[u8], filter: &Filter, groups: Groups) -> Facets {
+///
+/// `authors` is a scratch table, per author number, of its count and a paper that has it:
+/// all zeros, and left so (it is kept from search to search, so that a search does not clear
+/// a table of every author of a large corpus).
+pub(super) fn count(
+    ix: &View,
+    papers: &[DocId],
+    fails: &[u8],
+    filter: &Filter,
+    groups: Groups,
+    authors: &mut Vec<(u32, DocId)>,
+) -> Facets {
+    let facts = ix.facts();
     let counts_for = |g: Group, fails: u8| fails & !g.bit() == 0;
     let mut years: Vec<u32> = Vec::new();
     let mut first_year = u16::MAX;
     let mut venues = vec![0u32; ix.venue_count() + 1];
     let mut kinds = vec![0u32; KINDS.len() + 1];
-    let mut authors: Vec<u32> = Vec::new();
-    // Per author number, a paper that has it (to name it by): the first counted.
-    let mut named_by: Vec<DocId> = Vec::new();
+    // The author numbers counted, in the order met.
+    let mut met: Vec<u32> = Vec::new();
     if groups.years {
         let present: Vec<u16> = papers
             .iter()
             .zip(fails)
             .filter(|(_, &f)| counts_for(Group::Year, f))
-            .filter_map(|(&d, _)| ix.year(d))
+            .filter_map(|(&d, _)| facts.year(d))
             .collect();
         first_year = present.iter().copied().min().unwrap_or(0);
         let last = present.iter().copied().max().unwrap_or(0);
@@ -89,70 +117,107 @@ pub(super) fn count(ix: &View, papers: &[DocId], fails: &[u8], filter: &Filter, 
     }
     for (&doc, &f) in papers.iter().zip(fails) {
         if groups.venues && counts_for(Group::Venue, f) {
-            venues[ix.venue_id(doc) as usize] += 1;
+            if let Some(c) = venues.get_mut(facts.venue_id(doc) as usize) {
+                *c += 1;
+            }
         }
         if groups.kinds && counts_for(Group::Kind, f) {
-            let code = ix.kind(doc).and_then(|k| KINDS.iter().position(|&x| x == k)).map_or(0, |i| i + 1);
-            kinds[code] += 1;
+            if let Some(c) = kinds.get_mut(facts.kind_code(doc)) {
+                *c += 1;
+            }
         }
         if groups.authors && counts_for(Group::Author, f) {
-            for &id in ix.authors_of(doc).map_or(&[][..], |(ids, _)| ids) {
+            for &id in facts.authors(doc).map_or(&[][..], |(ids, _)| ids) {
                 let i = id as usize;
-                if authors.len() <= i {
-                    authors.resize(i + 1, 0);
-                    named_by.resize(i + 1, DocId::MAX);
+                if i >= authors.len() {
+                    authors.resize(i + 1, (0, 0));
                 }
-                authors[i] += 1;
-                if named_by[i] == DocId::MAX {
-                    named_by[i] = doc;
+                let author = &mut authors[i];
+                if author.0 == 0 {
+                    author.1 = doc;
+                    met.push(id);
                 }
+                author.0 += 1;
             }
         }
     }
     let author_name = |id: u32| -> Option<String> {
-        let doc = *named_by.get(id as usize)?;
-        ix.authors_of(doc)?.1.get(id).map(String::from)
+        let doc = authors.get(id as usize)?.1;
+        facts.authors(doc)?.1.get(id).map(String::from)
     };
-    Facets {
+    let all = |counts: &[u32]| -> Vec<u32> { (1..counts.len() as u32).filter(|&i| counts[i as usize] > 0).collect() };
+    let in_list = |counts: &[u32]| {
+        let counts = counts.to_vec();
+        move |id: u32| counts.get(id as usize).copied().unwrap_or(0)
+    };
+    let facets = Facets {
         year: groups.years.then(|| {
             let by_year = years.iter().zip(first_year..);
             by_year.filter(|(&c, _)| c > 0).map(|(&count, value)| Count { value, count }).collect()
         }),
         venue: groups.venues.then(|| {
+            let asked: Vec<u32> = (1..venues.len() as u32).filter(|&id| filter.names_venue(id)).collect();
             let name = |id: u32| ix.venue_name(id).map(String::from);
-            largest(&venues, |id| filter.names_venue(id), name, &filter.asked.venues)
+            largest(in_list(&venues), &all(&venues), &asked, name, &filter.asked.venues)
         }),
         kind: groups.kinds.then(|| {
             let name = |id: u32| KINDS.get((id as usize).checked_sub(1)?).map(|k| k.to_string());
-            let asked = |id: u32| {
-                KINDS
-                    .get((id as usize).wrapping_sub(1))
-                    .is_some_and(|k| filter.asked.kinds.iter().any(|v| v.trim().eq_ignore_ascii_case(k)))
-            };
-            largest(&kinds, asked, name, &[])
+            let asked: Vec<u32> = (1..kinds.len() as u32)
+                .filter(|&id| {
+                    KINDS
+                        .get(id as usize - 1)
+                        .is_some_and(|k| filter.asked.kinds.iter().any(|v| v.trim().eq_ignore_ascii_case(k)))
+                })
+                .collect();
+            largest(in_list(&kinds), &all(&kinds), &asked, name, &[])
         }),
         author: groups.authors.then(|| {
-            let asked =
-                |id: u32| !filter.asked.authors.is_empty() && author_name(id).is_some_and(|n| filter.names_author(&n));
-            largest(&authors, asked, author_name, &filter.asked.authors)
+            let asked: Vec<u32> = if filter.asked.authors.is_empty() {
+                Vec::new()
+            } else {
+                met.iter().copied().filter(|&id| author_name(id).is_some_and(|n| filter.names_author(&n))).collect()
+            };
+            let count = |id: u32| authors.get(id as usize).map_or(0, |a| a.0);
+            largest(count, &met, &asked, author_name, &filter.asked.authors)
         }),
+    };
+    for &id in &met {
+        authors[id as usize] = (0, 0);
     }
+    facets
 }
 
-/// The [`TOP_VALUES`] largest counts of `counts` (by value number, from 1; 0 is "none"), and
-/// those `asked` names, largest first; each of `values` that named none is listed with 0.
+/// The [`TOP_VALUES`] largest counts of `count` (by value number; `ids`: the numbers with a
+/// count), and those of `asked`, largest first; each of `values` that named none is listed
+/// with 0.
 fn largest(
-    counts: &[u32],
-    asked: impl Fn(u32) -> bool,
+    count: impl Fn(u32) -> u32,
+    ids: &[u32],
+    asked: &[u32],
     name: impl Fn(u32) -> Option<String>,
     values: &[String],
 ) -> Vec<Count<String>> {
+    // Only the values whose count reaches the largest counts' least can be among them: found
+    // from how many values have each count, so that the heap sees few.
+    let mut have: Vec<u32> = Vec::new();
+    for &id in ids {
+        let c = count(id) as usize;
+        if c >= have.len() {
+            have.resize(c + 1, 0);
+        }
+        have[c] += 1;
+    }
+    let (mut least, mut seen) = (have.len(), 0);
+    while least > 0 && seen < TOP_VALUES as u32 {
+        least -= 1;
+        seen += have[least];
+    }
     let present: Vec<(DocId, f32)> =
-        counts.iter().enumerate().skip(1).filter(|(_, &c)| c > 0).map(|(id, &c)| (id as DocId, c as f32)).collect();
+        ids.iter().filter(|&&id| count(id) as usize >= least).map(|&id| (id, count(id) as f32)).collect();
     let mut picked = rank::top_k(present, TOP_VALUES);
-    for id in (1..counts.len() as u32).filter(|&id| asked(id)) {
+    for &id in asked {
         if !picked.iter().any(|&(p, _)| p == id) {
-            picked.push((id, counts[id as usize] as f32));
+            picked.push((id, count(id) as f32));
         }
     }
     let mut out: Vec<Count<String>> =

@@ -18,7 +18,7 @@ use std::ops::RangeInclusive;
 
 use crate::analyze;
 use crate::corpus::KINDS;
-use crate::index::{DocId, View};
+use crate::index::{DocId, Facts, View};
 use crate::query::Query;
 
 /// What a search narrows to, besides its query.
@@ -146,31 +146,28 @@ impl Filter {
 
     /// The groups paper `doc` fails, as [`Group::bit`]s (0: it passes them all). An author
     /// filter reads the paper's facets shard, which a sharded view notes when it lacks it.
-    pub fn fails(&self, ix: &View, doc: DocId) -> u8 {
+    pub fn fails(&self, facts: &Facts, doc: DocId) -> u8 {
         let mut out = 0;
         if let Some(years) = &self.years {
-            if !ix.year(doc).is_some_and(|y| years.contains(&y)) {
+            if !facts.year(doc).is_some_and(|y| years.contains(&y)) {
                 out |= Group::Year.bit();
             }
         }
-        if !self.venues.is_empty() && !self.venues.get(ix.venue_id(doc) as usize).copied().unwrap_or(false) {
+        if !self.venues.is_empty() && !self.venues.get(facts.venue_id(doc) as usize).copied().unwrap_or(false) {
             out |= Group::Venue.bit();
         }
-        if !self.kinds.is_empty() {
-            let code = ix.kind(doc).and_then(|k| KINDS.iter().position(|&x| x == k)).map_or(0, |i| i + 1);
-            if !self.kinds[code] {
-                out |= Group::Kind.bit();
-            }
+        if !self.kinds.is_empty() && !self.kinds.get(facts.kind_code(doc)).copied().unwrap_or(false) {
+            out |= Group::Kind.bit();
         }
-        if self.by_author() && !self.author_passes(ix, doc) {
+        if self.by_author() && !self.author_passes(facts, doc) {
             out |= Group::Author.bit();
         }
         out
     }
 
     /// Whether one of paper `doc`'s authors matches the author filter.
-    fn author_passes(&self, ix: &View, doc: DocId) -> bool {
-        let Some((ids, names)) = ix.authors_of(doc) else { return false };
+    fn author_passes(&self, facts: &Facts, doc: DocId) -> bool {
+        let Some((ids, names)) = facts.authors(doc) else { return false };
         let mut judged = self.judged.borrow_mut();
         ids.iter().any(|&id| {
             let i = id as usize;

@@ -37,7 +37,7 @@ pub use expand::{
     typo_distance, MAX_TYPO_CHARS, MAX_TYPO_TERMS, MAX_TYPO_WORDS, NEIGHBOUR_RATIO, PREFIX_WEIGHT, RARE_DOC_FREQ,
     TYPO_WEIGHT,
 };
-pub use facets::{Count, Facets, TOP_VALUES};
+pub use facets::{Count, Facets, Groups, TOP_VALUES};
 pub use features::Features;
 pub use filter::{Filters, Sort};
 #[cfg(feature = "semantic")]

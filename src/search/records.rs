@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::index::{DocId, PartId, Slot, View};
 use crate::snippet::Segment;
 
-use super::facets::Facets;
+use super::facets::{Facets, Groups};
 use super::filter::{Filters, Sort};
 
 /// Results a search returns when the caller does not say.
@@ -30,8 +30,9 @@ pub struct SearchOptions {
     /// `type:`).
     pub filters: Filters,
     pub sort: Sort,
-    /// Whether the results carry the counts of each group's values ([`Facets`]).
-    pub facets: bool,
+    /// The groups whose values the results count ([`Facets`]): none by default. Authors are in
+    /// parts of their own in a sharded build, which a search that counts them fetches.
+    pub facets: Groups,
 }
 
 impl Default for SearchOptions {
@@ -41,7 +42,7 @@ impl Default for SearchOptions {
             highlight: true,
             filters: Filters::default(),
             sort: Sort::Relevance,
-            facets: false,
+            facets: Groups::NONE,
         }
     }
 }

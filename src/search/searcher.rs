@@ -45,6 +45,8 @@ pub struct Searcher<'a> {
     read: Mutex<Vec<PartId>>,
     /// The facet groups the corpus has values for; none until the index has its docs part.
     groups: Groups,
+    /// The authors' counts of [`facets::count`], kept from search to search.
+    author_counts: Mutex<Vec<(u32, DocId)>>,
 }
 
 /// A scored query, before its filters and before hits are built.
@@ -63,7 +65,8 @@ pub(super) struct Ranked {
 impl Ranked {
     /// The matches that pass the filters (reading, for an author filter, their facets shards).
     pub fn passing(&self, ix: &View) -> Vec<(DocId, f32)> {
-        self.matched.iter().copied().filter(|&(d, _)| self.filter.fails(ix, d) == 0).collect()
+        let facts = ix.facts();
+        self.matched.iter().copied().filter(|&(d, _)| self.filter.fails(&facts, d) == 0).collect()
     }
 }
 
@@ -99,6 +102,7 @@ impl<'a> Searcher<'a> {
             factors: Vec::new(),
             read: Mutex::default(),
             groups: Groups::default(),
+            author_counts: Mutex::default(),
         };
         searcher.with_params(Params::DEFAULT)
     }
@@ -220,14 +224,20 @@ impl<'a> Searcher<'a> {
         let matches = ranked.matched.len();
         let mut results: Vec<(DocId, f32)> = ranked.matched;
         results.extend(fusion::others(&ranked.shape, &results, nearest).into_iter().map(|d| (d, 0.0)));
-        let fails: Vec<u8> = results.iter().map(|&(d, _)| ranked.filter.fails(&ix, d)).collect();
+        let facts = ix.facts();
+        let fails: Vec<u8> = results.iter().map(|&(d, _)| ranked.filter.fails(&facts, d)).collect();
         if !ix.is_complete() {
             // An author filter needs the papers' facets shards before the hits are known.
             return self.answer(&ix, SearchResults::none());
         }
-        let facets = options.facets.then(|| {
+        let counted = options.facets.and(self.groups);
+        let facets = options.facets.any().then(|| {
             let papers: Vec<DocId> = results.iter().map(|&(d, _)| d).collect();
-            facets::count(&ix, &papers, &fails, &ranked.filter, self.groups)
+            match self.author_counts.try_lock() {
+                Ok(mut scratch) => facets::count(&ix, &papers, &fails, &ranked.filter, counted, &mut scratch),
+                // Another thread counts: a table of this search's own.
+                Err(_) => facets::count(&ix, &papers, &fails, &ranked.filter, counted, &mut Vec::new()),
+            }
         });
         let passes = |i: usize| fails[i] == 0;
         let total = (0..results.len()).filter(|&i| passes(i)).count();
@@ -237,7 +247,7 @@ impl<'a> Searcher<'a> {
                 let matched = (0..matches).filter(|&i| passes(i)).map(|i| results[i]).collect();
                 let near: Option<Vec<(DocId, f32)>> = nearest.map(|n| {
                     let n = &n[..n.len().min(DEPTH)];
-                    n.iter().copied().filter(|&(d, _)| ranked.filter.fails(&ix, d) == 0).collect()
+                    n.iter().copied().filter(|&(d, _)| ranked.filter.fails(&facts, d) == 0).collect()
                 });
                 fusion::rank(matched, ranked.shape, near.as_deref(), limit)
             }
@@ -245,8 +255,8 @@ impl<'a> Searcher<'a> {
                 let newest = options.sort == Sort::Newest;
                 let dated = (0..results.len()).filter(|&i| passes(i)).map(|i| {
                     let (doc, score) = results[i];
-                    let date = ix.year(doc).map_or(0, |y| {
-                        let at = u32::from(y) * 16 + u32::from(ix.month(doc).unwrap_or(0));
+                    let date = facts.year(doc).map_or(0, |y| {
+                        let at = u32::from(y) * 16 + u32::from(facts.month(doc).unwrap_or(0));
                         if newest {
                             at
                         } else {

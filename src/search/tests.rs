@@ -305,10 +305,11 @@ fn the_query_language_and_the_filters_are_one_search() {
         let typed = with_options(
             s,
             "graph year:2019-2022 venue:neurips ",
-            SearchOptions { facets: true, ..SearchOptions::default() },
+            SearchOptions { facets: Groups::ALL, ..SearchOptions::default() },
         );
         let filters = Filters { years: Some(2019..=2022), venues: vec!["NeurIPS".into()], ..Filters::default() };
-        let asked = with_options(s, "graph ", SearchOptions { filters, facets: true, ..SearchOptions::default() });
+        let asked =
+            with_options(s, "graph ", SearchOptions { filters, facets: Groups::ALL, ..SearchOptions::default() });
         assert_eq!(typed.hits, asked.hits);
         assert_eq!(typed.total, 1);
         assert_eq!(counts(&typed.facets.as_ref().unwrap().year), counts(&asked.facets.as_ref().unwrap().year));
@@ -322,7 +323,7 @@ fn facet_counts_leave_out_their_own_groups_filter() {
     with_searcher(&catalogue(), |s| {
         let filters =
             Filters { venues: vec!["NeurIPS".into()], kinds: vec!["conference paper".into()], ..Filters::default() };
-        let r = with_options(s, "graph ", SearchOptions { filters, facets: true, ..SearchOptions::default() });
+        let r = with_options(s, "graph ", SearchOptions { filters, facets: Groups::ALL, ..SearchOptions::default() });
         assert_eq!(r.total, 2);
         let f = r.facets.unwrap();
         // Venues: counted over the conference papers, whatever the venue filter says.
@@ -341,7 +342,7 @@ fn facet_counts_leave_out_their_own_groups_filter() {
 fn a_filter_value_with_no_paper_is_still_counted_for_the_reader() {
     with_searcher(&catalogue(), |s| {
         let filters = Filters { authors: vec!["Grace Hopper".into()], ..Filters::default() };
-        let r = with_options(s, "graph ", SearchOptions { filters, facets: true, ..SearchOptions::default() });
+        let r = with_options(s, "graph ", SearchOptions { filters, facets: Groups::ALL, ..SearchOptions::default() });
         assert_eq!(r.total, 0);
         assert!(counts(&r.facets.unwrap().author).contains(&("Grace Hopper".to_string(), 0)));
     });
@@ -400,7 +401,9 @@ fn a_doi_or_an_arxiv_id_finds_its_paper_first() {
 #[test]
 fn a_corpus_without_a_group_counts_none_of_it() {
     with_searcher(&[paper("Graphs", "x"), paper("Trees", "y")], |s| {
-        let f = with_options(s, "graphs ", SearchOptions { facets: true, ..SearchOptions::default() }).facets.unwrap();
+        let f = with_options(s, "graphs ", SearchOptions { facets: Groups::ALL, ..SearchOptions::default() })
+            .facets
+            .unwrap();
         assert_eq!(f, Facets::default());
     });
 }

@@ -4,13 +4,14 @@
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
-use crate::search::{Filters, SearchOptions, Sort, MAX_LIMIT};
+use crate::search::{Filters, Groups, SearchOptions, Sort, MAX_LIMIT};
 
 fn get(object: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(object, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
-/// `{ limit, highlight, filters, sort, facets }`.
+/// `{ limit, highlight, filters, sort, facets }` (`facets`: `true` for every group, or the
+/// names of those to count).
 pub fn search_options(options: &JsValue) -> SearchOptions {
     let mut out = SearchOptions::default();
     if !options.is_object() {
@@ -22,7 +23,15 @@ pub fn search_options(options: &JsValue) -> SearchOptions {
     if let Some(highlight) = get(options, "highlight").and_then(|v| v.as_bool()) {
         out.highlight = highlight;
     }
-    out.facets = get(options, "facets").and_then(|v| v.as_bool()).unwrap_or(false);
+    out.facets = match get(options, "facets") {
+        Some(v) if v.as_bool() == Some(true) => Groups::ALL,
+        Some(v) if v.is_array() => {
+            let named: Vec<String> = js_sys::Array::from(&v).iter().filter_map(|g| g.as_string()).collect();
+            let has = |name: &str| named.iter().any(|n| n == name);
+            Groups { years: has("year"), venues: has("venue"), kinds: has("type"), authors: has("author") }
+        }
+        _ => Groups::NONE,
+    };
     out.sort = match get(options, "sort").and_then(|v| v.as_string()).as_deref() {
         Some("newest") => Sort::Newest,
         Some("oldest") => Sort::Oldest,

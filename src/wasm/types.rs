@@ -67,7 +67,7 @@ export interface SearchResults {
   truncated: boolean;
   /** "Did you mean": the query with misspelled words replaced by the corpus's nearest words. */
   suggestion?: string;
-  /** The counts of each group's values, with `facets: true`. */
+  /** The counts of each group's values, when asked with `facets`. */
   facets?: Facets;
 }
 
@@ -79,8 +79,12 @@ export interface SearchOptions {
    * last). A query with no words and a filter or a date sort lists every paper that passes.
    */
   sort?: 'relevance' | 'newest' | 'oldest';
-  /** Whether the results carry the facet counts (`facets`). */
-  facets?: boolean;
+  /**
+   * Which groups' values the results count (`facets`): `true` for all of them, or their names.
+   * Years, venues and types cost a sharded build no download; authors are in parts of their own,
+   * fetched with the search's hits.
+   */
+  facets?: boolean | ('year' | 'venue' | 'type' | 'author')[];
   /** Most hits to return (default 10, at most 1000). */
   limit?: number;
   /**
