@@ -58,7 +58,7 @@ fn bibtex_good_entries_read_and_bad_ones_skipped_by_line() {
     assert_eq!(
         skipped(&c),
         [
-            (69, "unbalanced2018".to_string()),
+            (70, "unbalanced2018".to_string()),
             (77, "undefined2019".to_string()),
             (81, "vaswani2017attention".to_string()),
             (86, "#9".to_string()),
@@ -68,7 +68,8 @@ fn bibtex_good_entries_read_and_bad_ones_skipped_by_line() {
     let messages: Vec<String> = c.skipped.iter().map(ToString::to_string).collect();
     let path = fixture("publications.bib").display().to_string();
     for (message, expected) in messages.iter().zip([
-        "69: entry unbalanced2018: unbalanced braces: the entry is not closed before the next entry (line 75); add the missing `}`",
+        "70: entry unbalanced2018: unbalanced braces: the value of `title` runs into the fields after it, and the entry is not \
+         closed before the next entry (line 75); add the `}` missing in `title`",
         "77: entry undefined2019: the value of `journal` uses the macro `jmrl`, which no @string defines; define it",
         "81: entry vaswani2017attention: duplicate key (first on line 27); give each entry a key of its own",
         "86: entry #9: the entry has no key; write one after `@article{`",

@@ -127,6 +127,13 @@ fn stray_text(rest: &str) -> Option<usize> {
     None
 }
 
+/// Whether a line of a value reads `name = …`: a field swallowed by a missing `}`.
+fn looks_like_a_field(line: &str) -> bool {
+    let line = line.trim_start();
+    let name = line.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-').count();
+    name > 0 && line.as_bytes()[0].is_ascii_alphabetic() && line[name..].trim_start().starts_with('=')
+}
+
 enum Item {
     Entry(Entry),
     /// `@string`, `@comment`, `@preamble`.
@@ -242,6 +249,9 @@ impl Parser<'_, '_> {
             return Err(self.problem(at, None, message));
         }
         let mut fields = Vec::new();
+        // The first value that ran over lines that look like more fields: where a `}` is
+        // missing, when the entry then does not close.
+        let mut swallowed: Option<(usize, String)> = None;
         loop {
             self.skip_space();
             match self.peek() {
@@ -250,14 +260,14 @@ impl Parser<'_, '_> {
                     return Ok(Entry { kind, key, fields });
                 }
                 Some(b',') => self.pos += 1,
-                None => return Err(self.unclosed(at, &key)),
+                None => return Err(self.unclosed(at, &key, swallowed)),
                 Some(_) => {
                     let field_at = self.pos;
                     let name = self.ident().to_string();
                     self.skip_space();
                     if name.is_empty() || self.peek() != Some(b'=') {
                         if self.peek().is_none() {
-                            return Err(self.unclosed(at, &key));
+                            return Err(self.unclosed(at, &key, swallowed));
                         }
                         let message = "expected a field `name = value` here (a missing comma, or a stray character?); \
                                        fix the entry's syntax"
@@ -265,13 +275,17 @@ impl Parser<'_, '_> {
                         return Err(self.problem(field_at, Some(&key), message));
                     }
                     self.pos += 1;
+                    let value_at = self.pos;
                     let (value, bare) = self.value(Some(&key), &name)?;
+                    if swallowed.is_none() && value.lines().skip(1).any(looks_like_a_field) {
+                        swallowed = Some((value_at, name.clone()));
+                    }
                     fields.push(Field { name: name.clone(), value, bare });
                     self.skip_space();
                     match self.peek() {
                         Some(b',') => self.pos += 1,
                         Some(b) if b == close => {}
-                        None => return Err(self.unclosed(at, &key)),
+                        None => return Err(self.unclosed(at, &key, swallowed)),
                         Some(_) => {
                             let message = format!(
                                 "expected `,` or the entry's end after the field `{name}` (a missing comma, or an \
@@ -285,14 +299,27 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn unclosed(&self, at: usize, key: &str) -> Problem {
-        let next = if self.end < self.text.len() {
+    /// An entry that does not close before the next one: at the value that ran into the fields
+    /// after it, when one did (its `}` is the one missing), else at the entry's start.
+    fn unclosed(&self, at: usize, key: &str, swallowed: Option<(usize, String)>) -> Problem {
+        let next = self.next_entry();
+        let Some((value_at, field)) = swallowed else {
+            let message = format!("unbalanced braces: the entry is not closed {next}; add the missing `}}`");
+            return self.problem(at, Some(key), message);
+        };
+        let message = format!(
+            "unbalanced braces: the value of `{field}` runs into the fields after it, and the entry is not closed \
+             {next}; add the `}}` missing in `{field}`"
+        );
+        self.problem(value_at, Some(key), message)
+    }
+
+    fn next_entry(&self) -> String {
+        if self.end < self.text.len() {
             format!("before the next entry (line {})", self.lines.line(self.end))
         } else {
             "before the end of the file".to_string()
-        };
-        let message = format!("unbalanced braces: the entry is not closed {next}; add the missing `}}`");
-        self.problem(at, Some(key), message)
+        }
     }
 
     fn close(&mut self, close: u8, at: usize, key: Option<&str>) -> Result<(), Problem> {
@@ -300,7 +327,7 @@ impl Parser<'_, '_> {
             self.pos += 1;
             return Ok(());
         }
-        Err(self.unclosed(at, key.unwrap_or("@string")))
+        Err(self.unclosed(at, key.unwrap_or("@string"), None))
     }
 
     /// A value: pieces joined by `#`. Returns it expanded, and its bare form when it was one
@@ -396,11 +423,7 @@ impl Parser<'_, '_> {
                 _ => {}
             }
         }
-        let next = if self.end < self.text.len() {
-            format!("before the next entry (line {})", self.lines.line(self.end))
-        } else {
-            "before the end of the file".to_string()
-        };
+        let next = self.next_entry();
         let message = format!(
             "unbalanced braces: the `{{` of `{what}` on line {} is not closed {next}; add the missing `}}`",
             self.lines.line(at)

@@ -48,12 +48,13 @@ fn items(text: &str) -> Result<Vec<(usize, usize)>, (usize, &'static str)> {
         match bytes[i] {
             b'"' => {
                 start.get_or_insert(i);
+                let opened = i;
                 i += 1;
                 while i < bytes.len() && bytes[i] != b'"' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
                 if i >= bytes.len() {
-                    return Err((start.unwrap_or(open), "a string is not closed"));
+                    return Err((opened, "a string is not closed"));
                 }
             }
             b'{' | b'[' => {
