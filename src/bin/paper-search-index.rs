@@ -12,8 +12,9 @@
 //! files, bytes, time and peak memory. A corpus error stops it with `path:line: problem; fix`
 //! and exit status 1, and leaves `OUT_DIR` as it was. A collection's entries that cannot be read
 //! are skipped, each reported as a warning (`path:line: entry <key>: problem; fix`), and the
-//! summary ends with `297 of 300 entries indexed, 3 skipped (listed above)`; with `--strict`
-//! they are errors that stop it.
+//! summary ends with `297 of 300 entries indexed, 3 skipped (listed above)` (also written to
+//! `OUT_DIR/summary.txt`, the line `./build.sh` ends with); with `--strict` they are errors
+//! that stop it, listed one a line before the last.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {

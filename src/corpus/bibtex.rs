@@ -6,7 +6,7 @@
 //! free text); `@comment` and `@preamble` are skipped, `@string` defines macros for the
 //! entries after it. A value is `{…}`, `"…"`, a number or a macro (the month macros `jan`…`dec`
 //! built in), joined by `#`. The entry is kept as written, macros expanded (for a citation to
-//! copy), and its fields are read into a [`Paper`] by [`super::bibtex_fields`].
+//! copy), and its fields are read into a [`Paper`] by `record`.
 
 use std::collections::HashMap;
 

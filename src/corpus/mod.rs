@@ -5,11 +5,11 @@
 //! The format is told from the content (and the file's extension), after gunzipping a `.gz`:
 //!
 //! - **Text** (the default corpus, `data/papers.txt`, saved from a "trending papers" page):
-//!   title and abstract lines alternating ([`text`]);
-//! - **JSON Lines** and BEIR `corpus.jsonl`, one object a line ([`jsonl`]);
-//! - **arXiv's metadata snapshot**, JSON lines with `authors_parsed` and `versions` ([`arxiv`]);
-//! - **BibTeX / BibLaTeX** ([`bibtex`]), **CSL-JSON** ([`csl`]), **RIS** ([`ris`]) and
-//!   **PubMed MEDLINE** (`.nbib`, [`medline`]): the collections reference managers export.
+//!   title and abstract lines alternating (`text.rs`);
+//! - **JSON Lines** and BEIR `corpus.jsonl`, one object a line (`jsonl.rs`);
+//! - **arXiv's metadata snapshot**, JSON lines with `authors_parsed` and `versions` (`arxiv.rs`);
+//! - **BibTeX / BibLaTeX** (`bibtex.rs`), **CSL-JSON** (`csl.rs`), **RIS** (`ris.rs`) and
+//!   **PubMed MEDLINE** (`.nbib`, `medline.rs`): the collections reference managers export.
 //!
 //! Text and JSON Lines are files the site owner writes: their first error stops the build. The
 //! other formats are collections exported as they are, where one bad entry must not cost the
