@@ -15,7 +15,7 @@
 mod acronym;
 #[path = "src/analyze.rs"]
 mod analyze;
-#[path = "src/corpus.rs"]
+#[path = "src/corpus/mod.rs"]
 mod corpus;
 #[path = "src/format.rs"]
 mod format;
@@ -31,9 +31,11 @@ const DEFAULT_CORPUS: &str = "data/papers.txt";
 
 fn main() {
     if let Err(message) = try_main() {
-        // A corpus error already reads `path:line: problem; what to do`: print it alone, with
-        // no panic backtrace around it.
-        eprintln!("error: {message}");
+        // A corpus error already reads `path:line: problem; what to do` (after the entries it
+        // stands for, a line each): print it alone, with no panic backtrace around it.
+        for line in message.lines() {
+            eprintln!("error: {line}");
+        }
         std::process::exit(1);
     }
 }
@@ -68,7 +70,7 @@ fn try_main() -> Result<(), String> {
     // Only now: a module without an index, or given one, does not depend on PAPERS, and is not
     // rebuilt when it changes.
     println!("cargo:rerun-if-env-changed=PAPERS");
-    for source in ["src/acronym.rs", "src/analyze.rs", "src/corpus.rs", "src/format.rs", "src/index"] {
+    for source in ["src/acronym.rs", "src/analyze.rs", "src/corpus", "src/format.rs", "src/index"] {
         println!("cargo:rerun-if-changed={source}");
     }
     let corpus = match std::env::var_os("PAPERS") {
@@ -77,7 +79,18 @@ fn try_main() -> Result<(), String> {
     };
     println!("cargo:rerun-if-changed={}", corpus.display());
 
-    let papers = corpus::load(&corpus).map_err(|e| e.to_string())?;
+    // A collection's skipped entries are warnings (`STRICT=1`: errors that stop the build).
+    println!("cargo:rerun-if-env-changed=STRICT");
+    let strict = std::env::var_os("STRICT").is_some_and(|s| !s.is_empty() && s != "0");
+    let collection = corpus::load(&corpus).map_err(|e| e.to_string())?;
+    collection.check(strict).map_err(|e| e.to_string())?;
+    for skipped in &collection.skipped {
+        println!("cargo:warning={skipped}");
+    }
+    if let Some(summary) = collection.summary() {
+        println!("cargo:warning={summary}");
+    }
+    let papers = collection.papers;
     let bytes = index::build(&papers).map_err(|e| format!("{}: cannot build the index: {e}", corpus.display()))?;
     std::fs::write(&out, bytes).map_err(|e| format!("{}: cannot write the index: {e}", out.display()))?;
     Ok(())

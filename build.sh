@@ -12,7 +12,9 @@
 #                         `bench scale`: at scale, beside Pagefind (bench/scale-results.md);
 #                         `bench builder`: the npm builder beside the native indexer
 #                         (bench/builder-results.md); `bench semantic`: search by meaning in
-#                         Chromium (bench/semantic-results.md); scripts/bench.sh
+#                         Chromium (bench/semantic-results.md); `bench collections`: reading
+#                         arXiv's metadata snapshot beside JSON Lines (bench/collections-results.md);
+#                         scripts/bench.sh
 #   ./build.sh single     build, then write dist/paper-search.html (one file that searches
 #                         when opened from disk: script, styles and wasm inlined) and
 #                         dist/paper-search-standalone.js (the element as one classic script)
@@ -29,7 +31,10 @@
 #
 # PAPERS=path/to/corpus ./build.sh   builds for another corpus (default: data/papers.txt): embedded
 #                                    in the module up to 2,000 papers, sharded above (the module
-#                                    and pkg/index-<build>/, the parts it fetches on demand).
+#                                    and pkg/index-<build>/, the parts it fetches on demand). A .bib,
+#                                    CSL-JSON, RIS, MEDLINE or arXiv snapshot file is read as it is:
+#                                    an entry that cannot be read is left out with a warning.
+# STRICT=1 ./build.sh                stops on such an entry instead, keeping the last good build.
 # SHARDS=on|off ./build.sh           forces a sharded or an embedded build.
 # SEMANTIC=on ./build.sh             adds search by meaning (embedded builds): the papers' vectors
 #                                    in the module, and the sentence model beside it
@@ -108,8 +113,14 @@ index_corpus() {
   target="$(target_dir)"
   index_dir="$target/paper-search-index"
   rm -rf "$index_dir"
-  "$target/release/paper-search-index" "${PAPERS:-$root/data/papers.txt}" "$index_dir" --shards "$mode"
+  local strict=()
+  if strict_on; then strict=(--strict); fi
+  "$target/release/paper-search-index" "${PAPERS:-$root/data/papers.txt}" "$index_dir" --shards "$mode" "${strict[@]}"
 }
+
+# STRICT=1 (any value but empty or 0, as build.rs reads it): a collection's entry that cannot be
+# read stops the build.
+strict_on() { [ -n "${STRICT:-}" ] && [ "${STRICT}" != 0 ]; }
 
 semantic_on() { [ "${SEMANTIC:-off}" = on ]; }
 
@@ -209,6 +220,10 @@ build() {
   rm -rf "$out.old"
   node scripts/sizes.mjs "$out/paper_search_bg.wasm" "$out/paper_search.js" www/paper-search.js \
     www/paper-search.css www/index.html www/app.js www/style.css
+  # A collection's count of entries read and skipped (the skipped ones were listed as warnings).
+  if [ -n "$index_dir" ] && [ -f "$index_dir/summary.txt" ]; then
+    say "${PAPERS:-data/papers.txt}: $(cat "$index_dir/summary.txt")"
+  fi
 }
 
 # Where the engines without an index are compiled and kept: engines_dir/NAME/{target,pkg}.

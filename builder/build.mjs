@@ -34,17 +34,21 @@ function sizeOf(bytes) {
 
 /**
  * Builds the search for a corpus into `out`.
- *   corpus   path of a text, JSON Lines or BEIR corpus file (`.gz` or not)
+ *   corpus   path of a corpus file (`.gz` or not): BibTeX, CSL-JSON, RIS, PubMed MEDLINE, arXiv's
+ *            metadata snapshot, text, JSON Lines or BEIR corpus.jsonl
+ *   strict   stop on a collection's entry that cannot be read, instead of leaving it out
  *   out      the folder to write into (created if missing; files of earlier builds replaced)
  *   shards   'auto' (sharded above 2,000 papers), 'on' or 'off'
  *   single   also write paper-search.html, one file that searches from disk
  *   limit, placeholder   the element's attributes in the snippet printed
  *   log      where the summary goes (stderr by default)
  *   progress whether to show the indexer's progress on stderr (when it is a terminal)
- * Resolves to { papers, sharded, files, bytes, seconds, snippet }.
+ * A collection's entries that cannot be read are left out, each logged as
+ * `warning: path:line: entry <key>: problem; what to do`, as `paper-search-index` prints them.
+ * Resolves to { papers, sharded, files, bytes, seconds, snippet, skipped }.
  */
 export async function buildSite({
-  corpus, out, shards = 'auto', single = false, limit = 10, placeholder = 'Search papers…',
+  corpus, out, shards = 'auto', single = false, strict = false, limit = 10, placeholder = 'Search papers…',
   log = (line) => process.stderr.write(`${line}\n`), progress = process.stderr.isTTY,
 }) {
   const started = performance.now();
@@ -86,11 +90,12 @@ export async function buildSite({
     const mode = single ? (shards === 'off' ? 'off' : 'single') : shards;
     let indexed;
     try {
-      indexed = indexer().indexCorpus(corpus, bytes, mode, onPart, onProgress);
+      indexed = indexer().indexCorpus(corpus, bytes, mode, onPart, onProgress, Boolean(strict));
     } finally {
       if (progress) process.stderr.write('\r\x1b[K');
     }
     bytes = null;
+    for (const entry of indexed.skipped) log(`warning: ${entry}`);
     const { files, bytes: partBytes } = writer ? await writer.finish() : { files: 0, bytes: 0 };
     const engine = indexed.sharded ? 'engine-shards' : 'engine';
     const wasm = withCustomSection(readFileSync(join(PACKAGE, engine, 'paper_search_bg.wasm')), INDEX_SECTION, Buffer.from(indexed.bundle));
@@ -116,7 +121,8 @@ export async function buildSite({
     if (single) log('  paper-search.html, paper-search-standalone.js: one file that searches when opened from disk, and the element as one classic script');
     log('Paste these two lines into a page served from that folder (paper-search.js finds pkg/ beside itself):');
     for (const line of snippet) log(`  ${line}`);
-    return { papers: indexed.papers, sharded: indexed.sharded, files, bytes: partBytes + wasm.length, seconds, snippet };
+    if (indexed.summary) log(`paper-search: ${indexed.summary}`);
+    return { papers: indexed.papers, sharded: indexed.sharded, files, bytes: partBytes + wasm.length, seconds, snippet, skipped: indexed.skipped };
   } catch (err) {
     await writer?.finish().catch(() => {});
     rmSync(staging, { recursive: true, force: true });
@@ -173,12 +179,14 @@ function install(staging, target) {
   rmSync(staging, { recursive: true, force: true });
 }
 
-export const usage = `usage: paper-search build <corpus> --out <dir> [--shards auto|on|off] [--single] [--limit N] [--placeholder TEXT]
+export const usage = `usage: paper-search build <corpus> --out <dir> [--shards auto|on|off] [--single] [--strict] [--limit N] [--placeholder TEXT]
 
-  <corpus>      a text, JSON Lines or BEIR corpus.jsonl file, .gz or not
+  <corpus>      a .bib (BibTeX, BibLaTeX), CSL-JSON, RIS, PubMed .nbib, arXiv metadata snapshot,
+                text, JSON Lines or BEIR corpus.jsonl file, .gz or not
   --out <dir>   the folder of the page that shows the search (created if missing)
   --shards      auto (default): sharded above 2,000 papers; on or off to force either
   --single      also write paper-search.html: one file that searches when opened from disk
+  --strict      stop on an entry that cannot be read, instead of leaving it out with a warning
   --limit N     results shown (the snippet's limit attribute, default 10)
   --placeholder the search box's placeholder in the snippet`;
 
@@ -196,6 +204,7 @@ export function parseArgs(argv) {
     if (arg === '--out' || arg === '-o') options.out = value();
     else if (arg === '--shards') options.shards = value();
     else if (arg === '--single') options.single = true;
+    else if (arg === '--strict') options.strict = true;
     else if (arg === '--limit') options.limit = value();
     else if (arg === '--placeholder') options.placeholder = value();
     else if (arg === '-h' || arg === '--help') throw new Error(usage);

@@ -219,14 +219,14 @@ mod harness {
     }
 
     fn default_set() -> (Vec<Paper>, Vec<Judged>) {
-        let papers = corpus::load(&root().join("data/papers.txt")).expect("default corpus");
+        let papers = corpus::load(&root().join("data/papers.txt")).expect("default corpus").papers;
         let judged = eval::read_judged_tsv(&read(&root().join("tests/relevance/default.tsv"))).expect("judged set");
         (papers, judged)
     }
 
     fn scifact(split: &str) -> (Vec<Paper>, Vec<Judged>) {
         let dir = scifact_dir();
-        let papers = corpus::load(&dir.join("corpus.jsonl")).expect("SciFact corpus");
+        let papers = corpus::load(&dir.join("corpus.jsonl")).expect("SciFact corpus").papers;
         let judged =
             eval::read_beir(&read(&dir.join("queries.jsonl")), &read(&dir.join(format!("qrels/{split}.tsv"))), split)
                 .expect("SciFact queries");

@@ -1,4 +1,4 @@
-# `./build.sh bench [builder | semantic | scale] [ARGS]`: builds what the benchmark measures,
+# `./build.sh bench [builder | semantic | scale | collections] [ARGS]`: builds what the benchmark measures,
 # then runs it (bench/). build.sh sources it, after set-up, with the arguments after `bench`,
 # for its build steps (build, build_site, npm_package, build_indexer, say): run
 # `./build.sh bench`, not this file. Progress goes to stderr, the report to stdout and to
@@ -12,6 +12,13 @@ fi
 
 kind=${1:-}
 case "$kind" in
+  collections)
+    # Reading arXiv's snapshot beside JSON Lines: the native indexer alone, no npm packages.
+    build_indexer
+    shift
+    say "benchmark of reading arXiv's metadata snapshot: the report on stdout and in bench/collections-results.md" >&2
+    exec node bench/collections.mjs "$@"
+    ;;
   builder)
     # The package and the native indexer, built as ./build.sh package and ./build.sh do.
     build >&2

@@ -116,8 +116,9 @@ test_sites() {
 }
 
 # What the builder's end-to-end tests need: the npm package packed as `npm pack` makes it, the
-# native indexer (whose errors the builder's must equal), and SciFact built sharded by build()
-# (the default corpus's native build is www/pkg, the few papers' target/hostile-pkg).
+# native indexer (whose errors the builder's must equal), SciFact built sharded by build() and a
+# .bib with bad entries built embedded (the default corpus's native build is www/pkg, the few
+# papers' target/hostile-pkg).
 BUILDER_DIR=target/builder
 SCIFACT_CORPUS=../shared/scifact/corpus.jsonl
 test_builder_package() {
@@ -133,6 +134,11 @@ test_builder_package() {
   (
     export PAPERS="$SCIFACT_CORPUS" SHARDS=on OUT="$BUILDER_DIR/native-scifact"
     build > "$BUILDER_DIR/native-scifact.log"
+  )
+  # A .bib with bad entries among good ones, which the builder's site must answer as this one.
+  (
+    export PAPERS=tests/fixtures/collections/publications.bib OUT="$BUILDER_DIR/native-bib"
+    build > "$BUILDER_DIR/native-bib.log" 2>&1
   )
 }
 
@@ -151,6 +157,7 @@ test_e2e() {
   tarball=$(ls "$root/$BUILDER_DIR"/paper-search-*.tgz)
   HOSTILE_PKG=target/hostile-pkg SHARDED_SITE="$E2E_SITES/on" EMBEDDED_SITE="$E2E_SITES/off" \
     BUILDER_TARBALL="$tarball" NATIVE_SCIFACT="$BUILDER_DIR/native-scifact" SEMANTIC_SITE="$SEMANTIC_SITE" \
+    NATIVE_BIB="$BUILDER_DIR/native-bib" \
     NATIVE_INDEXER="$root/target/release/paper-search-index" \
     node --test --test-concurrency=1 tests/e2e/
 }

@@ -6,7 +6,9 @@
 //!
 //! The pipeline, one module per stage (ARCHITECTURE.md maps them):
 //!
-//! - [`corpus`]: parse a corpus file into papers (build time);
+//! - [`corpus`]: read a corpus file into papers (build time): the text format, JSON Lines and
+//!   the collections people have (BibTeX, CSL-JSON, RIS, MEDLINE, arXiv's snapshot), LaTeX read
+//!   as text, a collection's bad entries skipped and reported;
 //! - [`analyze`]: text → tokens, the one analyzer shared by indexing and querying;
 //! - [`index`] and [`format`]: build the inverted index (a core and parts, embedded or
 //!   sharded) and read its versioned bytes, with [`acronym`] definitions mined from the corpus

@@ -2,6 +2,9 @@
 # A malformed corpus must stop the build with `path:line: problem; what to do` and leave the
 # previous good build untouched. For each corpus in tests/fixtures/malformed/ (and a 10 MB
 # single line made here), runs `PAPERS=corpus OUT=dir ./build.sh` over a good build in dir.
+# A collection with bad entries among good ones builds, each bad entry a warning, unless
+# STRICT=1, which stops the build on them as on a malformed corpus; so does a collection
+# whose every entry is bad.
 #
 #   tests/build-errors.sh DIR   DIR holds a good build (made first if missing)
 set -euo pipefail
@@ -28,15 +31,22 @@ cases=(
   tests/fixtures/malformed/bad-json.jsonl 2
   tests/fixtures/malformed/missing-title.jsonl 2
   tests/fixtures/malformed/duplicate-ids.jsonl 3
+  tests/fixtures/malformed/no-entries.bib 1
+  tests/fixtures/malformed/unclosed-array.json 10
   "$tmp/ten-megabyte-line.txt" 2
+  tests/fixtures/collections/all-bad.bib 3
+  strict:tests/fixtures/collections/publications.bib 70
+  strict:tests/fixtures/collections/windows.bib 14
 )
 passed=0
 failed=0
 for ((i = 0; i < ${#cases[@]}; i += 2)); do
   corpus=${cases[i]}
   line=${cases[i + 1]}
+  strict=0
+  case "$corpus" in strict:*) strict=1 corpus=${corpus#strict:} ;; esac
   name=$(basename "$corpus")
-  if OUT="$out" PAPERS="$corpus" ./build.sh > "$tmp/log" 2>&1; then
+  if OUT="$out" PAPERS="$corpus" STRICT=$strict ./build.sh > "$tmp/log" 2>&1; then
     echo "not ok - $name: the build succeeded"
     failed=$((failed + 1))
   elif ! grep -qE "error: [^ ]*$name:$line: [^;]+; " "$tmp/log"; then
@@ -70,6 +80,26 @@ elif [ "$(checksum)" != "$before" ]; then
   failed=$((failed + 1))
 else
   echo "ok - ./build.sh single refuses 2,001 papers: $(grep -oE 'more than one file should hold[^;]*' "$tmp/log" | head -1)"
+  passed=$((passed + 1))
+fi
+
+# The same collection without STRICT: built, each bad entry a warning by its line, and the
+# count of entries read and skipped at the end.
+collection=tests/fixtures/collections/publications.bib
+if ! OUT="$tmp/tolerant" PAPERS="$collection" ./build.sh > "$tmp/log" 2>&1; then
+  echo "not ok - publications.bib without STRICT: the build failed; it printed:"
+  tail -5 "$tmp/log"
+  failed=$((failed + 1))
+elif [ "$(grep -cE "^warning: [^ ]*publications\.bib:[0-9]+: entry [^:]+: [^;]+; " "$tmp/log")" -ne 5 ]; then
+  echo "not ok - publications.bib without STRICT: not the 5 warnings of its bad entries; it printed:"
+  grep -E "warning|entries" "$tmp/log" || true
+  failed=$((failed + 1))
+elif ! tail -1 "$tmp/log" | grep -q "publications.bib: 6 of 11 entries indexed, 5 skipped (listed above)"; then
+  echo "not ok - publications.bib without STRICT: the build does not end with the count of entries; it ended:"
+  tail -2 "$tmp/log"
+  failed=$((failed + 1))
+else
+  echo "ok - publications.bib without STRICT: built; $(tail -1 "$tmp/log" | sed -e 's/.*publications.bib: //' -e 's/\x1b\[[0-9;]*m//g')"
   passed=$((passed + 1))
 fi
 

@@ -91,3 +91,59 @@ fn missing_file() {
     assert_eq!(line, 1);
     assert!(msg.starts_with("cannot read the corpus"), "{msg}");
 }
+
+#[test]
+fn a_bib_file_without_entries() {
+    let (line, msg) = error_of(&fixture("no-entries.bib"));
+    assert_eq!(line, 1);
+    assert!(msg.starts_with("the corpus has no papers; expected BibTeX entries"), "{msg}");
+}
+
+#[test]
+fn a_csl_json_array_cut_short() {
+    let (line, msg) = error_of(&fixture("unclosed-array.json"));
+    assert_eq!(line, 10);
+    assert!(msg.starts_with("not a CSL-JSON array (a string is not closed)"), "{msg}");
+}
+
+/// A collection whose every entry is bad reads, but cannot be built: the error lists each
+/// entry by its line, then says that none could be read; strict or not.
+#[test]
+fn a_collection_without_one_good_entry() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/collections/all-bad.bib");
+    let collection = corpus::load(&path).unwrap();
+    for strict in [false, true] {
+        let e = collection.check(strict).expect_err("nothing to index");
+        let shown = e.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        let p = path.display();
+        assert_eq!(lines.len(), 3, "{shown}");
+        assert!(
+            lines[0].starts_with(&format!(
+                "{p}:3: entry first: unbalanced braces: the value of `title` runs into the fields after it"
+            )),
+            "{shown}"
+        );
+        assert!(
+            lines[1]
+                .starts_with(&format!("{p}:8: entry second: the value of `journal` uses the macro `undefinedmacro`")),
+            "{shown}"
+        );
+        assert_eq!(lines[2], format!("{p}:3: none of the 2 entries could be read (listed above); fix them, or check that the file is a BibTeX export"));
+    }
+}
+
+/// Strict mode: a collection with one bad entry among good ones stops the build, the entry
+/// listed by its line; without it the entry is left out.
+#[test]
+fn strict_mode_stops_on_one_bad_entry() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/collections/windows.bib");
+    let collection = corpus::load(&path).unwrap();
+    assert!(collection.check(false).is_ok());
+    let e = collection.check(true).expect_err("strict");
+    assert_eq!((e.line, e.entries.len()), (14, 1));
+    assert!(
+        e.message.starts_with("1 of 3 entries could not be read (listed above), and strict mode (--strict, STRICT=1)"),
+        "{e}"
+    );
+}

@@ -29,7 +29,7 @@ fn check_or_update(name: &str, actual: &[u8]) {
 }
 
 fn mini_index() -> Vec<u8> {
-    let papers = corpus::load(&fixture("mini.txt")).unwrap();
+    let papers = corpus::load(&fixture("mini.txt")).unwrap().papers;
     assert_eq!(papers.len(), 5);
     index::build(&papers).unwrap()
 }

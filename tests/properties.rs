@@ -13,7 +13,7 @@ use paper_search::search::{Features, SearchOptions, Searcher};
 use proptest::prelude::*;
 
 fn papers() -> Vec<Paper> {
-    corpus::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/papers.txt"))).unwrap()
+    corpus::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/papers.txt"))).unwrap().papers
 }
 
 /// Every distinct folded word of the corpus (the query vocabulary worth sampling).

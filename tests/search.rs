@@ -24,7 +24,8 @@ fn embeds_all_208_papers_in_file_order() {
     assert_eq!(s.stats().papers, 208);
     assert_eq!(s.paper(0).unwrap().title, "On Invariance Penalties for Risk Minimization");
     assert_eq!(s.paper(1).unwrap().title, "Multi-User Reinforcement Learning with Low Rank Rewards");
-    let papers = corpus::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/papers.txt"))).unwrap();
+    let papers =
+        corpus::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/papers.txt"))).unwrap().papers;
     for (id, p) in papers.iter().enumerate() {
         let record = s.paper(id as u32).unwrap();
         assert_eq!(

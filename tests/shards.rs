@@ -107,7 +107,7 @@ fn queries(dir: &std::path::Path) -> Vec<String> {
 #[test]
 fn a_sharded_build_answers_every_query_as_the_embedded_build_does() {
     let dir = scifact();
-    let papers = corpus::load(&dir.join("corpus.jsonl")).unwrap();
+    let papers = corpus::load(&dir.join("corpus.jsonl")).unwrap().papers;
     let embedded_bytes = index::build(&papers).unwrap();
     let embedded = Searcher::new(Index::open(&embedded_bytes).unwrap());
     let (core, parts) = sharded(&papers, &Layout::SHARDED);

@@ -1,7 +1,7 @@
 //! `paper-search-index`: indexes a corpus for a build of the page.
 //!
 //! ```text
-//! paper-search-index CORPUS OUT_DIR [--shards auto|on|off|single]
+//! paper-search-index CORPUS OUT_DIR [--shards auto|on|off|single] [--strict]
 //! ```
 //!
 //! Writes `OUT_DIR/index.bin`, the bundle the wasm module embeds (`build.rs` reads it from
@@ -10,12 +10,19 @@
 //! which every search reads whole: it goes into the module's bundle with the core). `auto` shards corpora of
 //! more than `MAX_EMBEDDED_PAPERS` papers; `single` (for the one-file page) refuses them. Progress goes to stderr, then a summary: papers,
 //! files, bytes, time and peak memory. A corpus error stops it with `path:line: problem; fix`
-//! and exit status 1, and leaves `OUT_DIR` as it was.
+//! and exit status 1, and leaves `OUT_DIR` as it was. A collection's entries that cannot be read
+//! are skipped, each reported as a warning (`path:line: entry <key>: problem; fix`), and the
+//! summary ends with `297 of 300 entries indexed, 3 skipped (listed above)` (also written to
+//! `OUT_DIR/summary.txt`, the line `./build.sh` ends with); with `--strict` they are errors
+//! that stop it, listed one a line before the last.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     if let Err(message) = native::run(std::env::args().skip(1).collect()) {
-        eprintln!("error: {message}");
+        // A collection's error lists the skipped entries it stands for first, a line each.
+        for line in message.lines() {
+            eprintln!("error: {line}");
+        }
         std::process::exit(1);
     }
 }
@@ -34,22 +41,30 @@ mod native {
     use paper_search::corpus;
     use paper_search::index::{self, shards, BuildError, Layout, PartId, Progress};
 
-    const USAGE: &str = "usage: paper-search-index CORPUS OUT_DIR [--shards auto|on|off|single]";
+    const USAGE: &str = "usage: paper-search-index CORPUS OUT_DIR [--shards auto|on|off|single] [--strict]";
 
     pub fn run(args: Vec<String>) -> Result<(), String> {
         let mut positional = Vec::new();
         let mut shards_flag = "auto".to_string();
+        let mut strict = false;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--shards" => shards_flag = args.next().ok_or(USAGE)?,
+                "--strict" => strict = true,
                 "-h" | "--help" => return Err(USAGE.into()),
                 _ => positional.push(arg),
             }
         }
         let [corpus_path, out_dir] = <[String; 2]>::try_from(positional).map_err(|_| USAGE.to_string())?;
         let started = Instant::now();
-        let papers = corpus::load(Path::new(&corpus_path)).map_err(|e| e.to_string())?;
+        let collection = corpus::load(Path::new(&corpus_path)).map_err(|e| e.to_string())?;
+        collection.check(strict).map_err(|e| e.to_string())?;
+        for skipped in &collection.skipped {
+            eprintln!("warning: {skipped}");
+        }
+        let summary = collection.summary();
+        let papers = collection.papers;
         let layout = index::layout_for(
             &shards_flag,
             papers.len(),
@@ -72,6 +87,11 @@ mod native {
             started.elapsed().as_secs_f64(),
             peak_memory().unwrap_or_else(|| "unknown".into())
         );
+        if let Some(summary) = summary {
+            eprintln!("paper-search-index: {summary}");
+            // For ./build.sh, which ends its own output with it.
+            write_file(&out.join("summary.txt"), format!("{summary}\n").as_bytes())?;
+        }
         Ok(())
     }
 

@@ -68,7 +68,8 @@ fn embed(model_path: &Path, corpus_path: &Path, out: &Path) -> Result<(), String
     let started = Instant::now();
     let model = Model::from_bytes(&read(model_path)?).map_err(|e| format!("{}: {e}", model_path.display()))?;
     let encoder = Encoder::new(model).map_err(|e| e.to_string())?;
-    let papers = corpus::load(corpus_path).map_err(|e| e.to_string())?;
+    // The papers the index holds: a collection's skipped entries are left out the same way.
+    let papers = corpus::load(corpus_path).map_err(|e| e.to_string())?.papers;
     let vectors = encoder
         .embed_papers(&papers, |done| {
             if done % 320 == 0 {

@@ -19,6 +19,13 @@ export interface Indexed {
   bundle: Uint8Array;
   /** The folder a sharded build's parts go in: `index-<build>`. */
   folder: string;
+  /**
+   * A collection's entries that could not be read and were left out, one message each:
+   * `path:line: entry <key>: problem; what to do` (what `paper-search-index` prints as warnings).
+   */
+  skipped: string[];
+  /** For a collection (BibTeX, CSL-JSON, RIS, MEDLINE, arXiv): `297 of 300 entries indexed, 3 skipped (listed above)`. */
+  summary?: string;
 }
 
 /**
@@ -26,7 +33,9 @@ export interface Indexed {
  * build's mode: `auto` (sharded above 2,000 papers), `on`, `off` or `single` (refuses a corpus
  * too large for one file). Hands each part of a sharded build to `onPart(fileName, bytes)` as it
  * is made, and progress to `onProgress(stage, done, total)`. Throws an `Error` whose message
- * reads `path:line: problem; what to do` for a malformed corpus.
+ * reads `path:line: problem; what to do` for a malformed corpus: with `strict`, also when a
+ * collection's entry could not be read (the message then lists each such entry first, a line
+ * each, as when no entry could be read at all).
  */
 export function indexCorpus(
   name: string,
@@ -34,6 +43,7 @@ export function indexCorpus(
   mode: string,
   onPart: (fileName: string, bytes: Uint8Array) => void,
   onProgress: (stage: string, done: number, total: number) => void,
+  strict?: boolean,
 ): Indexed;
 "#;
 
@@ -41,7 +51,8 @@ export function indexCorpus(
 ///
 /// # Errors
 ///
-/// The corpus's `path:line` error, a refused mode, or a part `onPart` could not take.
+/// The corpus's `path:line` error (in strict mode, also its skipped entries), a refused mode,
+/// or a part `onPart` could not take.
 #[wasm_bindgen(js_name = indexCorpus, skip_typescript)]
 pub fn index_corpus(
     name: &str,
@@ -49,9 +60,17 @@ pub fn index_corpus(
     mode: &str,
     on_part: &Function,
     on_progress: &Function,
+    strict: Option<bool>,
 ) -> Result<JsValue, JsError> {
-    let papers = corpus::read(name, &bytes).map_err(|e| JsError::new(&e.to_string()))?;
+    let collection = corpus::read(name, &bytes).map_err(|e| JsError::new(&e.to_string()))?;
     drop(bytes);
+    collection.check(strict.unwrap_or(false)).map_err(|e| JsError::new(&e.to_string()))?;
+    let skipped = js_sys::Array::new();
+    for entry in &collection.skipped {
+        skipped.push(&JsValue::from(entry.to_string()));
+    }
+    let summary = collection.summary().map_or(JsValue::UNDEFINED, JsValue::from);
+    let papers = collection.papers;
     let layout = index::layout_for(
         mode,
         papers.len(),
@@ -78,6 +97,8 @@ pub fn index_corpus(
         ("sharded", JsValue::from(layout.is_sharded())),
         ("bundle", Uint8Array::from(&site.bundle[..]).into()),
         ("folder", JsValue::from(shards::folder_name(site.build))),
+        ("skipped", skipped.into()),
+        ("summary", summary),
     ];
     for (key, value) in fields {
         Reflect::set(&out, &JsValue::from_str(key), &value).map_err(|_| JsError::new("cannot build the result"))?;

@@ -2,8 +2,10 @@
 // made by `./build.sh test`), installed into an empty folder, and `npx paper-search build` run
 // with nothing but Node on the PATH (no cargo, no rustc). The sites it writes are searched in
 // headless Chromium and compared, query by query, with `./build.sh`'s builds of the same
-// corpora: the default corpus (www/pkg), SciFact sharded (NATIVE_SCIFACT) and a JSON Lines file
-// of a few papers (HOSTILE_PKG, tests/fixtures/hostile.jsonl).
+// corpora: the default corpus (www/pkg), SciFact sharded (NATIVE_SCIFACT), a JSON Lines file
+// of a few papers (HOSTILE_PKG, tests/fixtures/hostile.jsonl) and a .bib file with bad entries
+// among good ones (NATIVE_BIB, tests/fixtures/collections/publications.bib), whose skipped
+// entries the builder reports as the native indexer does, and stops on with --strict.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -19,12 +21,14 @@ const TARBALL = process.env.BUILDER_TARBALL;
 const NATIVE_SCIFACT = process.env.NATIVE_SCIFACT;
 const HOSTILE_PKG = process.env.HOSTILE_PKG;
 const NATIVE_INDEXER = process.env.NATIVE_INDEXER;
-if (!TARBALL || !NATIVE_SCIFACT || !HOSTILE_PKG || !NATIVE_INDEXER) {
-  throw new Error('BUILDER_TARBALL, NATIVE_SCIFACT, HOSTILE_PKG and NATIVE_INDEXER name what to test (./build.sh test makes them)');
+const NATIVE_BIB = process.env.NATIVE_BIB;
+if (!TARBALL || !NATIVE_SCIFACT || !HOSTILE_PKG || !NATIVE_INDEXER || !NATIVE_BIB) {
+  throw new Error('BUILDER_TARBALL, NATIVE_SCIFACT, HOSTILE_PKG, NATIVE_INDEXER and NATIVE_BIB name what to test (./build.sh test makes them)');
 }
 const SCIFACT = join(ROOT, '..', 'shared', 'scifact', 'corpus.jsonl');
 const HOSTILE = join(ROOT, 'tests', 'fixtures', 'hostile.jsonl');
 const DEFAULT = join(ROOT, 'data', 'papers.txt');
+const BIB = join(ROOT, 'tests', 'fixtures', 'collections', 'publications.bib');
 
 const tmp = mkdtempSync(join(tmpdir(), 'paper-search-builder-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -78,6 +82,11 @@ const CORPORA = {
   'a few papers in JSON Lines': {
     corpus: HOSTILE, native: () => HOSTILE_PKG, sharded: false,
     queries: [...queriesOf('default'), 'script', 'images', 'quotes', 'mark', 'javascript', 'h1', '<b>'],
+  },
+  'a .bib with bad entries': {
+    corpus: BIB, native: () => NATIVE_BIB, sharded: false,
+    queries: [...queriesOf('default'), 'quantenmechanik', 'Schrödinger', 'schrodinger', 'attention', 'lodz', 'łódź',
+      'sequencing', 'LoRA', 'low-rank', 'random graphs', 'symphonies', 'Unbalanced', 'Duplicate', '"a Thesis"'],
   },
 };
 const built = {};
@@ -185,6 +194,37 @@ test('a malformed corpus: the error the build gives, and the output folder as it
   const usage = npxBuild('--out', out);
   assert.equal(usage.status, 1);
   assert.match(usage.stderr, /usage: paper-search build <corpus> --out <dir>/);
+  assert.equal(checksum(out), before, 'the output folder is unchanged');
+});
+
+// The lines of a build's output that name entries: warnings (left out) or errors (--strict).
+const entryLines = (stderr, level) => stderr.split('\n').filter((l) => l.startsWith(`${level}: `) && /:\d+: /.test(l));
+
+test('a .bib with bad entries: the builder skips and reports them as the native indexer does', () => {
+  const native = spawnSync(NATIVE_INDEXER, [BIB, join(tmp, 'native-bib')], { encoding: 'utf8' });
+  assert.equal(native.status, 0, native.stderr);
+  const warnings = entryLines(native.stderr, 'warning');
+  assert.equal(warnings.length, 5, native.stderr);
+  assert.match(warnings[0], /publications\.bib:70: entry unbalanced2018: unbalanced braces: /);
+  const log = built['a .bib with bad entries'].log;
+  assert.deepEqual(entryLines(log, 'warning'), warnings, 'the same skipped entries, the same messages');
+  assert.match(log, /6 papers, embedded, written to/);
+  assert.match(log.trim().split('\n').at(-1), /^paper-search: 6 of 11 entries indexed, 5 skipped \(listed above\)$/);
+  assert.match(native.stderr, /paper-search-index: 6 of 11 entries indexed, 5 skipped \(listed above\)/);
+});
+
+test('--strict: a .bib with bad entries stops the builder as it stops the native indexer, the output as it was', () => {
+  const out = built['a .bib with bad entries'].out;
+  const before = checksum(out);
+  const native = spawnSync(NATIVE_INDEXER, [BIB, join(tmp, 'native-bib-strict'), '--strict'], { encoding: 'utf8' });
+  assert.equal(native.status, 1, native.stderr);
+  const errors = native.stderr.trim().split('\n').filter((l) => l.startsWith('error: '));
+  assert.equal(errors.length, 6, native.stderr);
+  assert.match(errors[5], /5 of 11 entries could not be read \(listed above\), and strict mode/);
+  const result = npxBuild(BIB, '--out', out, '--strict');
+  assert.equal(result.status, 1, result.stderr);
+  assert.deepEqual(result.stderr.trim().split('\n'), errors, 'the same errors, line for line');
+  assert.doesNotMatch(result.stderr, /panicked|RuntimeError|at .*\.mjs:\d+/);
   assert.equal(checksum(out), before, 'the output folder is unchanged');
 });
 
