@@ -76,10 +76,17 @@ fn flatten(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<(Vec<Str
     }
 }
 
+/// Whether an item is compiled for tests only: `#[cfg(test)]`, or `#[cfg(all(test, ...))]`.
 fn is_test(attrs: &[syn::Attribute]) -> bool {
-    attrs
-        .iter()
-        .any(|a| a.path().is_ident("cfg") && a.meta.require_list().is_ok_and(|l| l.tokens.to_string().trim() == "test"))
+    attrs.iter().any(|a| {
+        a.path().is_ident("cfg")
+            && a.meta.require_list().is_ok_and(|l| {
+                let text = l.tokens.to_string();
+                let words: Vec<&str> =
+                    text.split(|c: char| !c.is_alphanumeric() && c != '_').filter(|w| !w.is_empty()).collect();
+                words == ["test"] || (words.first() == Some(&"all") && words.contains(&"test"))
+            })
+    })
 }
 
 /// Collects the paths a file names, outside its tests.
@@ -483,6 +490,12 @@ fn tests_do_not_count() {
         ("lib.rs", "mod a; mod b;"),
         ("a.rs", "use crate::b::B; pub struct A;"),
         ("b.rs", "pub struct B;\n#[cfg(test)]\nmod tests { use crate::a::A; }"),
+    ]));
+    assert!(house.circles().is_empty());
+    let house = Crate::read(&files(&[
+        ("lib.rs", "mod a; mod b;"),
+        ("a.rs", "use crate::b::B; pub struct A;"),
+        ("b.rs", "pub struct B;\n#[cfg(all(test, not(x)))]\nmod tests { use crate::a::A; }"),
     ]));
     assert!(house.circles().is_empty());
 }

@@ -4,8 +4,9 @@
 //! `created` date is the paper's), `journal-ref`, `doi`, `categories`. LaTeX is read as text;
 //! the paper's links are arXiv's own. A line that does not read is skipped alone.
 
+use super::entries::Entries;
 use super::fields::{self, some};
-use super::{latex, names, CorpusError, Entries, Paper, Skipped};
+use super::{latex, names, CorpusError, Paper, Skipped};
 
 /// Whether the first line is a snapshot record: a JSON object with arXiv's own keys.
 pub(super) fn looks_like(first_line: &str) -> bool {

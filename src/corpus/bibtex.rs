@@ -10,10 +10,14 @@
 
 use std::collections::HashMap;
 
+use super::entries::{Entries, LineIndex};
 use super::fields::MONTHS;
-use super::{Entries, LineIndex, Paper, Skipped};
+use super::{Paper, Skipped};
 
+mod entry;
 mod record;
+
+use entry::{Entry, Field};
 
 /// Whether a file's first line that is not blank or a `%` comment starts a BibTeX entry.
 pub(super) fn looks_like(text: &str) -> bool {
@@ -23,41 +27,6 @@ pub(super) fn looks_like(text: &str) -> bool {
     let Some(rest) = line.strip_prefix('@') else { return false };
     let name = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
     name > 0 && rest[name..].trim_start().starts_with(['{', '('])
-}
-
-/// A field as written: its name (as spelled), its value expanded, and whether that value was
-/// a bare number or month macro (kept bare in the citation).
-pub(super) struct Field {
-    pub name: String,
-    pub value: String,
-    pub bare: Option<String>,
-}
-
-/// An entry as written: `@type{key, fields}`.
-pub(super) struct Entry {
-    pub kind: String,
-    pub key: String,
-    pub fields: Vec<Field>,
-}
-
-impl Entry {
-    /// The expanded value of a field, by its name in any case.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|f| f.name.eq_ignore_ascii_case(name)).map(|f| f.value.as_str())
-    }
-
-    /// The entry written out again, macros expanded.
-    pub fn to_bibtex(&self) -> String {
-        let mut out = format!("@{}{{{},\n", self.kind, self.key);
-        for f in &self.fields {
-            match &f.bare {
-                Some(bare) => out.push_str(&format!("  {} = {},\n", f.name, bare)),
-                None => out.push_str(&format!("  {} = {{{}}},\n", f.name, f.value)),
-            }
-        }
-        out.push('}');
-        out
-    }
 }
 
 /// Parses a BibTeX file: the papers, and the entries skipped.

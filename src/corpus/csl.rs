@@ -6,8 +6,9 @@
 
 use serde_json::{Map, Value};
 
+use super::entries::{Entries, LineIndex};
 use super::fields::{self, some};
-use super::{names, CorpusError, Entries, LineIndex, Paper, Skipped};
+use super::{names, CorpusError, Paper, Skipped};
 
 pub(super) fn parse(path: &str, text: &str) -> Result<(Vec<Paper>, Vec<Skipped>), CorpusError> {
     let lines = LineIndex::new(text);

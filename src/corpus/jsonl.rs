@@ -5,7 +5,8 @@
 
 use serde_json::Value;
 
-use super::{clip, fields, CorpusError, Paper};
+use super::entries::clip;
+use super::{fields, CorpusError, Paper};
 
 /// One line of a JSON corpus; both the JSON Lines and the BEIR key names are read.
 #[derive(serde::Deserialize)]

@@ -4,8 +4,9 @@
 //! `Last, First`) or `AU` (`Last Initials`), date `DP` (`2016 Jun 1`), journal `JT`/`TA`, DOI
 //! from `LID`/`AID` (`10.… [doi]`), keywords `OT`, MeSH headings `MH` as categories.
 
+use super::entries::Entries;
 use super::fields::{self, some};
-use super::{names, CorpusError, Entries, Paper, Skipped};
+use super::{names, CorpusError, Paper, Skipped};
 
 /// Whether a line is a MEDLINE record's first: `PMID- `.
 pub(super) fn looks_like(first_line: &str) -> bool {

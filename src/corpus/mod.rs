@@ -21,200 +21,23 @@
 
 mod arxiv;
 mod bibtex;
+mod collection;
 mod compose;
 mod csl;
+mod entries;
 mod fields;
 mod jsonl;
 pub mod latex;
 mod medline;
 pub mod names;
+mod paper;
 mod ris;
 mod text;
 
-use std::collections::HashMap;
-use std::fmt;
+pub use collection::{Collection, CorpusError, Format, Skipped};
+pub use paper::{Paper, KINDS};
+
 use std::path::Path;
-
-/// One paper as the corpus gives it. The text is kept as written (a collection's LaTeX read as
-/// text); only the analyzer normalizes it for matching.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Paper {
-    /// The corpus's own id (a JSON record's `id`, a BibTeX entry's key), if it has one.
-    pub key: Option<String>,
-    pub title: String,
-    pub abstract_text: String,
-    /// Display names, in order (`Erwin Schrödinger`); a list cut short by its source ends with
-    /// `et al.`.
-    pub authors: Vec<String>,
-    pub year: Option<u16>,
-    /// 1 to 12.
-    pub month: Option<u8>,
-    /// Where it appeared: a journal, a conference's proceedings, a series.
-    pub venue: Option<String>,
-    /// What kind of work it is, one of [`KINDS`].
-    pub kind: Option<String>,
-    /// The DOI, bare (`10.1038/nature14539`, no resolver prefix).
-    pub doi: Option<String>,
-    /// The paper's page.
-    pub url: Option<String>,
-    /// A link to its PDF.
-    pub pdf: Option<String>,
-    /// The arXiv id, without version (`2106.09685`, `math/0211159`).
-    pub arxiv: Option<String>,
-    pub keywords: Vec<String>,
-    pub categories: Vec<String>,
-    /// The entry as its BibTeX file writes it (macros expanded), for a citation to copy;
-    /// `None` for other formats, whose citation is made from the record.
-    pub bibtex: Option<String>,
-}
-
-/// The kinds of work a collection's entry types map to, in the words a reader sees.
-pub const KINDS: &[&str] =
-    &["article", "conference paper", "preprint", "book", "chapter", "thesis", "report", "dataset", "software", "other"];
-
-impl Paper {
-    /// A paper with only a title and an abstract.
-    pub fn new(title: impl Into<String>, abstract_text: impl Into<String>) -> Self {
-        Paper { title: title.into(), abstract_text: abstract_text.into(), ..Paper::default() }
-    }
-}
-
-/// The formats a corpus file can be in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    JsonLines,
-    ArxivSnapshot,
-    Bibtex,
-    CslJson,
-    Ris,
-    Medline,
-}
-
-impl Format {
-    /// Whether it is a collection exported as it is, whose bad entries are skipped (the text
-    /// and JSON Lines formats, written for paper-search, stop at their first error instead).
-    pub fn is_collection(self) -> bool {
-        !matches!(self, Format::Text | Format::JsonLines)
-    }
-
-    /// The format's name, as messages give it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Text => "text",
-            Format::JsonLines => "JSON Lines",
-            Format::ArxivSnapshot => "arXiv metadata snapshot",
-            Format::Bibtex => "BibTeX",
-            Format::CslJson => "CSL-JSON",
-            Format::Ris => "RIS",
-            Format::Medline => "MEDLINE",
-        }
-    }
-}
-
-/// A corpus that cannot be read: `path:line: what is wrong; what to do`, after the entries
-/// that were skipped on the way when they are what stops the build (strict mode, or no entry
-/// left), one line each.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CorpusError {
-    pub path: String,
-    /// 1-based line number.
-    pub line: usize,
-    pub message: String,
-    /// The skipped entries this error stands for, listed before it.
-    pub entries: Vec<Skipped>,
-}
-
-impl CorpusError {
-    fn new(path: &str, line: usize, message: String) -> Self {
-        CorpusError { path: path.to_string(), line, message, entries: Vec::new() }
-    }
-}
-
-impl fmt::Display for CorpusError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for entry in &self.entries {
-            writeln!(f, "{entry}")?;
-        }
-        write!(f, "{}:{}: {}", self.path, self.line, self.message)
-    }
-}
-
-impl std::error::Error for CorpusError {}
-
-/// An entry of a collection that could not be read, and was left out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    pub path: String,
-    /// 1-based line of the problem.
-    pub line: usize,
-    /// The entry's key, or `#N` (its number in the file) when it has none.
-    pub entry: String,
-    /// What is wrong; what to do.
-    pub message: String,
-}
-
-impl fmt::Display for Skipped {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: entry {}: {}", self.path, self.line, self.entry, self.message)
-    }
-}
-
-/// What a corpus file holds: the papers read, and the entries skipped.
-#[derive(Debug, Clone)]
-pub struct Collection {
-    pub path: String,
-    pub format: Format,
-    pub papers: Vec<Paper>,
-    pub skipped: Vec<Skipped>,
-}
-
-impl Collection {
-    /// The entries of the file: those read and those skipped.
-    pub fn entries(&self) -> usize {
-        self.papers.len() + self.skipped.len()
-    }
-
-    /// For a collection, the line a build ends with: `297 of 300 entries indexed, 3 skipped
-    /// (listed above)`.
-    pub fn summary(&self) -> Option<String> {
-        if !self.format.is_collection() {
-            return None;
-        }
-        let mut line = format!("{} of {} entries indexed", self.papers.len(), self.entries());
-        if !self.skipped.is_empty() {
-            line.push_str(&format!(", {} skipped (listed above)", self.skipped.len()));
-        }
-        Some(line)
-    }
-
-    /// Whether the build may go on: not when no entry could be read, nor in strict mode
-    /// when any was skipped. The error lists the skipped entries first.
-    ///
-    /// # Errors
-    ///
-    /// A [`CorpusError`] whose [`CorpusError::entries`] are the skipped entries.
-    pub fn check(&self, strict: bool) -> Result<(), CorpusError> {
-        let line = self.skipped.first().map_or(1, |s| s.line);
-        let message = if self.papers.is_empty() {
-            format!(
-                "none of the {} entries could be read (listed above); fix them, or check that the file is a {} export",
-                self.skipped.len(),
-                self.format.name()
-            )
-        } else if strict && !self.skipped.is_empty() {
-            format!(
-                "{} of {} entries could not be read (listed above), and strict mode (--strict, STRICT=1) stops the \
-                 build on any; fix them, or build without strict mode to skip them",
-                self.skipped.len(),
-                self.entries()
-            )
-        } else {
-            return Ok(());
-        };
-        Err(CorpusError { path: self.path.clone(), line, message, entries: self.skipped.clone() })
-    }
-}
 
 /// Longest line a corpus may have: far more than any title or abstract (or one JSON record),
 /// so a longer one means lost line breaks or a file that is not a corpus.
@@ -318,79 +141,6 @@ pub fn detect(name: &str, text: &str) -> Format {
         Format::Medline
     } else {
         Format::Text
-    }
-}
-
-/// The entries of a collection as they are read: the papers kept, the entries skipped, and
-/// the keys seen (a second entry with a key is skipped).
-struct Entries<'a> {
-    path: &'a str,
-    papers: Vec<Paper>,
-    skipped: Vec<Skipped>,
-    seen: HashMap<String, usize>,
-    /// How this format spells the title field, for the message of an entry without one.
-    title_field: &'static str,
-}
-
-impl<'a> Entries<'a> {
-    fn new(path: &'a str, title_field: &'static str) -> Self {
-        Entries { path, papers: Vec::new(), skipped: Vec::new(), seen: HashMap::new(), title_field }
-    }
-
-    /// The name of the next entry in messages when it has no key: `#N`, its number in the file.
-    fn ordinal(&self) -> String {
-        format!("#{}", self.papers.len() + self.skipped.len() + 1)
-    }
-
-    fn skip(&mut self, line: usize, entry: impl Into<String>, message: impl Into<String>) {
-        self.skipped.push(Skipped { path: self.path.to_string(), line, entry: entry.into(), message: message.into() });
-    }
-
-    /// Keeps a paper read from the entry at `line`, unless it has no title or its key was seen.
-    fn add(&mut self, line: usize, paper: Paper) {
-        let entry = paper.key.clone().unwrap_or_else(|| self.ordinal());
-        if paper.title.trim().is_empty() {
-            let message = format!("the entry has no title; add its {}", self.title_field);
-            return self.skip(line, entry, message);
-        }
-        if let Some(key) = &paper.key {
-            if let Some(&first) = self.seen.get(key) {
-                let message = format!("duplicate key (first on line {first}); give each entry a key of its own");
-                return self.skip(line, entry, message);
-            }
-            self.seen.insert(key.clone(), line);
-        }
-        self.papers.push(paper);
-    }
-
-    /// The papers and the skipped entries; no entry at all is an error of the file.
-    fn finish(self, what: &str) -> Result<(Vec<Paper>, Vec<Skipped>), CorpusError> {
-        if self.papers.is_empty() && self.skipped.is_empty() {
-            return Err(CorpusError::new(self.path, 1, format!("the corpus has no papers; expected {what}")));
-        }
-        Ok((self.papers, self.skipped))
-    }
-}
-
-/// Where each line starts, to turn a byte offset into a 1-based line number.
-struct LineIndex(Vec<usize>);
-
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        LineIndex(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect())
-    }
-
-    fn line(&self, offset: usize) -> usize {
-        self.0.partition_point(|&start| start <= offset)
-    }
-}
-
-/// The start of a long text, for messages.
-fn clip(text: &str) -> String {
-    const MAX: usize = 60;
-    match text.char_indices().nth(MAX) {
-        Some((i, _)) => format!("{}...", &text[..i]),
-        None => text.to_string(),
     }
 }
 

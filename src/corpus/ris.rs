@@ -3,8 +3,9 @@
 //! `2016/06/01/`), lines without a tag continuing the one before. A record without its `ER`
 //! (cut short, or run into the next `TY`) is skipped alone.
 
+use super::entries::Entries;
 use super::fields::{self, some};
-use super::{names, CorpusError, Entries, Paper, Skipped};
+use super::{names, CorpusError, Paper, Skipped};
 
 /// Whether a line is RIS's first: `TY  - `.
 pub(super) fn looks_like(first_line: &str) -> bool {

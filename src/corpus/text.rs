@@ -6,7 +6,8 @@
 //!
 //! The text is kept verbatim; the first problem stops the build.
 
-use super::{clip, CorpusError, Paper};
+use super::entries::clip;
+use super::{CorpusError, Paper};
 
 /// Lines of page chrome at the top of a saved page, dropped before the first title.
 const CHROME_PREFIX: &str = "Get trending papers in your email inbox";

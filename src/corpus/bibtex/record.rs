@@ -2,7 +2,7 @@
 //! venue from `journal`/`journaltitle`/`booktitle`…, the kind from the entry type, links from
 //! `doi`, `url`, `pdf`/`file` and `eprint`/`arxiv`.
 
-use super::Entry;
+use super::entry::Entry;
 use crate::corpus::fields::{self, some};
 use crate::corpus::{latex, names, Paper};
 
