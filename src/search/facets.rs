@@ -66,6 +66,14 @@ impl Groups {
         self.years || self.venues || self.kinds || self.authors
     }
 
+    /// The groups' names, as the API spells them: `year`, `venue`, `type`, `author`.
+    pub fn names(self) -> Vec<&'static str> {
+        [(self.years, "year"), (self.venues, "venue"), (self.kinds, "type"), (self.authors, "author")]
+            .into_iter()
+            .filter_map(|(has, name)| has.then_some(name))
+            .collect()
+    }
+
     /// What the docs part says the corpus has (none while it is not at hand).
     pub fn of(ix: &View) -> Groups {
         let n = ix.doc_count();

@@ -208,6 +208,9 @@ pub struct Stats {
     pub analyzer_version: u32,
     /// Whether the build is sharded: parts of the index are fetched as queries need them.
     pub sharded: bool,
+    /// The facet groups the corpus has values for: `year`, `venue`, `type`, `author`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub facets: Vec<&'static str>,
 }
 
 /// The parts of a sharded index that a question needed and that are not at hand: fetch them,

@@ -398,6 +398,7 @@ impl<'a> Searcher<'a> {
             format_version: FORMAT_VERSION,
             analyzer_version: ANALYZER_VERSION,
             sharded: self.index.is_sharded(),
+            facets: self.groups.names(),
         }
     }
 }

@@ -409,6 +409,11 @@ fn a_corpus_without_a_group_counts_none_of_it() {
 }
 
 #[test]
+fn statistics_name_the_groups_the_corpus_has() {
+    with_searcher(&catalogue(), |s| assert_eq!(s.stats().facets, ["year", "venue", "type", "author"]));
+}
+
+#[test]
 fn a_paper_cites_as_a_bibtex_entry() {
     with_searcher(&catalogue(), |s| {
         let entry = s.cite(0).unwrap();

@@ -201,6 +201,8 @@ export interface Stats {
   analyzerVersion: number;
   /** Whether the build is sharded: its index is fetched in parts as queries need them. */
   sharded: boolean;
+  /** The facet groups the corpus has values for (absent when none): what a filter panel can show. */
+  facets?: ('year' | 'venue' | 'type' | 'author')[];
   /** A sharded build's cache: the bytes of fetched parts kept in memory, how many, and the cap. */
   cachedBytes?: number;
   cachedParts?: number;
