@@ -14,6 +14,8 @@
 #                         (bench/builder-results.md); `bench semantic`: search by meaning in
 #                         Chromium (bench/semantic-results.md); `bench collections`: reading
 #                         arXiv's metadata snapshot beside JSON Lines (bench/collections-results.md);
+#                         `bench facets`: facet counts against brute force on corpus-large, and
+#                         their cost in Node and Chromium (bench/facets-results.md);
 #                         scripts/bench.sh
 #   ./build.sh single     build, then write dist/paper-search.html (one file that searches
 #                         when opened from disk: script, styles and wasm inlined) and

@@ -1,4 +1,4 @@
-# `./build.sh bench [builder | semantic | scale | collections] [ARGS]`: builds what the benchmark measures,
+# `./build.sh bench [builder | semantic | scale | collections | facets] [ARGS]`: builds what the benchmark measures,
 # then runs it (bench/). build.sh sources it, after set-up, with the arguments after `bench`,
 # for its build steps (build, build_site, npm_package, build_indexer, say): run
 # `./build.sh bench`, not this file. Progress goes to stderr, the report to stdout and to
@@ -12,6 +12,22 @@ fi
 
 kind=${1:-}
 case "$kind" in
+  facets)
+    # Facet counts checked against brute force on corpus-large natively (examples/facets.rs),
+    # then timed in Node and Chromium on its first 5,000 papers built embedded, and their
+    # requests counted on the whole of it built sharded.
+    dir=target/bench-facets
+    large=../shared/corpus-large/papers.jsonl.gz
+    mkdir -p "$dir"
+    (set +o pipefail; gzip -dc "$large" | head -n 5000) > "$dir/slice.jsonl"
+    say "facet counts against brute force on corpus-large (examples/facets.rs)" >&2
+    cargo run --quiet --release --example facets -- "$large" bench/scale/queries-large.jsonl | tee "$dir/native.md"
+    (export PAPERS="$root/$dir/slice.jsonl" SHARDS=off; build_site "$dir/embedded" >&2)
+    (export PAPERS="$root/$large" SHARDS=on; build_site "$dir/sharded" >&2)
+    shift
+    say "benchmark of facet counts: the report on stdout and in bench/facets-results.md" >&2
+    exec node bench/facets.mjs "$dir" "$@"
+    ;;
   collections)
     # Reading arXiv's snapshot beside JSON Lines: the native indexer alone, no npm packages.
     build_indexer

@@ -207,3 +207,50 @@ async fn an_embedded_build_answers_the_async_calls_at_once_as_the_sync_ones() {
     assert!(wasm::part_urls().unwrap().is_empty(), "an embedded build has no part files");
     assert_eq!(get(&call_stats(), "sharded").as_bool(), Some(false));
 }
+
+/// Options from a JavaScript object literal.
+fn options(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("test options are JSON")
+}
+
+#[wasm_bindgen_test]
+fn filters_sort_and_facets_cross_as_documented() {
+    // The default corpus has no years, venues, kinds or authors: no groups to count, and a
+    // year filter leaves nothing.
+    let counted = call_search(&"learning".into(), &options(r#"{"facets": true}"#));
+    let facets = get(&counted, "facets");
+    assert!(facets.is_object());
+    assert_eq!(Object::keys(&facets.unchecked_into::<Object>()).length(), 0, "no group the corpus lacks");
+    let filtered = call_search(&"learning".into(), &options(r#"{"filters": {"year": {"from": 2020}}}"#));
+    assert_eq!(get(&filtered, "total").as_f64(), Some(0.0));
+    // With no words, a date sort lists every paper.
+    let browsed = call_search(&"".into(), &options(r#"{"sort": "newest", "limit": 1000}"#));
+    assert_eq!(get(&browsed, "total").as_f64(), get(&call_stats(), "papers").as_f64());
+    assert!(get(&call_stats(), "facets").is_undefined());
+}
+
+#[wasm_bindgen_test]
+fn strange_filters_and_facets_fall_back_to_none() {
+    let plain = get(&search("learning"), "total");
+    for bad in [
+        r#"{"filters": "junk", "sort": 5, "facets": "yes"}"#,
+        r#"{"filters": {"year": {"from": "x", "to": null}, "venue": "one", "author": [1, null]}}"#,
+        r#"{"filters": {"year": {"from": -5, "to": 1e9}, "type": []}, "sort": "sideways"}"#,
+        r#"{"facets": ["year", 7, "nothing"]}"#,
+    ] {
+        let got = call_search(&"learning".into(), &options(bad));
+        assert_eq!(get(&got, "total"), plain, "{bad}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_paper_cites_as_a_bibtex_entry() {
+    let entry = wasm::cite(JsValue::from_f64(0.0)).expect("cite never throws").as_string().expect("a string");
+    assert!(entry.starts_with("@misc{"), "{entry}");
+    let title = get(&call_paper(&JsValue::from_f64(0.0)), "title").as_string().unwrap();
+    let first = title.split_whitespace().next().unwrap();
+    assert!(entry.contains(&format!("title = {{{{{first}")), "{entry}");
+    for bad in [JsValue::from_f64(1e9), JsValue::from_str("0"), JsValue::NULL] {
+        assert!(wasm::cite(bad).expect("cite never throws").is_undefined());
+    }
+}
