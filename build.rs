@@ -49,6 +49,16 @@ fn try_main() -> Result<(), String> {
     if !wasm || std::env::var_os("CARGO_FEATURE_SHARDS").is_some() {
         println!("cargo::rustc-cfg=missing_parts");
     }
+    // Whether the engine carries the code of filters, facet counts, sorting by date and
+    // identifiers (`search::catalogue`): every engine but one built here for an embedded
+    // corpus that has no such records to filter, count, sort or look up by (the default
+    // corpus's), which answers alike without it.
+    println!("cargo::rustc-check-cfg=cfg(catalogue)");
+    let catalogue = |on: bool| {
+        if on || !wasm {
+            println!("cargo::rustc-cfg=catalogue");
+        }
+    };
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
     println!("cargo:rerun-if-env-changed=PAPER_SEARCH_INDEX");
     let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?).join("index.bin");
@@ -58,6 +68,7 @@ fn try_main() -> Result<(), String> {
         || std::env::var_os("CARGO_FEATURE_INDEXER").is_some()
     {
         std::fs::write(&out, []).map_err(|e| format!("{}: cannot write the index: {e}", out.display()))?;
+        catalogue(true);
         return Ok(());
     }
     if let Some(prebuilt) = std::env::var_os("PAPER_SEARCH_INDEX").filter(|p| !p.is_empty()) {
@@ -65,12 +76,14 @@ fn try_main() -> Result<(), String> {
         println!("cargo:rerun-if-changed={}", prebuilt.display());
         std::fs::copy(&prebuilt, &out)
             .map_err(|e| format!("{}: cannot read the prebuilt index: {e}", prebuilt.display()))?;
+        catalogue(true);
         return Ok(());
     }
     // Only now: a module without an index, or given one, does not depend on PAPERS, and is not
     // rebuilt when it changes.
     println!("cargo:rerun-if-env-changed=PAPERS");
-    for source in ["src/acronym.rs", "src/analyze.rs", "src/corpus", "src/format.rs", "src/index"] {
+    for source in ["src/acronym.rs", "src/analyze.rs", "src/corpus", "src/format.rs", "src/identifier.rs", "src/index"]
+    {
         println!("cargo:rerun-if-changed={source}");
     }
     let corpus = match std::env::var_os("PAPERS") {
@@ -91,6 +104,7 @@ fn try_main() -> Result<(), String> {
         println!("cargo:warning={summary}");
     }
     let papers = collection.papers;
+    catalogue(papers.iter().any(corpus::Paper::is_record));
     let bytes = index::build(&papers).map_err(|e| format!("{}: cannot build the index: {e}", corpus.display()))?;
     std::fs::write(&out, bytes).map_err(|e| format!("{}: cannot write the index: {e}", out.display()))?;
     Ok(())

@@ -13,21 +13,16 @@ pub const MARK: char = '\u{1}';
 /// The term of a DOI (`10.1038/nature14539`, with or without `doi:` or a resolver's address),
 /// lowercased as DOIs compare; `None` for text that is not one.
 pub fn doi_term(text: &str) -> Option<String> {
-    let text = text.trim();
-    let lower = text.to_ascii_lowercase();
-    let bare = ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi.org/", "doi:"]
-        .iter()
-        .find_map(|p| lower.strip_prefix(p))
-        .unwrap_or(&lower)
-        .trim_start();
-    let (prefix, suffix) = bare.split_once('/')?;
-    let registrant = prefix.strip_prefix("10.")?;
-    let digits = registrant.split('.').next().unwrap_or("");
-    let ok = (4..=9).contains(&digits.len())
-        && registrant.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && !suffix.is_empty()
-        && !suffix.chars().any(char::is_whitespace);
-    ok.then(|| format!("{MARK}doi:{bare}"))
+    let lower = text.trim().to_ascii_lowercase();
+    let bare = strip(&lower, &["https://", "http://", "dx.", "doi.org/", "doi:"]).trim_start();
+    let slash = bare.find('/')?;
+    let registrant = bare[..slash].strip_prefix("10.")?;
+    let digits = registrant.bytes().take_while(u8::is_ascii_digit).count();
+    let ok = (4..=9).contains(&digits)
+        && registrant.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && slash + 1 < bare.len()
+        && !bare.bytes().any(|b| b.is_ascii_whitespace());
+    ok.then(|| term("doi:", bare))
 }
 
 /// The term of an arXiv id (`2106.09685`, `2106.09685v2`, `math/0211159`, with or without
@@ -35,32 +30,50 @@ pub fn doi_term(text: &str) -> Option<String> {
 /// that is not one.
 pub fn arxiv_term(text: &str) -> Option<String> {
     let lower = text.trim().to_ascii_lowercase();
-    let mut id = lower.as_str();
-    for prefix in ["https://", "http://", "www.", "export."] {
-        id = id.strip_prefix(prefix).unwrap_or(id);
-    }
-    for prefix in ["arxiv.org/abs/", "arxiv.org/pdf/", "arxiv:"] {
-        id = id.strip_prefix(prefix).unwrap_or(id);
-    }
+    let id = strip(&lower, &["https://", "http://", "www.", "export.", "arxiv.org/abs/", "arxiv.org/pdf/", "arxiv:"]);
     let id = id.strip_suffix(".pdf").unwrap_or(id);
-    let id = match id.rsplit_once('v') {
-        Some((head, version)) if !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) => head,
+    let id = match id.rfind('v') {
+        Some(v) if v + 1 < id.len() && id.bytes().skip(v + 1).all(|b| b.is_ascii_digit()) => &id[..v],
         _ => id,
     };
-    let digits = |s: &str, n: &[usize]| n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
-    let new_style = id.split_once('.').is_some_and(|(yymm, n)| digits(yymm, &[4]) && digits(n, &[4, 5]));
-    let old_style = id.split_once('/').is_some_and(|(archive, n)| {
-        let name = archive.split('.').next().unwrap_or("");
-        !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') && digits(n, &[7])
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    let b = id.as_bytes();
+    let new_style = matches!(b.iter().position(|&c| c == b'.'), Some(4))
+        && matches!(b.len(), 9 | 10)
+        && digits(&b[..4])
+        && digits(&b[5..]);
+    let old_style = b.iter().position(|&c| c == b'/').is_some_and(|s| {
+        s > 0
+            && b.len() == s + 8
+            && b[..s].iter().all(|&c| c.is_ascii_lowercase() || c == b'-' || c == b'.')
+            && b[0] != b'.'
+            && digits(&b[s + 1..])
     });
-    (new_style || old_style).then(|| format!("{MARK}arxiv:{id}"))
+    (new_style || old_style).then(|| term("arxiv:", id))
+}
+
+/// `text` without each of `prefixes` it starts with, in order.
+fn strip<'t>(mut text: &'t str, prefixes: &[&str]) -> &'t str {
+    for prefix in prefixes {
+        text = text.strip_prefix(prefix).unwrap_or(text);
+    }
+    text
+}
+
+/// An identifier's term: [`MARK`], its kind, the identifier.
+fn term(kind: &str, id: &str) -> String {
+    let mut out = String::with_capacity(1 + kind.len() + id.len());
+    out.push(MARK);
+    out.push_str(kind);
+    out.push_str(id);
+    out
 }
 
 /// The identifier term a query stands for, when the whole query (spaces around it aside) is a
 /// DOI or an arXiv id.
 pub fn lookup_term(query: &str) -> Option<String> {
     let query = query.trim();
-    if query.is_empty() || query.contains(char::is_whitespace) {
+    if query.is_empty() || query.bytes().any(|b| b.is_ascii_whitespace()) {
         return None;
     }
     doi_term(query).or_else(|| arxiv_term(query))

@@ -38,6 +38,18 @@ pub const KINDS: &[&str] =
     &["article", "conference paper", "preprint", "book", "chapter", "thesis", "report", "dataset", "software", "other"];
 
 impl Paper {
+    /// Whether the paper is more than text: it has a year, a month, a venue, a kind of work,
+    /// authors or an identifier, something to filter, count, sort or look it up by.
+    pub fn is_record(&self) -> bool {
+        self.year.is_some()
+            || self.month.is_some()
+            || self.venue.is_some()
+            || self.kind.is_some()
+            || !self.authors.is_empty()
+            || self.doi.is_some()
+            || self.arxiv.is_some()
+    }
+
     /// A paper with only a title and an abstract.
     pub fn new(title: impl Into<String>, abstract_text: impl Into<String>) -> Self {
         Paper { title: title.into(), abstract_text: abstract_text.into(), ..Paper::default() }

@@ -19,43 +19,57 @@ pub(super) fn bibtex(record: &PaperRecord, stored: &str) -> String {
         Some("report") => ("techreport", "institution"),
         _ => ("misc", "howpublished"),
     };
-    let mut fields: Vec<(&str, String)> = Vec::new();
+    let mut out = String::with_capacity(256);
+    out.push('@');
+    out.push_str(entry);
+    out.push('{');
+    out.push_str(&key(record));
+    out.push_str(",\n");
+    let mut field = |name: &str, text: &str| {
+        out.push_str("  ");
+        out.push_str(name);
+        out.push_str(" = {");
+        out.push_str(text);
+        out.push_str("},\n");
+    };
     if !record.authors.is_empty() {
-        let names: Vec<String> = record
-            .authors
-            .iter()
-            .map(|a| match a.as_str() {
-                "et al." | "others" => "others".to_string(),
+        let mut names = String::new();
+        for (i, a) in record.authors.iter().enumerate() {
+            if i > 0 {
+                names.push_str(" and ");
+            }
+            match a.as_str() {
+                "et al." | "others" => names.push_str("others"),
                 // A comma would split the name into last and first.
-                name if name.contains(',') => format!("{{{}}}", value(name)),
-                name => value(name),
-            })
-            .collect();
-        fields.push(("author", names.join(" and ")));
+                name if name.contains(',') => {
+                    names.push('{');
+                    names.push_str(&value(name));
+                    names.push('}');
+                }
+                name => names.push_str(&value(name)),
+            }
+        }
+        field("author", &names);
     }
-    fields.push(("title", format!("{{{}}}", value(&record.title))));
+    field("title", &format!("{{{}}}", value(&record.title)));
     if let Some(venue) = &record.venue {
-        fields.push((venue_field, value(venue)));
+        field(venue_field, &value(venue));
     }
     if let Some(year) = record.year {
-        fields.push(("year", year.to_string()));
+        field("year", &year.to_string());
     }
     if let Some(month) = record.month {
-        fields.push(("month", month.to_string()));
+        field("month", &month.to_string());
     }
     if let Some(doi) = &record.doi {
-        fields.push(("doi", value(doi)));
+        field("doi", &value(doi));
     }
     if let Some(arxiv) = &record.arxiv {
-        fields.push(("eprint", value(arxiv)));
-        fields.push(("archiveprefix", "arXiv".to_string()));
+        field("eprint", &value(arxiv));
+        field("archiveprefix", "arXiv");
     }
     if let Some(url) = record.url.as_ref().or(record.pdf.as_ref()) {
-        fields.push(("url", value(url)));
-    }
-    let mut out = format!("@{entry}{{{},\n", key(record));
-    for (name, text) in fields {
-        out.push_str(&format!("  {name} = {{{text}}},\n"));
+        field("url", &value(url));
     }
     out.push('}');
     out
@@ -70,17 +84,19 @@ fn key(record: &PaperRecord) -> String {
             return own.to_string();
         }
     }
-    let letters =
-        |s: &str| -> String { s.chars().filter(char::is_ascii_alphanumeric).flat_map(char::to_lowercase).collect() };
-    let last = record.authors.first().and_then(|a| a.split_whitespace().last()).map(letters).unwrap_or_default();
-    let word = record.title.split_whitespace().map(letters).find(|w| w.len() > 3).unwrap_or_default();
-    let year = record.year.map(|y| y.to_string()).unwrap_or_default();
-    let made = format!("{last}{year}{word}");
-    if made.is_empty() {
-        format!("paper{}", record.id)
-    } else {
-        made
+    // ASCII letters and digits only: what every BibTeX reads in a key.
+    let letters = |s: &str| -> String {
+        s.bytes().filter(u8::is_ascii_alphanumeric).map(|b| char::from(b.to_ascii_lowercase())).collect()
+    };
+    let mut made = record.authors.first().and_then(|a| a.split(' ').next_back()).map(letters).unwrap_or_default();
+    if let Some(year) = record.year {
+        made.push_str(&year.to_string());
     }
+    made.push_str(&record.title.split(' ').map(letters).find(|w| w.len() > 3).unwrap_or_default());
+    if made.is_empty() {
+        made = format!("paper{}", record.id);
+    }
+    made
 }
 
 /// Text as a BibTeX value inside braces: the characters LaTeX reads as commands escaped, and a

@@ -18,6 +18,7 @@
 //! statistics), and the bookkeeping of a sharded index's parts. `features` switches each
 //! relevance feature off, for measuring it.
 
+mod catalogue;
 mod cite;
 mod expand;
 mod facets;

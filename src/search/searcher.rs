@@ -11,16 +11,16 @@ use std::sync::Mutex;
 
 use crate::analyze::{Analyzer, ANALYZER_VERSION};
 use crate::format::{FormatError, FORMAT_VERSION};
-use crate::identifier;
 use crate::index::{DocId, Field, Index, PartId, Slot, View, FIELDS};
 use crate::query;
 use crate::rank::{self, Params};
 use crate::semantic::fuse::DEPTH;
 
+use super::catalogue::{self, Filter};
 use super::cite;
-use super::facets::{self, Groups};
+use super::facets::Groups;
 use super::features::Features;
-use super::filter::{Filter, Filters, Sort};
+use super::filter::{Filters, Sort};
 use super::fusion::{self, Shape};
 use super::highlight::Matched;
 use super::plan;
@@ -234,9 +234,9 @@ impl<'a> Searcher<'a> {
         let facets = options.facets.any().then(|| {
             let papers: Vec<DocId> = results.iter().map(|&(d, _)| d).collect();
             match self.author_counts.try_lock() {
-                Ok(mut scratch) => facets::count(&ix, &papers, &fails, &ranked.filter, counted, &mut scratch),
+                Ok(mut scratch) => catalogue::count(&ix, &papers, &fails, &ranked.filter, counted, &mut scratch),
                 // Another thread counts: a table of this search's own.
-                Err(_) => facets::count(&ix, &papers, &fails, &ranked.filter, counted, &mut Vec::new()),
+                Err(_) => catalogue::count(&ix, &papers, &fails, &ranked.filter, counted, &mut Vec::new()),
             }
         });
         let passes = |i: usize| fails[i] == 0;
@@ -252,20 +252,8 @@ impl<'a> Searcher<'a> {
                 fusion::rank(matched, ranked.shape, near.as_deref(), limit)
             }
             Sort::Newest | Sort::Oldest => {
-                let newest = options.sort == Sort::Newest;
-                let dated = (0..results.len()).filter(|&i| passes(i)).map(|i| {
-                    let (doc, score) = results[i];
-                    let date = facts.year(doc).map_or(0, |y| {
-                        let at = u32::from(y) * 16 + u32::from(facts.month(doc).unwrap_or(0));
-                        if newest {
-                            at
-                        } else {
-                            u32::MAX - at
-                        }
-                    });
-                    (doc, score, date)
-                });
-                rank::top_k_dated(dated.collect(), limit).into_iter().map(|(d, s, _)| (d, s)).collect()
+                let passing = (0..results.len()).filter(|&i| passes(i)).map(|i| results[i]);
+                catalogue::dated(&facts, passing, options.sort == Sort::Newest, limit)
             }
         };
         let matched = ranked.matched_terms.as_ref();
@@ -311,7 +299,7 @@ impl<'a> Searcher<'a> {
             ix.term(&word.term);
         }
         // A query that is a DOI or an arXiv id looks its paper up with the plan's words.
-        let identified = identifier::lookup_term(text).and_then(|term| ix.term(&term));
+        let identified = catalogue::identified(ix, text);
         let ids = highlight.then(|| plan.match_ids());
         // A query of no words that filters or sorts lists every paper that passes.
         let browse = query.clauses.is_empty() && (filter.any() || sort != Sort::Relevance);
