@@ -3,7 +3,9 @@
 //!
 //! - [`model`]: the model file (configuration, tokenizer, int8 weights), made from the
 //!   model's release by `paper-search-semantic model`;
-//! - `encoder` (the `semantic` feature): text → unit vector, with candle's BERT;
+//! - `encoder` (the `semantic` feature): text → unit vector: the model's tokenizer, BERT's
+//!   layers (`bert`, over texts packed together) and the steps between its matrix products
+//!   (`kernels`);
 //! - [`vectors`]: the papers' vectors as the build writes them beside the index;
 //! - [`fuse`]: the two rankings into one.
 //!
@@ -11,7 +13,11 @@
 //! that have it run the same encoder on the same file, so papers and queries meet.
 
 #[cfg(feature = "semantic")]
+mod bert;
+#[cfg(feature = "semantic")]
 pub mod encoder;
 pub mod fuse;
+#[cfg(feature = "semantic")]
+mod kernels;
 pub mod model;
 pub mod vectors;
