@@ -144,18 +144,14 @@ semantic_tool() {
   fi
 }
 
-# The papers' vectors of $PAPERS (or the default corpus) into $index_dir/vectors.bin, from a
-# cache kept per corpus, model and encoder (embedding is the slow step: 208 papers take 18 s).
+# The papers' vectors of $PAPERS (or the default corpus) into $index_dir/vectors.bin. Each
+# paper's vector is kept under the model and the exact text it was made from, in the embedding
+# cache (target/embeddings/, paper-search-semantic's), so that a rebuild embeds only the new or
+# changed papers, and a build stopped half way goes on from where it stopped.
 embed_corpus() {
-  local corpus="${PAPERS:-$root/data/papers.txt}" key cached
-  key=$(cat "$corpus" "$MODEL_FILE" "$semantic_bin" | sha256sum | cut -c1-16)
-  cached="target/model/vectors-$key.bin"
-  if [ ! -f "$cached" ]; then
-    say "embedding the papers of $corpus"
-    "$semantic_bin" embed "$MODEL_FILE" "$corpus" "$cached.tmp"
-    mv "$cached.tmp" "$cached"
-  fi
-  cp "$cached" "$index_dir/vectors.bin"
+  local corpus="${PAPERS:-$root/data/papers.txt}"
+  say "embedding the papers of $corpus"
+  "$semantic_bin" embed "$MODEL_FILE" "$corpus" "$index_dir/vectors.bin" --cache "$(target_dir)/embeddings"
 }
 
 # wasm-opt at level $1 on the module $2, in place, with the features rustc's wasm32 output uses.

@@ -7,6 +7,8 @@
 //!   layers (`bert`, over texts packed together) and the steps between its matrix products
 //!   (`kernels`);
 //! - [`vectors`]: the papers' vectors as the build writes them beside the index;
+//! - `cache` and `embedding` (natively): the build's papers embedded, each vector kept under
+//!   the text it was made from, so that a rebuild embeds only what changed;
 //! - [`fuse`]: the two rankings into one.
 //!
 //! The engine without the `semantic` feature reads none of this; the build and the engine
@@ -14,6 +16,10 @@
 
 #[cfg(feature = "semantic")]
 mod bert;
+#[cfg(all(feature = "semantic", not(target_arch = "wasm32")))]
+pub mod cache;
+#[cfg(all(feature = "semantic", not(target_arch = "wasm32")))]
+pub mod embedding;
 #[cfg(feature = "semantic")]
 pub mod encoder;
 pub mod fuse;
