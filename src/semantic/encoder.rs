@@ -185,18 +185,22 @@ pub(super) mod tests {
         tiny_model_seeded(0x9e37_79b9_7f4a_7c15)
     }
 
+    /// `n` values of a xorshift generator's sequence from `seed`, spread evenly over
+    /// (-spread / 2, spread / 2).
+    pub(crate) fn random(seed: &mut u64, n: usize, spread: f32) -> Vec<f32> {
+        (0..n)
+            .map(|_| {
+                *seed ^= *seed << 13;
+                *seed ^= *seed >> 7;
+                *seed ^= *seed << 17;
+                ((*seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * spread
+            })
+            .collect()
+    }
+
     /// The tiny BERT with the weights of `seed` (another seed: another model, another id).
     pub(crate) fn tiny_model_seeded(mut seed: u64) -> Model {
-        let mut random = |n: usize| -> Vec<f32> {
-            (0..n)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    ((seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 0.8
-                })
-                .collect()
-        };
+        let mut random = |n: usize| random(&mut seed, n, 0.8);
         let mut tensors = Vec::new();
         let mut add =
             |name: String, shape: Vec<usize>, values: Vec<f32>| tensors.push(Stored::quantized(name, shape, values));

@@ -298,6 +298,68 @@ impl Attention<'_> {
 mod tests {
     use super::*;
 
+    /// Softmax attention written out in f64 over the same inputs, biases and all.
+    fn reference(a: &Attention, out: &mut [f32]) {
+        let (w, hidden) = (a.width, a.heads * a.width);
+        let at = |j: usize, part: usize, c: usize| {
+            f64::from(a.qkv[j * 3 * hidden + part * hidden + c]) + f64::from(a.bias[part * hidden + c])
+        };
+        for h in 0..a.heads {
+            for i in 0..a.n {
+                let scores: Vec<f64> =
+                    (0..a.n).map(|j| (0..w).map(|d| at(i, 0, h * w + d) * at(j, 1, h * w + d)).sum()).collect();
+                let top = scores.iter().cloned().fold(f64::MIN, f64::max);
+                let e: Vec<f64> = scores.iter().map(|s| (s - top).exp()).collect();
+                let total: f64 = e.iter().sum();
+                for d in 0..w {
+                    let v: f64 = (0..a.n).map(|j| e[j] / total * at(j, 2, h * w + d)).sum();
+                    out[i * hidden + h * w + d] = v as f32;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn attention_is_the_same_on_every_kind_of_vector_instructions() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut random = |k: usize| crate::semantic::encoder::tests::random(&mut seed, k, 2.0);
+        // Widths of BERT's heads (32) and one no vector divides; token counts around the
+        // vectors' and the groups' sizes.
+        for (heads, width) in [(2, 32), (3, 12)] {
+            for n in [1, 5, 8, 9, 16, 17, 33] {
+                let hidden = heads * width;
+                let (qkv, bias) = (random(n * 3 * hidden), random(3 * hidden));
+                let a = Attention { qkv: &qkv, bias: &bias, n, heads, width };
+                let mut want = vec![0f32; n * hidden];
+                reference(&a, &mut want);
+                let mut outputs = Vec::new();
+                let run = |simd: &dyn Fn(Heads)| {
+                    let mut out = vec![0f32; n * hidden];
+                    simd(Heads { attention: &a, out: &mut out, scratch: &mut Scratch::default() });
+                    out
+                };
+                outputs.push(("scalar", run(&|h| pulp::WithSimd::with_simd(h, pulp::Scalar::new()))));
+                #[cfg(target_arch = "x86_64")]
+                {
+                    if let Some(v3) = pulp::x86::V3::try_new() {
+                        outputs.push(("AVX2", run(&|h| v3.vectorize(|| pulp::WithSimd::with_simd(h, v3)))));
+                    }
+                    if let Some(v4) = pulp::x86::V4::try_new() {
+                        outputs.push(("AVX-512", run(&|h| v4.vectorize(|| pulp::WithSimd::with_simd(h, v4)))));
+                    }
+                }
+                let mut dispatched = vec![0f32; n * hidden];
+                a.run(&mut dispatched, &mut Scratch::default());
+                outputs.push(("dispatched", dispatched));
+                for (name, got) in &outputs {
+                    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                        assert!((g - w).abs() < 2e-5, "{name}, n {n}, width {width}: [{i}] {g} vs {w}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn exp_and_erf_are_within_a_few_ulps() {
         for i in -2000..=2000 {
