@@ -9,7 +9,7 @@
 //   node bench/embed.mjs --before BIN --after BIN --model FILE [--python PY] [--model-dir DIR]
 //                        [--rounds N] [--st-papers N] [--blas-share F] [--corpus FILE]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +128,20 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
+// A rebuild after 1% new papers: the cache made from SciFact less every hundredth paper, then
+// SciFact whole embedded through it; its time beside the median of the whole embedding's.
+log('the rebuild after 1% new papers');
+const corpusLines = readFileSync(CORPUS, 'utf8').split('\n').filter(Boolean);
+const fewer = join(WORK, 'corpus-99.jsonl');
+writeFileSync(fewer, corpusLines.filter((_, i) => i % 100 !== 99).join('\n') + '\n');
+const cacheDir = join(WORK, 'cache');
+rmSync(cacheDir, { recursive: true, force: true });
+run(after, ['embed', model, fewer, join(WORK, 'rebuild.vec'), '--cache', cacheDir]);
+const rebuildReport = join(WORK, 'rebuild.json');
+const rebuild = run(after, ['embed', model, CORPUS, join(WORK, 'rebuild.vec'), '--cache', cacheDir, '--report', rebuildReport]);
+rebuild.report = JSON.parse(readFileSync(rebuildReport, 'utf8'));
+rebuild.same = Buffer.compare(readFileSync(join(WORK, 'rebuild.vec')), readFileSync(join(WORK, 'after.vec'))) === 0;
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -191,6 +205,7 @@ const lines = [
 if (reference) {
   lines.push(`- This build's effective GFLOP/s against the BLAS reference's (the best of its four figures, ${fmt(reference)} GFLOP/s): ${fmt(flops / tAfter / 1e9 / reference * 100)} %.`);
 }
+lines.push(`- A rebuild after 1% new papers (the cache made from ${(papers - rebuild.report.embedded).toLocaleString('en-US')} of the papers, then all ${papers.toLocaleString('en-US')}): ${rebuild.report.embedded} embedded, ${fmt(rebuild.seconds)} s in all (model loaded, ${rebuild.report.cached.toLocaleString('en-US')} vectors read from the cache, the file written), ${fmt(rebuild.seconds / tAfter * 100)} % of the whole embedding's time; its vectors ${rebuild.same ? 'byte for byte those of the whole embedding' : 'not byte for byte those of the whole embedding'}.`);
 lines.push(`- Each round's times (s): before ${results.before.map((r) => fmt(r.seconds)).join(', ')}; this build ${results.after.map((r) => fmt(r.seconds)).join(', ')}.`);
 const text = lines.join('\n') + '\n';
 writeFileSync(join(ROOT, 'bench', 'embed-results.md'), text);
