@@ -8,6 +8,7 @@
 // stdout and to bench/embed-results.md.
 //   node bench/embed.mjs --before BIN --after BIN --model FILE [--python PY] [--model-dir DIR]
 //                        [--rounds N] [--st-papers N] [--blas-share F] [--corpus FILE]
+//   node bench/embed.mjs --large FILE --after BIN --model FILE     (`./build.sh bench embed large`)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -22,6 +23,9 @@ const REFERENCE = join(ROOT, 'bench', 'embed-reference.py');
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+// `--large FILE`: only that corpus (corpus-large) through the build's encoder, once, its time
+// and peak memory (bench/embed-large-results.md).
+const large = option('--large');
 const before = option('--before');
 const after = option('--after');
 const model = option('--model');
@@ -33,11 +37,15 @@ const blasShare = Number(option('--blas-share', 0.25));
 const beforeName = option('--before-name', 'before');
 // Another corpus in BEIR's corpus.jsonl layout, for a quick look (the report names SciFact).
 const CORPUS = option('--corpus', SCIFACT);
+const log = (m) => process.stderr.write(`[bench embed] ${m}\n`);
+if (large && after && model) {
+  await embedLarge();
+  process.exit(0);
+}
 if (!before || !after || !model) {
   console.error('usage: node bench/embed.mjs --before BIN --after BIN --model FILE [--python PY] [--rounds N] ...');
   process.exit(2);
 }
-const log = (m) => process.stderr.write(`[bench embed] ${m}\n`);
 mkdirSync(WORK, { recursive: true });
 
 function run(command, argv) {
@@ -210,3 +218,31 @@ lines.push(`- Each round's times (s): before ${results.before.map((r) => fmt(r.s
 const text = lines.join('\n') + '\n';
 writeFileSync(join(ROOT, 'bench', 'embed-results.md'), text);
 process.stdout.write(text);
+
+// corpus-large (or another corpus) embedded whole, with no cache: the time, the rate and the
+// process's peak memory, as the encoder reports them.
+async function embedLarge() {
+  mkdirSync(WORK, { recursive: true });
+  const reportFile = join(WORK, 'large.json');
+  log(`embedding ${large} (no cache); progress below`);
+  const started = performance.now();
+  const done = spawnSync(after, ['embed', model, large, join(WORK, 'large.vec'), '--no-cache', '--report', reportFile],
+    { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (done.status !== 0) throw new Error(`${after} embed ${large} failed`);
+  const seconds = (performance.now() - started) / 1000;
+  const r = JSON.parse(readFileSync(reportFile, 'utf8'));
+  const fmt = (x, d = 1) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  const clock = (t) => `${Math.floor(t / 60)} min ${fmt(t % 60, 0)} s`;
+  const text = [
+    '# Embedding a large corpus',
+    '',
+    `\`./build.sh bench embed large\`: ${large.split('/').slice(-2).join('/')} through the build's encoder on ${r.threads} threads, no cache; the machine's load average ${fmt(loadavg()[0], 2)} at the end.`,
+    '',
+    '| papers | tokens | embedding | in all (model, corpus, vectors written) | papers a second | effective GFLOP/s | peak memory |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${r.papers.toLocaleString('en-US')} | ${r.tokens.toLocaleString('en-US')} | ${clock(r.seconds)} | ${clock(seconds)} | ${fmt(r.embedded / r.seconds)} | ${fmt(r.flops / r.seconds / 1e9)} | ${r.peak_memory_bytes ? `${fmt(r.peak_memory_bytes / 2 ** 20, 0)} MiB` : 'not reported'} |`,
+    '',
+  ].join('\n');
+  writeFileSync(join(ROOT, 'bench', 'embed-large-results.md'), text);
+  process.stdout.write(text);
+}

@@ -309,7 +309,14 @@ mod harness {
         /// A corpus's vectors: from the cache, or embedded now and kept.
         fn vectors(name: &str, papers: &[Paper], encoder: &Encoder) -> Vectors {
             let dir = root().join("target/semantic-vectors");
-            let path = dir.join(format!("{name}-{:016x}-{}.vec", encoder.model_id, papers.len()));
+            // Named after the model, the encoder's version (a faster encoder's vectors may differ
+            // in their last bits) and the corpus's size.
+            let path = dir.join(format!(
+                "{name}-{:016x}-e{}-{}.vec",
+                encoder.model_id,
+                paper_search::semantic::cache::ENCODER_VERSION,
+                papers.len()
+            ));
             if let Some(v) = std::fs::read(&path).ok().and_then(|b| Vectors::from_bytes(&b).ok()) {
                 return v;
             }

@@ -1,4 +1,4 @@
-# `./build.sh bench [builder | semantic | embed | scale | collections | facets] [ARGS]`: builds what the benchmark measures,
+# `./build.sh bench [builder | semantic | embed [large] | scale | collections | facets] [ARGS]`: builds what the benchmark measures,
 # then runs it (bench/). build.sh sources it, after set-up, with the arguments after `bench`,
 # for its build steps (build, build_site, npm_package, build_indexer, say): run
 # `./build.sh bench`, not this file. Progress goes to stderr, the report to stdout and to
@@ -60,6 +60,11 @@ case "$kind" in
   embed)
     # The build's encoder beside the one before it, numpy's BLAS and sentence-transformers.
     semantic_tool >&2
+    if [ "${2:-}" = large ]; then
+      # corpus-large embedded whole: time and peak memory (bench/embed-large-results.md).
+      exec node bench/embed.mjs --large "${PAPERS:-../shared/corpus-large/papers.jsonl.gz}" --after "$semantic_bin" \
+        --model "$MODEL_FILE"
+    fi
     read -r before_bin before_rev < <(embed_before_encoder)
     python=$(embed_python)
     shift

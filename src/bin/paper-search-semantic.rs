@@ -15,7 +15,8 @@
 //! `embeddings/`), and those it embeds now are added to it as they are made, so that a rebuild
 //! embeds only new or changed papers and a run stopped half way goes on where it stopped. Its
 //! progress shows on one line; `--report` writes what the embedding took as JSON (papers,
-//! tokens, FLOPs, seconds, the token counts of each batch) for `./build.sh bench embed`.
+//! tokens, FLOPs, seconds, the token counts of each batch, the process's peak memory) for
+//! `./build.sh bench embed`.
 //! `model-file` prints the name the build gives the model file beside the module, read from
 //! the vectors file, which records the model that made it (`Vectors::model_file`).
 
@@ -148,10 +149,20 @@ fn embed(model_path: &Path, corpus_path: &Path, out: &Path, options: &Options) -
             "seconds": embedded.seconds,
             "batches": embedded.batches,
             "threads": rayon::current_num_threads(),
+            "peak_memory_bytes": peak_memory(),
         });
         std::fs::write(path, report.to_string()).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())
+}
+
+/// The most memory the process has held at once (its peak resident set, Linux's `VmHWM`), where
+/// the system says.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// The embedding's progress on one line of the terminal, rewritten as batches finish: papers
