@@ -103,6 +103,13 @@ export const ui = (page) => ({
   error: page.locator('paper-search .error'),
 });
 
+// The site a variable of the environment names (./build.sh test builds each and sets it).
+export function siteFromEnv(name) {
+  const dir = process.env[name];
+  if (!dir) throw new Error(`${name} names the site to test (./build.sh test makes it)`);
+  return dir;
+}
+
 export async function screenshot(page, name, options = {}) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false, ...options });

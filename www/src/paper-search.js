@@ -22,6 +22,8 @@ const RECENT_KEY = 'paper-search:recent';
 const RECENT_MAX = 8;
 const DEFAULT_LIMIT = 10;
 const RELATED_LIMIT = 5;
+// A result's byline names this many authors before "et al."; the paper view names them all.
+const SHORT_AUTHORS = 3;
 // A sharded build waits this long after a keystroke before fetching what the search needs, so
 // that typing fetches for the words typed, not for every letter (an answer from the parts at
 // hand comes at once). A search that is not typed letter by letter (pasted, ?q=, a link, a
@@ -63,7 +65,7 @@ async function compile(response) {
 // The module's answers as promises: the …Async functions where it has them (every build of
 // this version), else its synchronous ones (a stand-in module, an older build).
 function searchIn(api, query, options) {
-  return api.searchAsync ? api.searchAsync(query, options) : Promise.resolve().then(() => api.search(query, { limit: options.limit }));
+  return api.searchAsync ? api.searchAsync(query, options) : Promise.resolve().then(() => api.search(query, options));
 }
 
 function paperIn(api, id) {
@@ -144,20 +146,34 @@ function titleInto(parent, hit) {
     : (parent.append(String(hit.title ?? '')), parent);
 }
 
-// Only http(s) links from the corpus become clickable.
-function safeUrl(value) {
+// The authors as one line: every name, or (`short`) the first three and "et al.". A corpus's own
+// "et al." (BibTeX's `and others`) follows the names without a comma.
+function authorList(authors, short = false) {
+  let names = Array.isArray(authors) ? authors.map(String).filter(Boolean) : [];
+  if (short && names.length > SHORT_AUTHORS) names = [...names.slice(0, SHORT_AUTHORS), 'et al.'];
+  return names.reduce((line, name) => (line ? `${line}${name === 'et al.' ? ' ' : ', '}${name}` : name), '');
+}
+
+// Only http(s) links from the corpus become clickable: an absolute URL, or (`relative`, for a
+// PDF kept beside the site) a path resolved against the page.
+function corpusUrl(value, relative = false) {
   if (typeof value !== 'string') return null;
   try {
-    const url = new URL(value);
+    const url = relative ? new URL(value, document.baseURI) : new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
   } catch {
     return null;
   }
 }
 
-function authorList(authors) {
-  return Array.isArray(authors) ? authors.map(String).filter(Boolean).join(', ') : '';
+// Appends `bits` to `parent` with " · " between them, and `parent` to `parts` when there are any.
+function line(parts, parent, bits) {
+  for (const [i, bit] of bits.entries()) parent.append(...(i ? [' · ', bit] : [bit]));
+  if (bits.length) parts.push(parent);
 }
+
+// doi.org's and arXiv's addresses of an identifier, each of its segments escaped.
+const idUrl = (base, id) => base + String(id).split('/').map(encodeURIComponent).join('/');
 
 function paperIdFromHash(hash) {
   const m = /^#paper-(\d{1,10})$/.exec(hash);
@@ -443,7 +459,9 @@ export class PaperSearchElement extends Base {
       h('span', { id: 'recent-label' }, 'Recent searches'),
       h('button', { type: 'button', class: 'link', part: 'clear-recent' }, 'Clear'));
     const suggest = h('p', { class: 'suggestion', part: 'suggestion', hidden: true });
-    const listbox = h('ul', { id: 'listbox', class: 'listbox', part: 'results', role: 'listbox', 'aria-label': 'Results' });
+    // Each result is an option that is itself the link to its paper (nothing focusable inside
+    // an option); the box keeps the focus and points at the selected one.
+    const listbox = h('div', { id: 'listbox', class: 'listbox', part: 'results', role: 'listbox', 'aria-label': 'Results' });
     const more = h('p', { class: 'more', part: 'more', hidden: true });
     const none = h('p', { class: 'none', part: 'no-results', hidden: true });
     const paper = h('article', { class: 'paper', part: 'paper', hidden: true });
@@ -648,11 +666,12 @@ export class PaperSearchElement extends Base {
   }
 
   #hitNode(hit) {
-    const title = titleInto(h('a', { class: 'title', part: 'result-title', href: `#paper-${hit.id}`, tabindex: '-1' }), hit);
-    const snippet = segmentsInto(h('p', { class: 'snippet', part: 'result-snippet' }), hit.snippet);
-    const byline = [authorList(hit.authors), Number.isFinite(hit.year) ? String(hit.year) : ''].filter(Boolean).join(' · ');
-    return h('li', { role: 'option', class: 'option', part: 'result', 'aria-selected': 'false' }, title,
-      ...(byline ? [h('p', { class: 'byline', part: 'result-byline' }, byline)] : []), snippet);
+    const title = titleInto(h('span', { class: 'title', part: 'result-title' }), hit);
+    const snippet = segmentsInto(h('span', { class: 'snippet', part: 'result-snippet' }), hit.snippet);
+    const byline = [authorList(hit.authors, true), typeof hit.venue === 'string' ? hit.venue : '',
+      Number.isFinite(hit.year) ? String(hit.year) : ''].filter(Boolean).join(' · ');
+    return h('a', { role: 'option', class: 'option', part: 'result', href: `#paper-${hit.id}`, tabindex: '-1', 'aria-selected': 'false' },
+      title, ...(byline ? [h('span', { class: 'byline', part: 'result-byline' }, byline)] : []), snippet);
   }
 
   // With a blank query: recent searches while the box has the focus, else the hint.
@@ -665,7 +684,7 @@ export class PaperSearchElement extends Base {
     if (list.length) {
       this.#options(list.map((q) => ({
         option: { kind: 'recent', query: q },
-        node: h('li', { role: 'option', class: 'option recent', part: 'recent', 'aria-selected': 'false' },
+        node: h('div', { role: 'option', class: 'option recent', part: 'recent', 'aria-selected': 'false' },
           h('span', { class: 'recent-icon', 'aria-hidden': 'true' }, '↺'), q),
       })), -1);
       this.#show('recent');
@@ -825,25 +844,35 @@ export class PaperSearchElement extends Base {
       this.#show('paper');
       return;
     }
-    const meta = h('p', { class: 'meta', part: 'paper-meta' });
-    const bits = [];
-    const authors = authorList(record.authors);
-    if (authors) bits.push(h('span', { class: 'authors' }, authors));
-    if (Number.isFinite(record.year)) bits.push(h('span', { class: 'year' }, String(record.year)));
-    if (typeof record.key === 'string' && record.key) bits.push(h('span', { class: 'key' }, record.key));
-    if (Array.isArray(record.categories) && record.categories.length) {
-      bits.push(h('span', { class: 'categories' }, record.categories.map(String).join(', ')));
-    }
-    if (record.url != null) {
-      const href = safeUrl(record.url);
-      bits.push(href
-        ? h('a', { class: 'url', href, rel: 'noopener noreferrer', part: 'paper-link' }, 'Open the paper ↗')
-        : h('span', { class: 'url' }, String(record.url)));
-    }
-    for (const [i, bit] of bits.entries()) meta.append(...(i ? [' · ', bit] : [bit]));
-
     const parts = [back(), h('h2', { tabindex: '-1', part: 'paper-title' }, String(record.title ?? ''))];
-    if (bits.length) parts.push(meta);
+    const text = (value) => (typeof value === 'string' ? value : '');
+    const categories = Array.isArray(record.categories) ? record.categories.map(String).join(', ') : '';
+    line(parts, h('p', { class: 'meta', part: 'paper-meta' }), [
+      ['authors', authorList(record.authors)], ['venue', text(record.venue)],
+      ['year', Number.isFinite(record.year) ? String(record.year) : ''], ['type', text(record.type)],
+      ['key', text(record.key)], ['categories', categories],
+    ].filter(([, value]) => value).map(([name, value]) => h('span', { class: name }, value)));
+    const link = (name, href, label) => h('a', { class: name, href, rel: 'noopener noreferrer', part: 'paper-link' }, label);
+    const pdf = corpusUrl(record.pdf, true);
+    const url = corpusUrl(record.url);
+    const [doi, arxiv] = [text(record.doi), text(record.arxiv)];
+    const links = [
+      doi && link('doi', idUrl('https://doi.org/', doi), `DOI ${doi}`),
+      pdf && link('pdf', pdf, 'PDF'),
+      arxiv && link('arxiv', idUrl('https://arxiv.org/abs/', arxiv), `arXiv:${arxiv}`),
+      record.url != null && (url ? link('url', url, 'Open the paper ↗') : h('span', { class: 'url' }, String(record.url))),
+    ].filter(Boolean);
+    // A paper with something to cite it by can be cited: its BibTeX entry, copied and shown.
+    const citable = typeof this.#api.cite === 'function' && (record.authors?.length || record.venue || doi || record.year);
+    const citation = h('pre', { class: 'bibtex', part: 'citation', tabindex: '0', hidden: true });
+    if (citable) {
+      const note = h('span', { class: 'cite-note', role: 'status' });
+      const button = h('button', { type: 'button', class: 'cite', part: 'cite' }, 'Cite');
+      button.addEventListener('click', () => this.#cite(id, citation, note));
+      links.push(h('span', {}, button, ' ', note));
+    }
+    line(parts, h('p', { class: 'links', part: 'paper-links' }), links);
+    if (citable) parts.push(citation);
     parts.push(h('p', { class: 'abstract', part: 'paper-abstract' }, String(record.abstract ?? '')));
     if (related.length) {
       parts.push(h('h3', {}, 'Related papers'), h('ul', { class: 'related', part: 'related' },
@@ -852,6 +881,31 @@ export class PaperSearchElement extends Base {
     }
     paper.replaceChildren(...parts);
     this.#show('paper');
+  }
+
+  // Copies paper `id`'s BibTeX entry and shows it in `citation`; where the clipboard cannot be
+  // written (no permission, a page opened from disk), the entry is selected for the reader to copy.
+  async #cite(id, citation, note) {
+    let entry;
+    try {
+      entry = await (this.#api.citeAsync ?? this.#api.cite)(id);
+    } catch (err) {
+      note.textContent = `The citation could not be loaded: ${reasonOf(err)}`;
+      return;
+    }
+    citation.textContent = String(entry ?? '');
+    citation.hidden = false;
+    try {
+      await navigator.clipboard.writeText(citation.textContent);
+      note.textContent = 'BibTeX copied.';
+    } catch {
+      citation.focus();
+      const range = document.createRange();
+      range.selectNodeContents(citation);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      note.textContent = 'BibTeX selected: press Ctrl+C (⌘C) to copy it.';
+    }
   }
 
   // The related papers, or none when they cannot be had: they are an extra.
