@@ -1,12 +1,12 @@
 // Accessibility audits with axe-core (WCAG 2.x A and AA rules and its best practices) of the
 // page and the element's shadow root, in each state a reader meets: results listed, recent
-// searches, a paper open; on the demo page (the default corpus) and on the .bib site (BIB_SITE:
-// results with their bylines, a paper with its links and citation). One state per test; each
-// must have no violation.
+// searches, a paper open; on the demo page (the default corpus, no filters) and on the .bib site
+// (BIB_SITE: results with their bylines, filters chosen, a paper with its links and citation, a
+// narrow screen with the filters unfolded). One state per test; each must have no violation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { open, fresh as freshIn, ready, siteFromEnv, ui } from './helpers.mjs';
+import { afterResults, filterBar, open, fresh as freshIn, ready, siteFromEnv, ui } from './helpers.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const BIB = siteFromEnv('BIB_SITE');
@@ -65,6 +65,17 @@ test('the .bib site with results listed has no violation', async () => {
   await page.close();
 });
 
+test('the .bib site with results and filters chosen has no violation', async () => {
+  const { page } = await freshIn(bib.context, `${bib.url}?q=learning`);
+  const bar = filterBar(page);
+  await afterResults(page, () => bar.year(2015).click());
+  await afterResults(page, () => bar.chip('type', 'article').click());
+  await afterResults(page, () => bar.sort.selectOption('newest'));
+  await page.locator('paper-search [aria-labelledby="filter-author"] button.link').click(); // every author
+  assert.deepEqual(await violations(page), []);
+  await page.close();
+});
+
 test('the .bib site with a paper, its links and its citation open has no violation', async () => {
   const context = await bib.browser.newContext({ serviceWorkers: 'block', permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
@@ -73,6 +84,17 @@ test('the .bib site with a paper, its links and its citation open has no violati
   await ui(page).titles.first().click();
   await ui(page).paper.getByRole('button', { name: 'Cite' }).click();
   await ui(page).paper.locator('pre.bibtex').waitFor();
+  assert.deepEqual(await violations(page), []);
+  await context.close();
+});
+
+test('the .bib site on a narrow screen, its filters unfolded, has no violation', async () => {
+  const context = await bib.browser.newContext({ serviceWorkers: 'block', viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(`${bib.url}?venue=Nature`);
+  await ready(page);
+  await ui(page).options.first().waitFor();
+  await filterBar(page).toggle.click();
   assert.deepEqual(await violations(page), []);
   await context.close();
 });

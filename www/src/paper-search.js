@@ -6,7 +6,9 @@
 // The element renders inside an open shadow root styled by paper-search.css (loaded with a
 // <link>, so a page with a strict Content-Security-Policy needs no inline style), loads the
 // wasm module from ./pkg/ beside this file, and keeps its state in the page's URL: the query in
-// ?q= and an open paper in #paper-<id>. Corpus text is only ever set as text nodes and <mark>
+// ?q=, an open paper in #paper-<id>, and for a corpus with years, venues, types or authors the
+// filters of its filter bar (paper-search-filters.js, loaded only for such a corpus): year=,
+// venue=, type=, author=, sort=. Corpus text is only ever set as text nodes and <mark>
 // elements. Exports `load()` (the initialized API, for pages that render their own results) and
 // the element class.
 //
@@ -254,6 +256,7 @@ export class PaperSearchElement extends Base {
   #started = false;
   #firstResults = false;
   #semantic = null;  // search by meaning, in a build that has it (paper-search-semantic.js)
+  #bar = null;       // the filter bar, for a corpus with facets (paper-search-filters.js)
   #onPop = () => this.#route({ fromHistory: true });
 
   constructor() {
@@ -328,10 +331,14 @@ export class PaperSearchElement extends Base {
         import('./paper-search-semantic.js').then(({ attach }) => {
           this.#semantic = attach(this, this.#api, stats, {
             ui: this.#ui, h, reasonOf, run: () => this.#run(), seq: () => this.#searchSeq,
+            options: () => this.#bar?.options(false),
             render: (...args) => this.#render(...args),
           });
         }).catch((err) => console.error('paper-search: search by meaning could not start:', err));
       }
+      // A corpus with years, venues, types or authors: the filter bar, from a file of its own,
+      // in place before the first search, which the page's URL may filter.
+      if (stats.facets?.length) await this.#attachFilters(stats);
     } catch (err) {
       this.#fail(err);
       return;
@@ -339,6 +346,15 @@ export class PaperSearchElement extends Base {
     this.#refreshOffline();
     this.#route({ fromHistory: false });
     this.#setState('ready');
+  }
+
+  async #attachFilters(stats) {
+    try {
+      const { attach } = await (globalThis[CONFIG]?.filters ?? import('./paper-search-filters.js'));
+      this.#bar = await attach(this, this.#api, stats, { ui: this.#ui, h, searchIn, run: () => this.#run(), filtered: () => this.#filtered() });
+    } catch (err) {
+      console.error('paper-search: the filters could not start:', err);
+    }
   }
 
   /**
@@ -548,6 +564,7 @@ export class PaperSearchElement extends Base {
     if (view === 'recent') listbox.setAttribute('aria-labelledby', 'recent-label');
     else listbox.removeAttribute('aria-labelledby');
     this.#view = view;
+    this.#ui.root.dataset.view = view;
   }
 
   #view = 'hint';
@@ -587,13 +604,18 @@ export class PaperSearchElement extends Base {
     this.#search?.controller.abort();
     this.#search = null;
     const query = input.value;
-    if (query.trim() === '') {
+    const bar = this.#bar;
+    // A blank box lists nothing, unless filters (or a date sort) choose papers to list; the
+    // filter bar still counts the whole corpus.
+    const blank = query.trim() === '';
+    const overview = blank && !bar?.browsing();
+    if (overview) {
       status.textContent = `${this.#papers} papers`;
       hint.textContent = `Type to search ${this.#papers} papers by title and abstract. Results appear as you type.`;
       this.#hits = [];
       listbox.removeAttribute('aria-busy');
       this.#refreshRecent(true);
-      return;
+      if (!bar) return;
     }
     const search = { seq: ++this.#searchSeq, controller: new AbortController() };
     this.#search = search;
@@ -601,17 +623,19 @@ export class PaperSearchElement extends Base {
     const started = performance.now();
     // Only a search that takes a while (a sharded build fetching) says so.
     const busy = setTimeout(() => {
-      if (!current()) return;
+      if (!current() || overview) return;
       status.textContent = 'Searching…';
       listbox.setAttribute('aria-busy', 'true');
     }, BUSY_AFTER_MS);
-    searchIn(this.#api, query, { limit: this.limit, signal: search.controller.signal, pause: typed ? TYPING_PAUSE_MS : 0 })
+    const options = { limit: this.limit, signal: search.controller.signal, pause: typed ? TYPING_PAUSE_MS : 0, ...bar?.options(overview, blank) };
+    searchIn(this.#api, query, options)
       .then((results) => {
         if (!current()) return;
+        if (overview) return bar.rendered(results);
         this.#render(query, results, performance.now() - started);
         this.#semantic?.rendered(query, search.seq);
       })
-      .catch((err) => { if (current() && err?.name !== 'AbortError') this.#failSearch(query, err); })
+      .catch((err) => { if (current() && err?.name !== 'AbortError' && !overview) this.#failSearch(query, err); })
       .finally(() => {
         clearTimeout(busy);
         if (!current()) return;
@@ -621,20 +645,29 @@ export class PaperSearchElement extends Base {
   }
 
   #render(query, results, ms, { keepActive = false } = {}) {
+    const bar = this.#bar;
+    bar?.rendered(results);
     // A paper opened meanwhile (a link straight to one) stays open; going back searches again.
     if (this.#paperOpen !== null) return;
     const { status, none, more, suggest } = this.#ui;
     const { hits, total } = results;
-    status.textContent = `${total} ${total === 1 ? 'result' : 'results'} in ${formatMs(ms)} ms`;
+    const { filters, sort = 'relevance' } = bar?.options(false) ?? {};
+    const summary = bar?.summary();
+    status.textContent = `${total} ${total === 1 ? 'result' : 'results'} in ${formatMs(ms)} ms${summary ? ` · ${summary}` : ''}`;
     status.dataset.ms = ms.toFixed(3);
     // A query longer than the engine looks at is cut, and the person is told so.
     const cut = results.truncated ? ' Only the first words of this long query were searched.' : '';
-    more.textContent = ((total > hits.length ? `Showing the best ${hits.length} of ${total}.` : '') + cut).trim();
+    const which = query.trim() && sort === 'relevance' ? 'best' : 'first';
+    more.textContent = ((total > hits.length ? `Showing the ${which} ${hits.length} of ${total}.` : '') + cut).trim();
     // A re-ranking keeps the selected paper selected when it is still listed.
     const activeId = keepActive ? this.#hits[this.#active]?.id : undefined;
     const kept = hits.findIndex((hit) => hit.id === activeId);
     this.#options(hits.map((hit) => ({ option: { kind: 'hit', id: hit.id }, node: this.#hitNode(hit) })), kept >= 0 ? kept : hits.length ? 0 : -1);
-    if (total === 0) none.textContent = `No papers match “${query.trim()}”.`;
+    if (total === 0) {
+      none.textContent = query.trim()
+        ? `No papers match “${query.trim()}”${filters ? ' with these filters' : ''}.`
+        : 'No papers pass these filters.';
+    }
     const suggestion = typeof results.suggestion === 'string' ? results.suggestion.trim() : '';
     suggest.replaceChildren(...(suggestion && suggestion !== query.trim()
       ? ['Did you mean ', h('button', { type: 'button', class: 'link', 'data-suggestion': suggestion }, suggestion), '?']
@@ -677,7 +710,8 @@ export class PaperSearchElement extends Base {
   // With a blank query: recent searches while the box has the focus, else the hint.
   #refreshRecent(force = false) {
     if (!this.#api || this.#paperOpen !== null || this.#view === 'error') return;
-    if (this.#ui.input.value.trim() !== '') return;
+    // A blank box whose filters list papers keeps its list.
+    if (this.#ui.input.value.trim() !== '' || this.#bar?.browsing()) return;
     const focused = this.shadowRoot.activeElement === this.#ui.input;
     const list = focused && !this.#recentHidden ? recent.list() : [];
     if (!force && list.length === 0 && this.#view === 'hint') return;
@@ -740,19 +774,38 @@ export class PaperSearchElement extends Base {
 
   // ---- the URL: ?q= for the query, #paper-<id> for the open paper ----
 
-  #keepQueryInUrl() {
+  // The page's URL with the query in ?q= and the filters in theirs.
+  #url() {
     const url = new URL(location.href);
     const query = this.#ui.input.value;
     if (query) url.searchParams.set('q', query);
     else url.searchParams.delete('q');
+    this.#bar?.write(url.searchParams);
+    return url;
+  }
+
+  #keepQueryInUrl() {
+    const url = this.#url();
     if (url.href !== location.href) history.replaceState(history.state, '', url);
+  }
+
+  // A filter or the sort changed: a history entry of its own (Back undoes it), and the results
+  // in place of a paper that was open.
+  #filtered() {
+    const url = this.#url();
+    url.hash = '';
+    this.#paperOpen = null;
+    if (url.href !== location.href) history.pushState(null, '', url);
+    this.#run();
   }
 
   #route({ fromHistory }) {
     if (!this.#api) return;
     if (fromHistory) {
-      const q = new URL(location.href).searchParams.get('q') ?? '';
+      const { searchParams } = new URL(location.href);
+      const q = searchParams.get('q') ?? '';
       if (q !== this.#ui.input.value) this.#ui.input.value = q;
+      this.#bar?.restore(searchParams);
     }
     const id = paperIdFromHash(location.hash);
     if (id !== null) {
