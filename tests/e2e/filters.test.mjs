@@ -116,6 +116,23 @@ test('the keyboard moves between the years, chooses one and extends the range', 
   await page.close();
 });
 
+test('the chips are reached with Tab and chosen with Enter or Space, keeping the focus', async () => {
+  const { page } = await fresh('?q=learning');
+  const bar = filterBar(page);
+  const focused = () => page.evaluate(() => document.querySelector('paper-search').shadowRoot.activeElement?.dataset.value);
+  await bar.year(2022).focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), await bar.chips('venue').first().getAttribute('data-value'), 'Tab leaves the years for the first venue');
+  await page.keyboard.press('Tab');
+  const second = await focused();
+  await afterResults(page, () => page.keyboard.press('Enter'));
+  assert.deepEqual(params(page).getAll('venue'), [second]);
+  assert.equal(await focused(), second, 'the chip chosen keeps the focus as the counts change');
+  await afterResults(page, () => page.keyboard.press('Space'));
+  assert.deepEqual(params(page).getAll('venue'), []);
+  await page.close();
+});
+
 test('venue chips filter with OR, and each venue keeps its count', async () => {
   const { page } = await fresh();
   const bar = filterBar(page);
