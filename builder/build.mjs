@@ -116,7 +116,7 @@ export async function buildSite({
     const seconds = (performance.now() - started) / 1000;
     log(`paper-search: ${indexed.papers} papers, ${indexed.sharded ? 'sharded' : 'embedded'}, written to ${out} in ${seconds.toFixed(1)} s:`);
     log(`  pkg/paper_search_bg.wasm   ${sizeOf(wasm)}: the engine and ${indexed.sharded ? 'the index core' : 'the papers and their index'}`);
-    log(`  pkg/paper_search.js, paper-search.js, paper-search.css: the element and the module's glue`);
+    log(`  pkg/paper_search.js, paper-search.js, paper-search.css, paper-search-filters.js: the element (its filter bar for a corpus with years, venues, types or authors) and the module's glue`);
     if (indexed.sharded) log(`  pkg/${indexed.folder}/   ${files} part files, ${(partBytes / 1e6).toFixed(1)} MB gzipped, fetched as searches need them`);
     if (single) log('  paper-search.html, paper-search-standalone.js: one file that searches when opened from disk, and the element as one classic script');
     log('Paste these two lines into a page served from that folder (paper-search.js finds pkg/ beside itself):');

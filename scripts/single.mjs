@@ -8,7 +8,7 @@
 // How it fits together: the script evaluates the wasm-bindgen glue as a function whose result
 // is its exports, publishes `globalThis[Symbol.for('paper-search.config')] = { load, css }`,
 // then runs paper-search.js (its exports likewise turned into locals), which finds that config
-// and neither fetches its stylesheet nor imports ./pkg/. The wasm module is inlined gzip'd and
+// and neither fetches its stylesheet nor imports ./pkg/ (nor its filter bar, inlined as `filters`). The wasm module is inlined gzip'd and
 // base64'd, decompressed with DecompressionStream and handed to the glue's initSync.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -73,6 +73,7 @@ function base64Bytes(text) {
 }
 globalThis[Symbol.for('paper-search.config')] = {
   css: ${jsString(read(www, 'paper-search.css'))},
+  filters: ${moduleAsExpression(read(www, 'paper-search-filters.js'))},
   async load() {
     const gz = new Blob([base64Bytes(WASM_GZIP_BASE64)]).stream();
     const bytes = await new Response(gz.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();

@@ -12,8 +12,9 @@ import { isMain } from './is-main.mjs';
 
 const WWW = join(dirname(fileURLToPath(import.meta.url)), '..', 'www');
 
-// The element: what a page that embeds the search loads, beside pkg/.
-export const ELEMENT = ['paper-search.js', 'paper-search.css'];
+// The element: what a page that embeds the search loads, beside pkg/ (the filter bar's code
+// only for a corpus with years, venues, types or authors).
+export const ELEMENT = ['paper-search.js', 'paper-search.css', 'paper-search-filters.js'];
 // The element's code for search by meaning, which only a semantic build's page fetches.
 export const SEMANTIC = ['paper-search-semantic.js'];
 // The demo page around the element (what the single file is made of)...
@@ -24,7 +25,7 @@ export const HOSTED = ['app.js', 'sw.js'];
 // The scripts served minified, each made from www/src/ with its map beside it (FILE.map), and
 // how each is loaded: as a module, or as a classic script (the service worker).
 export const MINIFIED = {
-  'paper-search.js': 'esm', 'paper-search-semantic.js': 'esm', 'app.js': 'esm', 'sw.js': 'iife',
+  'paper-search.js': 'esm', 'paper-search-filters.js': 'esm', 'paper-search-semantic.js': 'esm', 'app.js': 'esm', 'sw.js': 'iife',
 };
 
 /** `files` with the source map of each minified one after it. */

@@ -142,6 +142,16 @@ test_builder_package() {
   )
 }
 
+# A publication list kept as BibTeX (tests/e2e/fixtures/publications.bib: venues, kinds of work,
+# years, authors, DOIs, PDFs and arXiv ids) built beside the demo page's files, for the element's
+# tests of records, filters and accessibility (tests/e2e/records, filters and a11y.test.mjs).
+BIB_SITE=target/e2e-bib
+test_bib_site() {
+  say "a .bib collection's site (tests/e2e/fixtures/publications.bib), for the element's records, filters and accessibility tests"
+  rm -rf "$BIB_SITE"
+  (unset SHARDS SEMANTIC; export PAPERS=tests/e2e/fixtures/publications.bib; build_site "$BIB_SITE" > "$BIB_SITE.log" 2>&1)
+}
+
 # The default corpus built with search by meaning, beside the demo page's files, for
 # tests/e2e/semantic.test.mjs.
 SEMANTIC_SITE=target/e2e-semantic
@@ -157,7 +167,7 @@ test_e2e() {
   tarball=$(ls "$root/$BUILDER_DIR"/paper-search-*.tgz)
   HOSTILE_PKG=target/hostile-pkg SHARDED_SITE="$E2E_SITES/on" EMBEDDED_SITE="$E2E_SITES/off" \
     BUILDER_TARBALL="$tarball" NATIVE_SCIFACT="$BUILDER_DIR/native-scifact" SEMANTIC_SITE="$SEMANTIC_SITE" \
-    NATIVE_BIB="$BUILDER_DIR/native-bib" \
+    NATIVE_BIB="$BUILDER_DIR/native-bib" BIB_SITE="$BIB_SITE" \
     NATIVE_INDEXER="$root/target/release/paper-search-index" \
     node --test --test-concurrency=1 tests/e2e/
 }
@@ -170,4 +180,5 @@ test_corpora
 test_sites
 test_builder_package
 test_semantic_site
+test_bib_site
 test_e2e

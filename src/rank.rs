@@ -14,6 +14,7 @@
 //! the same word repeated in the abstract, without letting either dominate.
 
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use crate::index::{DocId, FIELDS};
 
@@ -85,65 +86,76 @@ pub fn by_rank(a: &(DocId, f32), b: &(DocId, f32)) -> Ordering {
 /// The `k` best of `scored`, ordered by [`by_rank`]: one pass that keeps the best so far in a
 /// heap of at most `k` (a binary heap's code is a fraction of a general sort's in the wasm).
 pub fn top_k(scored: Vec<(DocId, f32)>, k: usize) -> Vec<(DocId, f32)> {
-    top_k_by(scored, k, |a, b| by_rank(a, b) == Ordering::Less)
+    heap_top(scored.into_iter().map(Ranked), k).into_iter().map(|r| r.0).collect()
 }
 
 /// The papers `scored` (with a date key each: larger first) ordered by date, then best first,
 /// then by id: the first `k`.
 pub fn top_k_dated(scored: Vec<(DocId, f32, u32)>, k: usize) -> Vec<(DocId, f32, u32)> {
-    top_k_by(scored, k, |a, b| match b.2.cmp(&a.2) {
-        Ordering::Equal => by_rank(&(a.0, a.1), &(b.0, b.1)) == Ordering::Less,
-        other => other == Ordering::Less,
-    })
+    heap_top(scored.into_iter().map(Dated), k).into_iter().map(|d| d.0).collect()
 }
 
-/// The first `k` of `items` in the order `before` (`before(a, b)`: `a` comes first), in that
-/// order: one pass over a max-heap of the `k` first so far, whose top is the last of them.
-fn top_k_by<T>(items: Vec<T>, k: usize, before: impl Fn(&T, &T) -> bool) -> Vec<T> {
-    let mut heap: Vec<T> = Vec::with_capacity(k.min(items.len()));
+/// The `k` least of `items`: one pass that keeps the least so far in a max-heap of at most `k`.
+fn heap_top<T: Ord>(items: impl ExactSizeIterator<Item = T>, k: usize) -> Vec<T> {
+    let mut best: BinaryHeap<T> = BinaryHeap::with_capacity(k.min(items.len()));
     for item in items {
-        if heap.len() < k {
-            heap.push(item);
-            let mut i = heap.len() - 1;
-            while i > 0 && before(&heap[(i - 1) / 2], &heap[i]) {
-                heap.swap(i, (i - 1) / 2);
-                i = (i - 1) / 2;
+        if best.len() < k {
+            best.push(item);
+        } else if let Some(mut worst) = best.peek_mut() {
+            if item < *worst {
+                *worst = item;
             }
-        } else if heap.first().is_some_and(|top| before(&item, top)) {
-            heap[0] = item;
-            sift_down(&mut heap, 0, &before);
         }
     }
-    // Emptied from the top: the last first.
-    let mut out = Vec::with_capacity(heap.len());
-    while !heap.is_empty() {
-        let last = heap.len() - 1;
-        heap.swap(0, last);
-        out.extend(heap.pop());
-        sift_down(&mut heap, 0, &before);
-    }
-    out.reverse();
-    out
+    best.into_sorted_vec()
 }
 
-/// Moves `heap[i]` down to where it is after every item that comes after it.
-fn sift_down<T>(heap: &mut [T], mut i: usize, before: &impl Fn(&T, &T) -> bool) {
-    loop {
-        let (l, r) = (2 * i + 1, 2 * i + 2);
-        let mut last = i;
-        if l < heap.len() && before(&heap[last], &heap[l]) {
-            last = l;
-        }
-        if r < heap.len() && before(&heap[last], &heap[r]) {
-            last = r;
-        }
-        if last == i {
-            return;
-        }
-        heap.swap(i, last);
-        i = last;
+/// A hit ordered by [`by_rank`]: the greatest is the worst, the top of a max-heap.
+struct Ranked((DocId, f32));
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        by_rank(&self.0, &other.0)
     }
 }
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+/// A hit with a date key, ordered by date (larger first), then by [`by_rank`].
+struct Dated((DocId, f32, u32));
+
+impl Ord for Dated {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let ((a, s, at), (b, t, bt)) = (self.0, other.0);
+        bt.cmp(&at).then(by_rank(&(a, s), &(b, t)))
+    }
+}
+
+impl PartialOrd for Dated {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Dated {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Dated {}
 
 #[cfg(test)]
 mod tests {

@@ -11,8 +11,12 @@ export function load(): Promise<PaperSearchApi>;
 export interface DownloadProgress { done: number; total: number; bytes: number; }
 
 /**
- * `<paper-search>`: a search box with results, a paper view and recent searches, rendered in a
- * shadow root. Attributes: `placeholder`, `limit` (results shown, default 10), `query` (the
+ * `<paper-search>`: a search box with results, a paper view (with its links and a Cite button
+ * that copies the BibTeX entry) and recent searches, rendered in a shadow root; for a corpus
+ * with years, venues, types or authors, a filter bar (a year histogram, chips with counts, the
+ * order), loaded from `paper-search-filters.js` beside this file. Its state is in the page's
+ * URL: `q`, `#paper-<id>`, and `year` (`2019-2022`), `venue`, `type`, `author` (repeated) and
+ * `sort` (`newest`, `oldest`). Attributes: `placeholder`, `limit` (results shown, default 10), `query` (the
  * initial query; a `?q=` in the page URL wins), `offline` (a sharded build offers to save every
  * part for offline use). Fires `paper-search-error` (bubbles, composed, `detail.message`, and
  * `detail.query` for a search that failed) when the wasm module or a part of the index cannot

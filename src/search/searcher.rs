@@ -60,6 +60,8 @@ pub(super) struct Ranked {
     pub matched_terms: Option<Matched>,
     pub truncated: bool,
     pub suggestion: Option<String>,
+    /// Whether the query has no words, so that its papers are listed rather than ranked.
+    pub browsing: bool,
 }
 
 impl Ranked {
@@ -242,7 +244,9 @@ impl<'a> Searcher<'a> {
         let passes = |i: usize| fails[i] == 0;
         let total = (0..results.len()).filter(|&i| passes(i)).count();
         let limit = options.limit.min(MAX_LIMIT);
-        let best: Vec<(DocId, f32)> = match options.sort {
+        // Papers listed for no words have no relevance: newest first, unless asked otherwise.
+        let sort = if ranked.browsing && options.sort == Sort::Relevance { Sort::Newest } else { options.sort };
+        let best: Vec<(DocId, f32)> = match sort {
             Sort::Relevance => {
                 let matched = (0..matches).filter(|&i| passes(i)).map(|i| results[i]).collect();
                 let near: Option<Vec<(DocId, f32)>> = nearest.map(|n| {
@@ -253,7 +257,7 @@ impl<'a> Searcher<'a> {
             }
             Sort::Newest | Sort::Oldest => {
                 let passing = (0..results.len()).filter(|&i| passes(i)).map(|i| results[i]);
-                catalogue::dated(&facts, passing, options.sort == Sort::Newest, limit)
+                catalogue::dated(&facts, passing, sort == Sort::Newest, limit)
             }
         };
         let matched = ranked.matched_terms.as_ref();
@@ -321,6 +325,7 @@ impl<'a> Searcher<'a> {
             matched_terms,
             truncated: query.truncated,
             suggestion: plan.suggestion,
+            browsing: browse,
         }
     }
 

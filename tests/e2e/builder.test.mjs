@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ask, launch, open, ready, ui, ROOT, WWW } from './helpers.mjs';
+import { ask, filterBar, launch, open, ready, ui, ROOT, WWW } from './helpers.mjs';
 import { ELEMENT, withMaps } from '../../scripts/site.mjs';
 
 const TARBALL = process.env.BUILDER_TARBALL;
@@ -152,6 +152,19 @@ test('the snippet the builder printed puts a working search box on the page', as
   await ready(site.page);
   await ui(site.page).input.fill('grokking');
   assert.match(await ui(site.page).titles.first().textContent(), /grokking/i);
+});
+
+test('a .bib site from the builder has its filter bar, whose code the builder copied', async (t) => {
+  const site = await open({ dir: built['a .bib with bad entries'].out });
+  t.after(() => site.close());
+  const missing = [];
+  site.page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) missing.push(r.url()); });
+  await site.page.goto(`${site.url}?type=article`);
+  await ready(site.page);
+  await ui(site.page).options.first().waitFor();
+  assert.deepEqual(await filterBar(site.page).bars.evaluateAll((bars) => bars.map((b) => b.dataset.year)).then((y) => [y[0], y.at(-1)]), ['1935', '2022']);
+  assert.equal(await filterBar(site.page).chip('type', 'article').getAttribute('aria-pressed'), 'true');
+  assert.deepEqual(missing, []);
 });
 
 // Every file under `dir`, hashed: what a failed build must leave alone.

@@ -103,6 +103,51 @@ export const ui = (page) => ({
   error: page.locator('paper-search .error'),
 });
 
+// The filter bar's parts inside the element (a corpus with years, venues, types or authors).
+export const filterBar = (page) => ({
+  panel: page.locator('paper-search .filter-panel'),
+  toggle: page.locator('paper-search .filters-toggle'),
+  bars: page.locator('paper-search .histogram .bar'),
+  year: (year) => page.locator(`paper-search .histogram .bar[data-year="${year}"]`),
+  range: page.locator('paper-search .filter-range'),
+  anyYear: page.locator('paper-search .years button.link'),
+  chips: (group) => page.locator(`paper-search [aria-labelledby="filter-${group}"] .chip`),
+  chip: (group, value) => page.locator(`paper-search [aria-labelledby="filter-${group}"] .chip[data-value="${value}"]`),
+  sort: page.locator('paper-search #filter-sort'),
+});
+
+// Drags the pointer across the histogram, from the bar of year `from` to that of `to`.
+export async function dragYears(page, from, to) {
+  const centre = async (year) => {
+    const box = await filterBar(page).year(year).boundingBox();
+    return [box.x + box.width / 2, box.y + box.height / 2];
+  };
+  await page.mouse.move(...await centre(from));
+  await page.mouse.down();
+  await page.mouse.move(...await centre(to), { steps: 6 });
+  await page.mouse.up();
+}
+
+// Runs `action` and waits until the element has rendered the results it leads to (the list's
+// children replaced: a search that finds nothing over an empty list changes nothing to wait for).
+export async function afterResults(page, action) {
+  await page.evaluate(() => {
+    const list = document.querySelector('paper-search').shadowRoot.querySelector('[role=listbox]');
+    window.resultsRendered = new Promise((resolve) => {
+      new MutationObserver((_, observer) => { observer.disconnect(); resolve(); }).observe(list, { childList: true });
+    });
+  });
+  await action();
+  await page.evaluate(() => window.resultsRendered);
+}
+
+// The site a variable of the environment names (./build.sh test builds each and sets it).
+export function siteFromEnv(name) {
+  const dir = process.env[name];
+  if (!dir) throw new Error(`${name} names the site to test (./build.sh test makes it)`);
+  return dir;
+}
+
 export async function screenshot(page, name, options = {}) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false, ...options });

@@ -122,14 +122,21 @@ test('a suggested spelling is offered and runs the corrected query', async () =>
   await page.close();
 });
 
-test('a paper shows the authors, year and link the corpus has', async () => {
+test('a paper shows the authors, venue, year and links the corpus has', async () => {
   const { page } = await fake('#paper-0');
   const meta = ui(page).paper.locator('.meta');
   assert.equal(await meta.locator('.authors').textContent(), 'Ada <b>Lovelace</b>, Alan Turing');
+  assert.equal(await meta.locator('.venue').textContent(), '<i>Proceedings</i> & more');
   assert.equal(await meta.locator('.year').textContent(), '2021');
+  assert.equal(await meta.locator('.type').textContent(), 'article');
   assert.equal(await meta.locator('.key').textContent(), 'arXiv:2101.00001');
-  assert.equal(await meta.locator('a.url').getAttribute('href'), 'https://example.org/papers/0');
-  assert.equal(await meta.locator('a.url').getAttribute('rel'), 'noopener noreferrer');
+  const links = ui(page).paper.locator('.links');
+  assert.equal(await links.locator('a.url').getAttribute('href'), 'https://example.org/papers/0');
+  assert.equal(await links.locator('a.url').getAttribute('rel'), 'noopener noreferrer');
+  assert.equal(await links.locator('a.doi').getAttribute('href'), 'https://doi.org/10.1000/a%3Cb%3E%231', 'the DOI escaped');
+  assert.equal(await links.locator('a.doi').textContent(), 'DOI 10.1000/a<b>#1');
+  assert.equal(await links.locator('a.pdf').getAttribute('href'), `${env.url}papers/0.pdf`, 'a PDF path resolved against the page');
+  assert.equal(await links.locator('a.arxiv').getAttribute('href'), 'https://arxiv.org/abs/hep-th/9901001');
   assert.equal(await ui(page).paper.locator('.related li').first().textContent(), 'A paper whose link is javascript (1999)');
   await screenshot(page, 'paper-fields');
   await page.close();
@@ -147,10 +154,10 @@ test('corpus text that looks like markup stays text, and only http(s) links are 
   await noMarkup('paper 0');
   assert.equal(await ui(page).paper.locator('h2').textContent(), 'Hostile <img src=x onerror="window.pwned=1"> title');
   await showPaper(page, 1);
-  assert.equal(await count('.meta a'), 0, 'a javascript: URL is no link');
+  assert.equal(await count('.paper :is(.meta, .links) a'), 0, 'a javascript: URL or PDF is no link');
   await showPaper(page, 2);
-  assert.equal(await count('.meta a'), 0, 'a data: URL is no link');
-  assert.equal(await ui(page).paper.locator('.meta .url').textContent(), 'data:text/html,<script>window.pwned=4</script>');
+  assert.equal(await count('.paper :is(.meta, .links) a'), 0, 'a data: URL or PDF is no link');
+  assert.equal(await ui(page).paper.locator('.links .url').textContent(), 'data:text/html,<script>window.pwned=4</script>');
   await noMarkup('paper 2');
   await ui(page).input.fill('zzz');
   assert.equal(await page.locator('paper-search .suggestion button').textContent(), '<b>plain</b>');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer } from '../../scripts/serve.mjs';
-import { ask, open, ready, screenshot, ui } from './helpers.mjs';
+import { afterResults, ask, dragYears, filterBar, open, ready, screenshot, ui } from './helpers.mjs';
 
 const SHARDED = process.env.SHARDED_SITE;
 const EMBEDDED = process.env.EMBEDDED_SITE;
@@ -61,6 +61,96 @@ test('the sharded site answers every query as the embedded site does', async () 
   assert.deepEqual(a, b, 'papers and related papers');
   const [stats] = await ask(sharded.page, [['stats']]);
   assert.equal(stats.sharded, true);
+});
+
+// Searches with filters, sorts and facets (the slice has years and authors), with words and without.
+const FILTERED = [
+  ['learning', { facets: true, filters: { year: { from: 2022, to: 2022 } } }],
+  ['learning', { facets: true, filters: { author: ['Wei Wang'] } }],
+  ['graph neural networks', { facets: true, sort: 'newest' }],
+  ['reinforcement learning', { facets: ['year', 'author'], sort: 'oldest', filters: { year: { to: 2021 } } }],
+  ['year:2021-2022 vision', { facets: true }],
+  ['', { facets: ['year'], sort: 'newest', filters: { year: { from: 2025 } } }],
+  ['', { facets: true, filters: { author: ['Lei Zhang', 'Wei Zhang'] } }],
+  ['', { facets: ['year'], sort: 'oldest' }],
+];
+
+test('the sharded site filters, sorts and counts as the embedded site does', async () => {
+  const calls = FILTERED.map(([q, options]) => ['searchAsync', q, { limit: 20, ...options }]);
+  const [fromShards, fromModule] = await Promise.all([ask(sharded.page, calls), ask(embedded.page, calls)]);
+  for (const [i, [q, options]] of FILTERED.entries()) {
+    assert.deepEqual(fromShards[i], fromModule[i], `${JSON.stringify(q)} ${JSON.stringify(options)}`);
+    assert.ok(fromModule[i].hits.length > 0 && fromModule[i].facets.year.length > 0, `${JSON.stringify(q)} finds and counts papers`);
+  }
+  assert.ok(fromModule[1].facets.author.length > 0, 'authors are counted');
+});
+
+// The facets parts a page fetches (the authors of a sharded build's papers).
+const facetParts = (page) => {
+  const parts = [];
+  page.on('requestfinished', (r) => { if (isPart(r.url()) && /\/facet-\d+\.gz$/.test(r.url())) parts.push(r.url()); });
+  return parts;
+};
+
+test('the sharded site’s filter bar counts years at once, and authors only when asked', async () => {
+  const page = await sharded.context.newPage();
+  page.setDefaultTimeout(15000);
+  const parts = facetParts(page);
+  await page.goto(sharded.url);
+  await ready(page);
+  const bar = filterBar(page);
+  assert.deepEqual(await bar.bars.evaluateAll((bars) => bars.map((b) => b.dataset.year)), ['2021', '2022', '2023', '2024', '2025']);
+  await afterResults(page, () => ui(page).input.fill('learning'));
+  const [expected] = await ask(embedded.page, [['searchAsync', 'learning', { facets: true }]]);
+  const labels = await bar.bars.evaluateAll((bars) => bars.map((b) => b.getAttribute('aria-label')));
+  assert.deepEqual(labels.filter((l) => !l.endsWith(' 0 papers')), expected.facets.year.map(({ value, count }) => `${value}: ${count} papers`));
+  assert.equal(await bar.chips('author').count(), 0);
+  assert.deepEqual(parts, [], 'no facets part for a search or a blank box');
+  await afterResults(page, () => page.locator('paper-search [aria-labelledby="filter-author"]').getByRole('button', { name: 'Count authors' }).click());
+  const chips = await bar.chips('author').evaluateAll((c) => c.map((chip) => chip.textContent));
+  assert.deepEqual(chips, expected.facets.author.slice(0, 6).map(({ value, count }) => `${value}${count} papers`));
+  assert.ok(parts.length > 0, 'the authors’ parts, once asked for');
+  await screenshot(page, 'sharded-filters', { clip: await page.locator('paper-search').boundingBox() });
+  await page.close();
+});
+
+test('a drag across the sharded site’s histogram filters its results', async () => {
+  const page = await sharded.context.newPage();
+  page.setDefaultTimeout(15000);
+  await page.goto(`${sharded.url}?q=learning`);
+  await ready(page);
+  await ui(page).options.first().waitFor();
+  await afterResults(page, () => dragYears(page, 2022, 2025));
+  assert.equal(new URL(page.url()).searchParams.get('year'), '2022-2025');
+  const [expected] = await ask(embedded.page, [['searchAsync', 'learning', { limit: 20, filters: { year: { from: 2022, to: 2025 } } }]]);
+  assert.deepEqual(await ui(page).titles.allTextContents(), expected.hits.map((h) => h.title));
+  assert.match(await ui(page).status.textContent(), new RegExp(`^${expected.total} results in [\\d.]+ ms · 2022–2025$`));
+  await page.close();
+});
+
+test('the element lists and counts alike on the sharded and the embedded site', async () => {
+  const path = `?q=learning&year=2021-2022&author=${encodeURIComponent('Wei Wang')}&sort=newest`;
+  const seen = await Promise.all([sharded, embedded].map(async (site) => {
+    const page = await site.context.newPage();
+    page.setDefaultTimeout(15000);
+    await page.goto(site.url + path);
+    await ready(page);
+    await ui(page).options.first().waitFor();
+    const bar = filterBar(page);
+    const shown = {
+      titles: await ui(page).titles.allTextContents(),
+      total: (await ui(page).status.textContent()).replace(/ in [\d.]+ ms/, ''),
+      years: await bar.bars.evaluateAll((bars) => bars.map((b) => b.getAttribute('aria-label'))),
+      authors: await bar.chips('author').evaluateAll((c) => c.map((chip) => `${chip.textContent} ${chip.getAttribute('aria-pressed')}`)),
+    };
+    await page.close();
+    return shown;
+  }));
+  assert.deepEqual(seen[0], seen[1]);
+  assert.ok(seen[0].titles.length > 0);
+  const [{ facets }] = await ask(embedded.page, [['searchAsync', 'learning', { facets: true, filters: { year: { from: 2021, to: 2022 }, author: ['Wei Wang'] } }]]);
+  const { count } = facets.author.find((a) => a.value === 'Wei Wang');
+  assert.equal(seen[0].authors[0], `Wei Wang${count} papers true`, 'the author chosen, counted without its own filter');
 });
 
 test('a first search downloads a few parts of the index, not all of it', async () => {

@@ -32,7 +32,8 @@ const CSS = `
  * Adds search by meaning to `host`, a <paper-search> whose module is `api` (its `stats()` is
  * `stats`). `element` is what the element lends it: its parts (`ui`: `root`, `status`, `input`,
  * `listbox`), `run()` (searches again), `render(query, results, ms, { keepActive })` (shows
- * results), `seq()` (the latest search's number), `h` (its DOM helper) and `reasonOf(err)`.
+ * results), `seq()` (the latest search's number), `options()` (the filter bar's filters, sort
+ * and facets, if any), `h` (its DOM helper) and `reasonOf(err)`.
  * Returns `{ rendered(query, seq) }`, which the element calls when it has shown a search's
  * results by words.
  */
@@ -85,7 +86,7 @@ export function attach(host, api, stats, element) {
         const started = performance.now();
         let results;
         try {
-          results = api.search(query, { limit: host.limit, semantic: true });
+          results = api.search(query, { ...element.options(), limit: host.limit, semantic: true });
         } catch (err) {
           console.error('paper-search: the search by meaning failed:', err);
           return;

@@ -6,7 +6,9 @@
 // The element renders inside an open shadow root styled by paper-search.css (loaded with a
 // <link>, so a page with a strict Content-Security-Policy needs no inline style), loads the
 // wasm module from ./pkg/ beside this file, and keeps its state in the page's URL: the query in
-// ?q= and an open paper in #paper-<id>. Corpus text is only ever set as text nodes and <mark>
+// ?q=, an open paper in #paper-<id>, and for a corpus with years, venues, types or authors the
+// filters of its filter bar (paper-search-filters.js, loaded only for such a corpus): year=,
+// venue=, type=, author=, sort=. Corpus text is only ever set as text nodes and <mark>
 // elements. Exports `load()` (the initialized API, for pages that render their own results) and
 // the element class.
 //
@@ -22,6 +24,8 @@ const RECENT_KEY = 'paper-search:recent';
 const RECENT_MAX = 8;
 const DEFAULT_LIMIT = 10;
 const RELATED_LIMIT = 5;
+// A result's byline names this many authors before "et al."; the paper view names them all.
+const SHORT_AUTHORS = 3;
 // A sharded build waits this long after a keystroke before fetching what the search needs, so
 // that typing fetches for the words typed, not for every letter (an answer from the parts at
 // hand comes at once). A search that is not typed letter by letter (pasted, ?q=, a link, a
@@ -63,7 +67,7 @@ async function compile(response) {
 // The module's answers as promises: the …Async functions where it has them (every build of
 // this version), else its synchronous ones (a stand-in module, an older build).
 function searchIn(api, query, options) {
-  return api.searchAsync ? api.searchAsync(query, options) : Promise.resolve().then(() => api.search(query, { limit: options.limit }));
+  return api.searchAsync ? api.searchAsync(query, options) : Promise.resolve().then(() => api.search(query, options));
 }
 
 function paperIn(api, id) {
@@ -144,20 +148,34 @@ function titleInto(parent, hit) {
     : (parent.append(String(hit.title ?? '')), parent);
 }
 
-// Only http(s) links from the corpus become clickable.
-function safeUrl(value) {
+// The authors as one line: every name, or (`short`) the first three and "et al.". A corpus's own
+// "et al." (BibTeX's `and others`) follows the names without a comma.
+function authorList(authors, short = false) {
+  let names = Array.isArray(authors) ? authors.map(String).filter(Boolean) : [];
+  if (short && names.length > SHORT_AUTHORS) names = [...names.slice(0, SHORT_AUTHORS), 'et al.'];
+  return names.reduce((line, name) => (line ? `${line}${name === 'et al.' ? ' ' : ', '}${name}` : name), '');
+}
+
+// Only http(s) links from the corpus become clickable: an absolute URL, or (`relative`, for a
+// PDF kept beside the site) a path resolved against the page.
+function corpusUrl(value, relative = false) {
   if (typeof value !== 'string') return null;
   try {
-    const url = new URL(value);
+    const url = relative ? new URL(value, document.baseURI) : new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
   } catch {
     return null;
   }
 }
 
-function authorList(authors) {
-  return Array.isArray(authors) ? authors.map(String).filter(Boolean).join(', ') : '';
+// Appends `bits` to `parent` with " · " between them, and `parent` to `parts` when there are any.
+function line(parts, parent, bits) {
+  for (const [i, bit] of bits.entries()) parent.append(...(i ? [' · ', bit] : [bit]));
+  if (bits.length) parts.push(parent);
 }
+
+// doi.org's and arXiv's addresses of an identifier, each of its segments escaped.
+const idUrl = (base, id) => base + String(id).split('/').map(encodeURIComponent).join('/');
 
 function paperIdFromHash(hash) {
   const m = /^#paper-(\d{1,10})$/.exec(hash);
@@ -238,6 +256,7 @@ export class PaperSearchElement extends Base {
   #started = false;
   #firstResults = false;
   #semantic = null;  // search by meaning, in a build that has it (paper-search-semantic.js)
+  #bar = null;       // the filter bar, for a corpus with facets (paper-search-filters.js)
   #onPop = () => this.#route({ fromHistory: true });
 
   constructor() {
@@ -312,10 +331,14 @@ export class PaperSearchElement extends Base {
         import('./paper-search-semantic.js').then(({ attach }) => {
           this.#semantic = attach(this, this.#api, stats, {
             ui: this.#ui, h, reasonOf, run: () => this.#run(), seq: () => this.#searchSeq,
+            options: () => this.#bar?.options(false),
             render: (...args) => this.#render(...args),
           });
         }).catch((err) => console.error('paper-search: search by meaning could not start:', err));
       }
+      // A corpus with years, venues, types or authors: the filter bar, from a file of its own,
+      // in place before the first search, which the page's URL may filter.
+      if (stats.facets?.length) await this.#attachFilters(stats);
     } catch (err) {
       this.#fail(err);
       return;
@@ -323,6 +346,15 @@ export class PaperSearchElement extends Base {
     this.#refreshOffline();
     this.#route({ fromHistory: false });
     this.#setState('ready');
+  }
+
+  async #attachFilters(stats) {
+    try {
+      const { attach } = await (globalThis[CONFIG]?.filters ?? import('./paper-search-filters.js'));
+      this.#bar = await attach(this, this.#api, stats, { ui: this.#ui, h, searchIn, run: () => this.#run(), filtered: () => this.#filtered() });
+    } catch (err) {
+      console.error('paper-search: the filters could not start:', err);
+    }
   }
 
   /**
@@ -443,7 +475,9 @@ export class PaperSearchElement extends Base {
       h('span', { id: 'recent-label' }, 'Recent searches'),
       h('button', { type: 'button', class: 'link', part: 'clear-recent' }, 'Clear'));
     const suggest = h('p', { class: 'suggestion', part: 'suggestion', hidden: true });
-    const listbox = h('ul', { id: 'listbox', class: 'listbox', part: 'results', role: 'listbox', 'aria-label': 'Results' });
+    // Each result is an option that is itself the link to its paper (nothing focusable inside
+    // an option); the box keeps the focus and points at the selected one.
+    const listbox = h('div', { id: 'listbox', class: 'listbox', part: 'results', role: 'listbox', 'aria-label': 'Results' });
     const more = h('p', { class: 'more', part: 'more', hidden: true });
     const none = h('p', { class: 'none', part: 'no-results', hidden: true });
     const paper = h('article', { class: 'paper', part: 'paper', hidden: true });
@@ -530,6 +564,7 @@ export class PaperSearchElement extends Base {
     if (view === 'recent') listbox.setAttribute('aria-labelledby', 'recent-label');
     else listbox.removeAttribute('aria-labelledby');
     this.#view = view;
+    this.#ui.root.dataset.view = view;
   }
 
   #view = 'hint';
@@ -569,13 +604,18 @@ export class PaperSearchElement extends Base {
     this.#search?.controller.abort();
     this.#search = null;
     const query = input.value;
-    if (query.trim() === '') {
+    const bar = this.#bar;
+    // A blank box lists nothing, unless filters (or a date sort) choose papers to list; the
+    // filter bar still counts the whole corpus.
+    const blank = query.trim() === '';
+    const overview = blank && !bar?.browsing();
+    if (overview) {
       status.textContent = `${this.#papers} papers`;
       hint.textContent = `Type to search ${this.#papers} papers by title and abstract. Results appear as you type.`;
       this.#hits = [];
       listbox.removeAttribute('aria-busy');
       this.#refreshRecent(true);
-      return;
+      if (!bar) return;
     }
     const search = { seq: ++this.#searchSeq, controller: new AbortController() };
     this.#search = search;
@@ -583,17 +623,19 @@ export class PaperSearchElement extends Base {
     const started = performance.now();
     // Only a search that takes a while (a sharded build fetching) says so.
     const busy = setTimeout(() => {
-      if (!current()) return;
+      if (!current() || overview) return;
       status.textContent = 'Searching…';
       listbox.setAttribute('aria-busy', 'true');
     }, BUSY_AFTER_MS);
-    searchIn(this.#api, query, { limit: this.limit, signal: search.controller.signal, pause: typed ? TYPING_PAUSE_MS : 0 })
+    const options = { limit: this.limit, signal: search.controller.signal, pause: typed ? TYPING_PAUSE_MS : 0, ...bar?.options(overview, blank) };
+    searchIn(this.#api, query, options)
       .then((results) => {
         if (!current()) return;
+        if (overview) return bar.rendered(results);
         this.#render(query, results, performance.now() - started);
         this.#semantic?.rendered(query, search.seq);
       })
-      .catch((err) => { if (current() && err?.name !== 'AbortError') this.#failSearch(query, err); })
+      .catch((err) => { if (current() && err?.name !== 'AbortError' && !overview) this.#failSearch(query, err); })
       .finally(() => {
         clearTimeout(busy);
         if (!current()) return;
@@ -603,20 +645,29 @@ export class PaperSearchElement extends Base {
   }
 
   #render(query, results, ms, { keepActive = false } = {}) {
+    const bar = this.#bar;
+    bar?.rendered(results);
     // A paper opened meanwhile (a link straight to one) stays open; going back searches again.
     if (this.#paperOpen !== null) return;
     const { status, none, more, suggest } = this.#ui;
     const { hits, total } = results;
-    status.textContent = `${total} ${total === 1 ? 'result' : 'results'} in ${formatMs(ms)} ms`;
+    const { filters, sort = 'relevance' } = bar?.options(false) ?? {};
+    const summary = bar?.summary();
+    status.textContent = `${total} ${total === 1 ? 'result' : 'results'} in ${formatMs(ms)} ms${summary ? ` · ${summary}` : ''}`;
     status.dataset.ms = ms.toFixed(3);
     // A query longer than the engine looks at is cut, and the person is told so.
     const cut = results.truncated ? ' Only the first words of this long query were searched.' : '';
-    more.textContent = ((total > hits.length ? `Showing the best ${hits.length} of ${total}.` : '') + cut).trim();
+    const which = query.trim() && sort === 'relevance' ? 'best' : 'first';
+    more.textContent = ((total > hits.length ? `Showing the ${which} ${hits.length} of ${total}.` : '') + cut).trim();
     // A re-ranking keeps the selected paper selected when it is still listed.
     const activeId = keepActive ? this.#hits[this.#active]?.id : undefined;
     const kept = hits.findIndex((hit) => hit.id === activeId);
     this.#options(hits.map((hit) => ({ option: { kind: 'hit', id: hit.id }, node: this.#hitNode(hit) })), kept >= 0 ? kept : hits.length ? 0 : -1);
-    if (total === 0) none.textContent = `No papers match “${query.trim()}”.`;
+    if (total === 0) {
+      none.textContent = query.trim()
+        ? `No papers match “${query.trim()}”${filters ? ' with these filters' : ''}.`
+        : 'No papers pass these filters.';
+    }
     const suggestion = typeof results.suggestion === 'string' ? results.suggestion.trim() : '';
     suggest.replaceChildren(...(suggestion && suggestion !== query.trim()
       ? ['Did you mean ', h('button', { type: 'button', class: 'link', 'data-suggestion': suggestion }, suggestion), '?']
@@ -648,24 +699,26 @@ export class PaperSearchElement extends Base {
   }
 
   #hitNode(hit) {
-    const title = titleInto(h('a', { class: 'title', part: 'result-title', href: `#paper-${hit.id}`, tabindex: '-1' }), hit);
-    const snippet = segmentsInto(h('p', { class: 'snippet', part: 'result-snippet' }), hit.snippet);
-    const byline = [authorList(hit.authors), Number.isFinite(hit.year) ? String(hit.year) : ''].filter(Boolean).join(' · ');
-    return h('li', { role: 'option', class: 'option', part: 'result', 'aria-selected': 'false' }, title,
-      ...(byline ? [h('p', { class: 'byline', part: 'result-byline' }, byline)] : []), snippet);
+    const title = titleInto(h('span', { class: 'title', part: 'result-title' }), hit);
+    const snippet = segmentsInto(h('span', { class: 'snippet', part: 'result-snippet' }), hit.snippet);
+    const byline = [authorList(hit.authors, true), typeof hit.venue === 'string' ? hit.venue : '',
+      Number.isFinite(hit.year) ? String(hit.year) : ''].filter(Boolean).join(' · ');
+    return h('a', { role: 'option', class: 'option', part: 'result', href: `#paper-${hit.id}`, tabindex: '-1', 'aria-selected': 'false' },
+      title, ...(byline ? [h('span', { class: 'byline', part: 'result-byline' }, byline)] : []), snippet);
   }
 
   // With a blank query: recent searches while the box has the focus, else the hint.
   #refreshRecent(force = false) {
     if (!this.#api || this.#paperOpen !== null || this.#view === 'error') return;
-    if (this.#ui.input.value.trim() !== '') return;
+    // A blank box whose filters list papers keeps its list.
+    if (this.#ui.input.value.trim() !== '' || this.#bar?.browsing()) return;
     const focused = this.shadowRoot.activeElement === this.#ui.input;
     const list = focused && !this.#recentHidden ? recent.list() : [];
     if (!force && list.length === 0 && this.#view === 'hint') return;
     if (list.length) {
       this.#options(list.map((q) => ({
         option: { kind: 'recent', query: q },
-        node: h('li', { role: 'option', class: 'option recent', part: 'recent', 'aria-selected': 'false' },
+        node: h('div', { role: 'option', class: 'option recent', part: 'recent', 'aria-selected': 'false' },
           h('span', { class: 'recent-icon', 'aria-hidden': 'true' }, '↺'), q),
       })), -1);
       this.#show('recent');
@@ -721,19 +774,38 @@ export class PaperSearchElement extends Base {
 
   // ---- the URL: ?q= for the query, #paper-<id> for the open paper ----
 
-  #keepQueryInUrl() {
+  // The page's URL with the query in ?q= and the filters in theirs.
+  #url() {
     const url = new URL(location.href);
     const query = this.#ui.input.value;
     if (query) url.searchParams.set('q', query);
     else url.searchParams.delete('q');
+    this.#bar?.write(url.searchParams);
+    return url;
+  }
+
+  #keepQueryInUrl() {
+    const url = this.#url();
     if (url.href !== location.href) history.replaceState(history.state, '', url);
+  }
+
+  // A filter or the sort changed: a history entry of its own (Back undoes it), and the results
+  // in place of a paper that was open.
+  #filtered() {
+    const url = this.#url();
+    url.hash = '';
+    this.#paperOpen = null;
+    if (url.href !== location.href) history.pushState(null, '', url);
+    this.#run();
   }
 
   #route({ fromHistory }) {
     if (!this.#api) return;
     if (fromHistory) {
-      const q = new URL(location.href).searchParams.get('q') ?? '';
+      const { searchParams } = new URL(location.href);
+      const q = searchParams.get('q') ?? '';
       if (q !== this.#ui.input.value) this.#ui.input.value = q;
+      this.#bar?.restore(searchParams);
     }
     const id = paperIdFromHash(location.hash);
     if (id !== null) {
@@ -825,25 +897,35 @@ export class PaperSearchElement extends Base {
       this.#show('paper');
       return;
     }
-    const meta = h('p', { class: 'meta', part: 'paper-meta' });
-    const bits = [];
-    const authors = authorList(record.authors);
-    if (authors) bits.push(h('span', { class: 'authors' }, authors));
-    if (Number.isFinite(record.year)) bits.push(h('span', { class: 'year' }, String(record.year)));
-    if (typeof record.key === 'string' && record.key) bits.push(h('span', { class: 'key' }, record.key));
-    if (Array.isArray(record.categories) && record.categories.length) {
-      bits.push(h('span', { class: 'categories' }, record.categories.map(String).join(', ')));
-    }
-    if (record.url != null) {
-      const href = safeUrl(record.url);
-      bits.push(href
-        ? h('a', { class: 'url', href, rel: 'noopener noreferrer', part: 'paper-link' }, 'Open the paper ↗')
-        : h('span', { class: 'url' }, String(record.url)));
-    }
-    for (const [i, bit] of bits.entries()) meta.append(...(i ? [' · ', bit] : [bit]));
-
     const parts = [back(), h('h2', { tabindex: '-1', part: 'paper-title' }, String(record.title ?? ''))];
-    if (bits.length) parts.push(meta);
+    const text = (value) => (typeof value === 'string' ? value : '');
+    const categories = Array.isArray(record.categories) ? record.categories.map(String).join(', ') : '';
+    line(parts, h('p', { class: 'meta', part: 'paper-meta' }), [
+      ['authors', authorList(record.authors)], ['venue', text(record.venue)],
+      ['year', Number.isFinite(record.year) ? String(record.year) : ''], ['type', text(record.type)],
+      ['key', text(record.key)], ['categories', categories],
+    ].filter(([, value]) => value).map(([name, value]) => h('span', { class: name }, value)));
+    const link = (name, href, label) => h('a', { class: name, href, rel: 'noopener noreferrer', part: 'paper-link' }, label);
+    const pdf = corpusUrl(record.pdf, true);
+    const url = corpusUrl(record.url);
+    const [doi, arxiv] = [text(record.doi), text(record.arxiv)];
+    const links = [
+      doi && link('doi', idUrl('https://doi.org/', doi), `DOI ${doi}`),
+      pdf && link('pdf', pdf, 'PDF'),
+      arxiv && link('arxiv', idUrl('https://arxiv.org/abs/', arxiv), `arXiv:${arxiv}`),
+      record.url != null && (url ? link('url', url, 'Open the paper ↗') : h('span', { class: 'url' }, String(record.url))),
+    ].filter(Boolean);
+    // A paper with something to cite it by can be cited: its BibTeX entry, copied and shown.
+    const citable = typeof this.#api.cite === 'function' && (record.authors?.length || record.venue || doi || record.year);
+    const citation = h('pre', { class: 'bibtex', part: 'citation', tabindex: '0', hidden: true });
+    if (citable) {
+      const note = h('span', { class: 'cite-note', role: 'status' });
+      const button = h('button', { type: 'button', class: 'cite', part: 'cite' }, 'Cite');
+      button.addEventListener('click', () => this.#cite(id, citation, note));
+      links.push(h('span', {}, button, ' ', note));
+    }
+    line(parts, h('p', { class: 'links', part: 'paper-links' }), links);
+    if (citable) parts.push(citation);
     parts.push(h('p', { class: 'abstract', part: 'paper-abstract' }, String(record.abstract ?? '')));
     if (related.length) {
       parts.push(h('h3', {}, 'Related papers'), h('ul', { class: 'related', part: 'related' },
@@ -852,6 +934,31 @@ export class PaperSearchElement extends Base {
     }
     paper.replaceChildren(...parts);
     this.#show('paper');
+  }
+
+  // Copies paper `id`'s BibTeX entry and shows it in `citation`; where the clipboard cannot be
+  // written (no permission, a page opened from disk), the entry is selected for the reader to copy.
+  async #cite(id, citation, note) {
+    let entry;
+    try {
+      entry = await (this.#api.citeAsync ?? this.#api.cite)(id);
+    } catch (err) {
+      note.textContent = `The citation could not be loaded: ${reasonOf(err)}`;
+      return;
+    }
+    citation.textContent = String(entry ?? '');
+    citation.hidden = false;
+    try {
+      await navigator.clipboard.writeText(citation.textContent);
+      note.textContent = 'BibTeX copied.';
+    } catch {
+      citation.focus();
+      const range = document.createRange();
+      range.selectNodeContents(citation);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      note.textContent = 'BibTeX selected: press Ctrl+C (⌘C) to copy it.';
+    }
   }
 
   // The related papers, or none when they cannot be had: they are an extra.

@@ -5,8 +5,9 @@
 // A semantic build's model (pkg/paper-search-model-<id>.bin.gz, 21 MB) is cached when the
 // reader first switches search by meaning on, in a cache of its own that outlives builds: its
 // name holds the model's id, so a new deployment with the same model does not download it again.
-// The element's code for it (paper-search-semantic.js, which only such a build fetches) is cached
-// with the build's files when it is first fetched.
+// The element's code for it (paper-search-semantic.js, which only such a build fetches), like the
+// filter bar's (paper-search-filters.js, fetched only for a corpus with years, venues, types or
+// authors), is cached with the build's files when it is first fetched.
 //
 // Cache first, in a cache named after the build: `./build.sh` writes pkg/build-id.js with a
 // hash of the files below. A new deployment changes that file, the browser sees the worker's
@@ -25,7 +26,7 @@ const SHELL = [
 const PART = /^pkg\/index-[0-9a-f]+\/[a-z]+-\d+\.gz$/;
 const MODEL = /^pkg\/paper-search-model-[0-9a-f]{16}\.bin\.gz$/;
 const MODELS = 'paper-search-models';
-const SEMANTIC = 'paper-search-semantic.js';
+const ON_DEMAND = ['paper-search-semantic.js', 'paper-search-filters.js'];
 
 async function part(event, request, name = CACHE) {
   const cache = await caches.open(name);
@@ -60,7 +61,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
   const path = url.pathname.slice(scope.pathname.length);
-  if (PART.test(path) || path === SEMANTIC) {
+  if (PART.test(path) || ON_DEMAND.includes(path)) {
     event.respondWith(part(event, request));
     return;
   }
