@@ -376,11 +376,14 @@ mod harness {
             }
         }
 
+        /// A query's vector → the nearest papers, scores on the cosine's scale.
+        type Near<'a> = dyn Fn(&[f32]) -> Vec<(u32, f32)> + 'a;
+
         impl Set<'_> {
             /// nDCG@10 (finished / as typed) of the model alone and fused, with the nearest papers
             /// found by `near` (a query's vector → the nearest `DEPTH`, scores on the cosine's
             /// scale) in place of the int8 vectors.
-            fn with_near(&self, near: &dyn Fn(&[f32]) -> Vec<(u32, f32)>) -> [[f64; 2]; 2] {
+            fn with_near(&self, near: &Near<'_>) -> [[f64; 2]; 2] {
                 let searcher = self.indexed.searcher(Params::DEFAULT, Features::ALL);
                 let run = |reading: Reading, fused: bool| {
                     self.indexed.run_with(&self.judged, |q| {
@@ -517,7 +520,7 @@ mod harness {
                     println!("| the papers' vectors | bytes a paper | the model alone | fused |");
                     println!("|---|---:|---:|---:|");
                     let depth = fuse::DEPTH;
-                    let rows: Vec<(String, String, Box<dyn Fn(&[f32]) -> Vec<(u32, f32)>>)> = vec![
+                    let rows: Vec<(String, String, Box<Near<'_>>)> = vec![
                         ("int8 (as built)".into(), "388".into(), Box::new(|q| v.nearest(q, depth))),
                         (
                             "1 bit, float query against every code".into(),
