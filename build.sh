@@ -16,6 +16,9 @@
 #                         arXiv's metadata snapshot beside JSON Lines (bench/collections-results.md);
 #                         `bench facets`: facet counts against brute force on corpus-large, and
 #                         their cost in Node and Chromium (bench/facets-results.md);
+#                         `bench embed`: embedding SciFact, beside the encoder before, BLAS and
+#                         sentence-transformers (bench/embed-results.md); `bench embed large`:
+#                         corpus-large embedded (bench/embed-large-results.md);
 #                         scripts/bench.sh
 #   ./build.sh single     build, then write dist/paper-search.html (one file that searches
 #                         when opened from disk: script, styles and wasm inlined) and
@@ -42,6 +45,7 @@
 #                                    in the module, and the sentence model beside it
 #                                    (pkg/paper-search-model-<id>.bin.gz, 21 MB), which the
 #                                    page downloads only when a reader switches it on.
+# EMBED_CACHE=dir ./build.sh         keeps the papers' vectors there (default: target/embeddings).
 # OUT=dir ./build.sh                 writes the built module to dir (default: www/pkg).
 # PORT=8000 ./build.sh serve         chooses the port.
 #
@@ -144,18 +148,14 @@ semantic_tool() {
   fi
 }
 
-# The papers' vectors of $PAPERS (or the default corpus) into $index_dir/vectors.bin, from a
-# cache kept per corpus, model and encoder (embedding is the slow step: 208 papers take 18 s).
+# The papers' vectors of $PAPERS (or the default corpus) into $index_dir/vectors.bin. Each
+# paper's vector is kept under the model and the exact text it was made from, in the embedding
+# cache (target/embeddings/ or $EMBED_CACHE, paper-search-semantic's), so that a rebuild embeds only the new or
+# changed papers, and a build stopped half way goes on from where it stopped.
 embed_corpus() {
-  local corpus="${PAPERS:-$root/data/papers.txt}" key cached
-  key=$(cat "$corpus" "$MODEL_FILE" "$semantic_bin" | sha256sum | cut -c1-16)
-  cached="target/model/vectors-$key.bin"
-  if [ ! -f "$cached" ]; then
-    say "embedding the papers of $corpus"
-    "$semantic_bin" embed "$MODEL_FILE" "$corpus" "$cached.tmp"
-    mv "$cached.tmp" "$cached"
-  fi
-  cp "$cached" "$index_dir/vectors.bin"
+  local corpus="${PAPERS:-$root/data/papers.txt}"
+  say "embedding the papers of $corpus"
+  "$semantic_bin" embed "$MODEL_FILE" "$corpus" "$index_dir/vectors.bin" --cache "${EMBED_CACHE:-$(target_dir)/embeddings}"
 }
 
 # wasm-opt at level $1 on the module $2, in place, with the features rustc's wasm32 output uses.

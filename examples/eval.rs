@@ -15,6 +15,7 @@
 //! cargo run --release --features semantic --example eval -- semantic finalists # the best of tune, both readings
 //! cargo run --release --features semantic --example eval -- semantic queries   # per query, open set
 //! cargo run --release --features semantic --example eval -- semantic queries scifact # per query, SciFact test
+//! cargo run --release --features semantic --example eval -- semantic codes     # compact vectors, SciFact
 //! ```
 //!
 //! `semantic` reads the model file from `$PAPER_SEARCH_MODEL` (default
@@ -33,6 +34,10 @@ fn main() {}
 fn main() {
     harness::main();
 }
+
+#[cfg(all(feature = "semantic", not(target_arch = "wasm32")))]
+#[path = "support/codes.rs"]
+mod codes;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod harness {
@@ -309,7 +314,14 @@ mod harness {
         /// A corpus's vectors: from the cache, or embedded now and kept.
         fn vectors(name: &str, papers: &[Paper], encoder: &Encoder) -> Vectors {
             let dir = root().join("target/semantic-vectors");
-            let path = dir.join(format!("{name}-{:016x}-{}.vec", encoder.model_id, papers.len()));
+            // Named after the model, the encoder's version (a faster encoder's vectors may differ
+            // in their last bits) and the corpus's size.
+            let path = dir.join(format!(
+                "{name}-{:016x}-e{}-{}.vec",
+                encoder.model_id,
+                paper_search::semantic::cache::ENCODER_VERSION,
+                papers.len()
+            ));
             if let Some(v) = std::fs::read(&path).ok().and_then(|b| Vectors::from_bytes(&b).ok()) {
                 return v;
             }
@@ -364,7 +376,30 @@ mod harness {
             }
         }
 
+        /// A query's vector → the nearest papers, scores on the cosine's scale.
+        type Near<'a> = dyn Fn(&[f32]) -> Vec<(u32, f32)> + 'a;
+
         impl Set<'_> {
+            /// nDCG@10 (finished / as typed) of the model alone and fused, with the nearest papers
+            /// found by `near` (a query's vector → the nearest `DEPTH`, scores on the cosine's
+            /// scale) in place of the int8 vectors.
+            fn with_near(&self, near: &Near<'_>) -> [[f64; 2]; 2] {
+                let searcher = self.indexed.searcher(Params::DEFAULT, Features::ALL);
+                let run = |reading: Reading, fused: bool| {
+                    self.indexed.run_with(&self.judged, |q| {
+                        let text = reading.of(q);
+                        let nearest = near(&self.queries[&text]);
+                        if fused {
+                            searcher.rank_near(&text, 100, &nearest, Fusion::DEFAULT)
+                        } else {
+                            nearest
+                        }
+                    })["all"]
+                        .ndcg10
+                };
+                [false, true].map(|fused| Reading::BOTH.map(|r| run(r, fused)))
+            }
+
             /// nDCG@10 of every query (finished / as typed): BM25F, the model alone, fused; the
             /// queries fusion changes, to see what it wins and loses.
             fn per_query(&self, how: Fusion) {
@@ -465,6 +500,67 @@ mod harness {
                     let how = Fusion { weight, by_held_words, best_coverage, ..Fusion::DEFAULT };
                     let [f, t] = Reading::BOTH.map(|r| train.scores(r, Some(how))["all"].ndcg10);
                     println!("| {how:?} | {f:.4} / {t:.4} | {:.4} |", (f + t) / 2.0);
+                }
+                return;
+            }
+            // Compact codes for the vectors (what a sharded build could fetch), on SciFact.
+            if what == Some("codes") {
+                use crate::codes::{Bits, Pq};
+                for split in ["train", "test"] {
+                    let (papers, judged) = scifact(split);
+                    let v = vectors("scifact", &papers, &encoder);
+                    let floats: Vec<Vec<f32>> = (0..v.len()).map(|d| v.get(d as u32).expect("a vector")).collect();
+                    let set = Set::new(split, &papers, judged, v.clone(), &encoder);
+                    let started = Instant::now();
+                    let bits = Bits::new(&floats);
+                    let pq48 = Pq::train(&floats, 48, 20);
+                    let pq96 = Pq::train(&floats, 96, 20);
+                    eprintln!("codes learnt in {:.1} s", started.elapsed().as_secs_f64());
+                    println!("\nSciFact {split}, {} papers: nDCG@10 (finished / as typed)\n", papers.len());
+                    println!("| the papers' vectors | bytes a paper | the model alone | fused |");
+                    println!("|---|---:|---:|---:|");
+                    let depth = fuse::DEPTH;
+                    let rows: Vec<(String, String, Box<Near<'_>>)> = vec![
+                        ("int8 (as built)".into(), "388".into(), Box::new(|q| v.nearest(q, depth))),
+                        (
+                            "1 bit, float query against every code".into(),
+                            "48".into(),
+                            Box::new(|q| bits.nearest_all(q, depth)),
+                        ),
+                        (
+                            "1 bit, Hamming's best 200 rescored by the float query".into(),
+                            "48".into(),
+                            Box::new(|q| bits.nearest(q, 200, depth)),
+                        ),
+                        (
+                            "1 bit, Hamming's best 1,000 rescored by the float query".into(),
+                            "48".into(),
+                            Box::new(|q| bits.nearest(q, 1000, depth)),
+                        ),
+                        (
+                            "1 bit, Hamming's best 300 rescored by their int8 vectors".into(),
+                            "48 + 388 of 300".into(),
+                            Box::new(|q| {
+                                let cos = v.cosines(q);
+                                let scored = bits.hamming(q, 300).into_iter().map(|d| (d, cos[d as usize])).collect();
+                                paper_search::rank::top_k(scored, depth)
+                            }),
+                        ),
+                        (
+                            "PQ, 48 pieces of 8 (256 centroids each)".into(),
+                            "48".into(),
+                            Box::new(|q| pq48.nearest(q, depth)),
+                        ),
+                        (
+                            "PQ, 96 pieces of 4 (256 centroids each)".into(),
+                            "96".into(),
+                            Box::new(|q| pq96.nearest(q, depth)),
+                        ),
+                    ];
+                    for (name, bytes, near) in &rows {
+                        let [[mf, mt], [ff, ft]] = set.with_near(near.as_ref());
+                        println!("| {name} | {bytes} | {mf:.4} / {mt:.4} | {ff:.4} / {ft:.4} |");
+                    }
                 }
                 return;
             }

@@ -1,4 +1,4 @@
-# `./build.sh bench [builder | semantic | scale | collections | facets] [ARGS]`: builds what the benchmark measures,
+# `./build.sh bench [builder | semantic | embed [large] | scale | collections | facets] [ARGS]`: builds what the benchmark measures,
 # then runs it (bench/). build.sh sources it, after set-up, with the arguments after `bench`,
 # for its build steps (build, build_site, npm_package, build_indexer, say): run
 # `./build.sh bench`, not this file. Progress goes to stderr, the report to stdout and to
@@ -10,8 +10,68 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   exit 2
 fi
 
+# The sentence encoder of the commit before the fast one (the parent of the commit that added
+# src/semantic/kernels.rs), built once into target/bench-embed/before-<commit>/ from git's copy
+# of that commit: what `bench embed` compares the build's encoder with. Prints the binary.
+embed_before_encoder() {
+  local added rev dir
+  added=$(git log --diff-filter=A --format=%H -- src/semantic/kernels.rs | tail -n 1)
+  rev=$(git rev-parse --short "$added^")
+  dir="$(target_dir)/bench-embed/before-$rev"
+  if [ ! -x "$dir/paper-search-semantic" ]; then
+    say "building the encoder of $rev (before the fast encoder) for the comparison" >&2
+    rm -rf "$dir/src"
+    mkdir -p "$dir/src"
+    git archive "$rev" | tar -x -C "$dir/src"
+    (cd "$dir/src" && env -u PAPERS PAPER_SEARCH_INDEX=none CARGO_TARGET_DIR="$dir/target" \
+      nice cargo build --quiet --release --locked --features semantic --bin paper-search-semantic) >&2
+    cp "$dir/target/release/paper-search-semantic" "$dir/paper-search-semantic"
+    rm -rf "$dir/src" "$dir/target"
+  fi
+  echo "$dir/paper-search-semantic $rev"
+}
+
+# A Python of target/bench-embed/venv (made on first use) with numpy from PyPI (its OpenBLAS),
+# and sentence-transformers with torch if they install. Prints the interpreter.
+embed_python() {
+  local venv
+  venv="$(target_dir)/bench-embed/venv"
+  if [ ! -x "$venv/bin/python" ] && ! python3 -m venv "$venv" >&2; then
+    say "installing python3-venv from Debian (for the benchmark's references)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends python3-venv >&2
+    python3 -m venv "$venv" >&2
+  fi
+  if ! "$venv/bin/python" -c 'import numpy' 2>/dev/null; then
+    say "installing numpy from PyPI into $venv" >&2
+    "$venv/bin/pip" install --quiet numpy >&2
+  fi
+  if ! "$venv/bin/python" -c 'import sentence_transformers' 2>/dev/null; then
+    say "installing sentence-transformers (and torch) from PyPI into $venv" >&2
+    "$venv/bin/pip" install --quiet sentence-transformers >&2 ||
+      say "sentence-transformers did not install; the benchmark goes on without it" >&2
+  fi
+  echo "$venv/bin/python"
+}
+
 kind=${1:-}
 case "$kind" in
+  embed)
+    # The build's encoder beside the one before it, numpy's BLAS and sentence-transformers.
+    semantic_tool >&2
+    if [ "${2:-}" = large ]; then
+      # corpus-large embedded whole: time and peak memory (bench/embed-large-results.md).
+      exec node bench/embed.mjs --large "${PAPERS:-../shared/corpus-large/papers.jsonl.gz}" --after "$semantic_bin" \
+        --model "$MODEL_FILE"
+    fi
+    read -r before_bin before_rev < <(embed_before_encoder)
+    python=$(embed_python)
+    shift
+    say "benchmark of embedding SciFact: progress on stderr, the report on stdout and in bench/embed-results.md" >&2
+    exec node bench/embed.mjs --before "$before_bin" --before-name "commit $before_rev" --after "$semantic_bin" \
+      --model "$MODEL_FILE" --python "$python" "$@"
+    ;;
   facets)
     # Facet counts checked against brute force on corpus-large natively (examples/facets.rs),
     # then timed in Node and Chromium on its first 5,000 papers built embedded, and their

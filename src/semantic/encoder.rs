@@ -1,72 +1,36 @@
 //! The sentence encoder: text → one unit vector. The model's own WordPiece tokenizer
-//! (`tokenizers`, from the `tokenizer.json` the model file carries), candle's BERT layers, mean
-//! pooling over the tokens, L2 normalization: what sentence-transformers does for
-//! all-MiniLM-L6-v2. The build runs it on every paper, the page on each query.
+//! (`tokenizers`, from the `tokenizer.json` the model file carries), BERT's layers
+//! ([`bert`](super::bert)), mean pooling over the tokens, L2 normalization: what
+//! sentence-transformers does for all-MiniLM-L6-v2. The build runs it on every paper (natively,
+//! batches of papers on every core), the page on each query.
 
-use candle_core::{DType, Device, Module, Tensor};
-use candle_nn::{Embedding, LayerNorm, VarBuilder};
-use candle_transformers::models::bert::{BertEncoder, Config};
 use tokenizers::{Tokenizer, TruncationParams};
 
-use super::model::{Model, ModelError, Values};
+pub use super::bert::unit;
+use super::bert::Bert;
+use super::model::{Model, ModelError};
 use crate::corpus::Paper;
 
-/// The tensor of the word embeddings, which the encoder keeps as the file stores it.
-const WORD_EMBEDDINGS: &str = "embeddings.word_embeddings.weight";
-
-/// Papers encoded together (padded to the longest of them; papers are sorted by length first).
-const BATCH: usize = 8;
+/// Tokens a batch of texts holds (about): its dense layers are products of this many rows.
+#[cfg(not(target_arch = "wasm32"))]
+const BATCH_TOKENS: usize = 2048;
 
 /// The text of a paper the model reads: its title, then its abstract.
 pub fn paper_text(paper: &Paper) -> String {
     format!("{} {}", paper.title, paper.abstract_text)
 }
 
-/// The word embeddings as the model file stores them (int8 rows, a scale each): a text needs a
-/// few of the 30,522 rows, and as f32 they would be half of the model's memory (47 of 90 MB).
-struct Words {
-    values: Values,
-    width: usize,
-}
-
-impl Words {
-    /// The rows of `ids`, one after another, as f32.
-    fn rows(&self, ids: &[u32]) -> Result<Vec<f32>, ModelError> {
-        let mut out = Vec::with_capacity(ids.len() * self.width);
-        for &id in ids {
-            let (row, start) = (id as usize, id as usize * self.width);
-            let missing = || ModelError(format!("encoder: token id {id} is past the word embeddings"));
-            match &self.values {
-                Values::F32(v) => out.extend_from_slice(v.get(start..start + self.width).ok_or_else(missing)?),
-                Values::Int8 { scales, values } => {
-                    let scale = *scales.get(row).ok_or_else(missing)?;
-                    let q = values.get(start..start + self.width).ok_or_else(missing)?;
-                    out.extend(q.iter().map(|&q| f32::from(q) * scale));
-                }
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// A loaded model, ready to encode: BERT's embeddings (the words' read from their int8 rows)
-/// and candle's BERT layers.
+/// A loaded model, ready to encode: its tokenizer and BERT's layers.
 pub struct Encoder {
     tokenizer: Tokenizer,
-    words: Words,
-    positions: Embedding,
-    token_types: Embedding,
-    norm: LayerNorm,
-    layers: BertEncoder,
-    device: Device,
-    dims: usize,
+    bert: Bert,
     /// The model file's id: vectors record it.
     pub model_id: u64,
     pub max_tokens: usize,
 }
 
-fn candle(e: candle_core::Error) -> ModelError {
-    ModelError(format!("encoder: {e}"))
+fn tokenizer_error(e: impl std::fmt::Display) -> ModelError {
+    ModelError(format!("tokenizer: {e}"))
 }
 
 impl Encoder {
@@ -76,79 +40,21 @@ impl Encoder {
     ///
     /// A configuration, tokenizer or tensor the encoder cannot use.
     pub fn new(model: Model) -> Result<Encoder, ModelError> {
-        let config: Config = serde_json::from_value(model.config.bert.clone())
-            .map_err(|e| ModelError(format!("model configuration: {e}")))?;
-        let dims = config.hidden_size;
-        let mut tokenizer =
-            Tokenizer::from_bytes(&model.tokenizer_json).map_err(|e| ModelError(format!("tokenizer: {e}")))?;
+        let mut tokenizer = Tokenizer::from_bytes(&model.tokenizer_json).map_err(tokenizer_error)?;
+        let max_tokens = model.config.max_tokens;
         tokenizer
-            .with_truncation(Some(TruncationParams {
-                max_length: model.config.max_tokens,
-                ..TruncationParams::default()
-            }))
-            .map_err(|e| ModelError(format!("tokenizer: {e}")))?;
-        // The file pads every text to 128 tokens; `encode` pads a batch to its longest instead.
+            .with_truncation(Some(TruncationParams { max_length: max_tokens, ..TruncationParams::default() }))
+            .map_err(tokenizer_error)?;
+        // The file pads every text to 128 tokens; the encoder packs texts instead.
         tokenizer.with_padding(None);
-        let device = Device::Cpu;
-        // One tensor at a time, each int8 copy dropped once dequantized (but the word
-        // embeddings, kept int8): the f32 weights (43 MB) are the most memory a load holds.
-        let mut tensors = std::collections::HashMap::new();
-        let mut words = None;
-        for stored in model.tensors {
-            if stored.name == WORD_EMBEDDINGS {
-                if stored.shape != [config.vocab_size, config.hidden_size] {
-                    return Err(ModelError(format!("encoder: {WORD_EMBEDDINGS} has the shape {:?}", stored.shape)));
-                }
-                words = Some(Words { values: stored.values, width: config.hidden_size });
-                continue;
-            }
-            let values = stored.to_f32();
-            tensors.insert(stored.name, Tensor::from_vec(values, stored.shape, &device).map_err(candle)?);
-        }
-        let words = words.ok_or_else(|| ModelError(format!("encoder: the model has no {WORD_EMBEDDINGS}")))?;
-        let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
-        let hidden = config.hidden_size;
-        let embeddings = vb.pp("embeddings");
-        let positions =
-            candle_nn::embedding(config.max_position_embeddings, hidden, embeddings.pp("position_embeddings"))
-                .map_err(candle)?;
-        let token_types = candle_nn::embedding(config.type_vocab_size, hidden, embeddings.pp("token_type_embeddings"))
-            .map_err(candle)?;
-        let norm = candle_nn::layer_norm(hidden, config.layer_norm_eps, embeddings.pp("LayerNorm")).map_err(candle)?;
-        let layers = BertEncoder::load(vb.pp("encoder"), &config).map_err(candle)?;
-        Ok(Encoder {
-            tokenizer,
-            words,
-            positions,
-            token_types,
-            norm,
-            layers,
-            device,
-            dims,
-            model_id: model.id,
-            max_tokens: model.config.max_tokens,
-        })
-    }
-
-    /// BERT's last hidden states for a batch of token ids (`rows` × `width`, padded) and their
-    /// attention mask: the embeddings (word + token type + position, normalized), then the
-    /// layers, as candle's `BertModel` computes them.
-    fn forward(&self, ids: &[u32], mask: &Tensor, rows: usize, width: usize) -> candle_core::Result<Tensor> {
-        let device = &self.device;
-        let words = self.words.rows(ids).map_err(|e| candle_core::Error::Msg(e.0))?;
-        let words = Tensor::from_vec(words, (rows, width, self.dims), device)?;
-        let types = self.token_types.forward(&Tensor::zeros((rows, width), DType::U32, device)?)?;
-        let positions = self.positions.forward(&Tensor::arange(0u32, width as u32, device)?)?;
-        let embedded = self.norm.forward(&(words + types)?.broadcast_add(&positions)?)?;
-        // Padding masked out: 0 where the mask is 1, the lowest f32 where it is 0.
-        let mask = mask.unsqueeze(1)?.unsqueeze(1)?.to_dtype(DType::F32)?;
-        let mask = (mask.ones_like()? - &mask)?.broadcast_mul(&Tensor::new(f32::MIN, device)?)?;
-        self.layers.forward(&embedded, &mask)
+        let model_id = model.id;
+        let bert = Bert::new(model)?;
+        Ok(Encoder { tokenizer, bert, model_id, max_tokens })
     }
 
     /// Width of the vectors.
     pub fn dims(&self) -> usize {
-        self.dims
+        self.bert.config.hidden_size
     }
 
     /// The token ids the model reads for `text` ([CLS] … [SEP], cut to the longest input).
@@ -157,112 +63,110 @@ impl Encoder {
     ///
     /// The tokenizer's own failure (none is known for text).
     pub fn token_ids(&self, text: &str) -> Result<Vec<u32>, ModelError> {
-        let encoding = self.tokenizer.encode(text, true).map_err(|e| ModelError(format!("tokenizer: {e}")))?;
+        let encoding = self.tokenizer.encode(text, true).map_err(tokenizer_error)?;
         Ok(encoding.get_ids().to_vec())
     }
 
-    /// One unit vector per text, in order. Texts of one call are padded to the longest of
-    /// them: callers with many texts batch those of similar lengths.
+    /// One unit vector per text, in order, all computed together.
     ///
     /// # Errors
     ///
-    /// A tokenizer or tensor failure.
+    /// A tokenizer or model failure.
     pub fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, ModelError> {
-        if texts.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut ids = Vec::new();
-        let mut mask = Vec::new();
-        let mut width = 0;
-        for text in texts {
-            let encoding = self.tokenizer.encode(*text, true).map_err(|e| ModelError(format!("tokenizer: {e}")))?;
-            width = width.max(encoding.get_ids().len());
-            ids.push(encoding.get_ids().to_vec());
-            mask.push(encoding.get_attention_mask().to_vec());
-        }
-        for (i, m) in ids.iter_mut().zip(&mut mask) {
-            i.resize(width, 0);
-            m.resize(width, 0);
-        }
-        let rows = texts.len();
-        let mask = Tensor::from_vec(mask.concat(), (rows, width), &self.device).map_err(candle)?;
-        let hidden = self.forward(&ids.concat(), &mask, rows, width).map_err(candle)?;
-        // Mean over the real tokens, then unit length.
-        let mask = mask.to_dtype(DType::F32).map_err(candle)?.unsqueeze(2).map_err(candle)?;
-        let summed = hidden.broadcast_mul(&mask).and_then(|h| h.sum(1)).map_err(candle)?;
-        let counts = mask.sum(1).map_err(candle)?;
-        let mean = summed.broadcast_div(&counts).map_err(candle)?;
-        let rows: Vec<Vec<f32>> = mean.to_vec2().map_err(candle)?;
-        Ok(rows.into_iter().map(unit).collect())
+        let ids = texts.iter().map(|t| self.token_ids(t)).collect::<Result<Vec<_>, _>>()?;
+        let refs: Vec<&[u32]> = ids.iter().map(Vec::as_slice).collect();
+        self.bert.forward(&refs)
+    }
+
+    /// FLOPs of the forward pass over texts of `tokens` tokens (the multiplications and
+    /// additions of the matrix products and of attention's two products, each counted as
+    /// two; the steps between them, a few per value, left out).
+    pub fn flops(&self, tokens: &[usize]) -> f64 {
+        let c = &self.bert.config;
+        let (h, i) = (c.hidden_size as f64, c.intermediate_size as f64);
+        let per_token = 2.0 * (4.0 * h * h + 2.0 * h * i);
+        let per_pair = 4.0 * h;
+        let per_layer: f64 = tokens.iter().map(|&n| n as f64 * per_token + (n * n) as f64 * per_pair).sum();
+        per_layer * c.num_hidden_layers as f64
     }
 }
 
+/// How [`Encoder::embed_texts`] cut its texts.
+pub struct Packed {
+    /// The tokens of each text.
+    pub tokens: Vec<usize>,
+    /// The texts of each batch (their places in the texts given).
+    pub batches: Vec<Vec<usize>>,
+}
+
+/// The batches many texts are embedded in.
+#[cfg(not(target_arch = "wasm32"))]
 impl Encoder {
+    /// Embeds `texts` on every core: tokenized, packed longest first into batches of about
+    /// `BATCH_TOKENS` tokens, and each batch's vectors handed to `done` with the texts' places
+    /// in `texts` as it finishes (in no set order; `done` is called by one batch at a time).
+    ///
+    /// # Errors
+    ///
+    /// A tokenizer or model failure, or `done`'s own (the batches not yet begun are dropped).
+    pub fn embed_texts<F>(&self, texts: &[&str], done: F) -> Result<Packed, ModelError>
+    where
+        F: FnMut(&[usize], Vec<Vec<f32>>) -> Result<(), ModelError> + Send,
+    {
+        use rayon::prelude::*;
+        let ids: Vec<Vec<u32>> = texts.par_iter().map(|t| self.token_ids(t)).collect::<Result<_, _>>()?;
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(ids[i].len()));
+        let mut batches: Vec<Vec<usize>> = Vec::new();
+        let mut tokens = 0;
+        for i in order {
+            match batches.last_mut() {
+                Some(batch) if tokens < BATCH_TOKENS => batch.push(i),
+                _ => {
+                    batches.push(vec![i]);
+                    tokens = 0;
+                }
+            }
+            tokens += ids[i].len();
+        }
+        let done = std::sync::Mutex::new(done);
+        batches.par_iter().try_for_each(|batch| {
+            let refs: Vec<&[u32]> = batch.iter().map(|&i| ids[i].as_slice()).collect();
+            let vectors = self.bert.forward(&refs)?;
+            let mut done = done.lock().map_err(|_| ModelError("an encoder thread panicked".into()))?;
+            (*done)(batch, vectors)
+        })?;
+        Ok(Packed { tokens: ids.iter().map(Vec::len).collect(), batches })
+    }
+
     /// Every paper's vector, in order. `progress` hears how many are done after each batch.
     ///
     /// # Errors
     ///
-    /// A tokenizer or tensor failure.
+    /// A tokenizer or model failure.
     pub fn embed_papers(
         &self,
         papers: &[Paper],
-        progress: impl FnMut(usize) + Send,
+        mut progress: impl FnMut(usize) + Send,
     ) -> Result<Vec<Vec<f32>>, ModelError> {
         let texts: Vec<String> = papers.iter().map(paper_text).collect();
-        let mut order: Vec<usize> = (0..texts.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(texts[i].len()));
-        let batches: Vec<&[usize]> = order.chunks(BATCH).collect();
-        // candle multiplies one small matrix at a time on one core: the batches go to a worker
-        // per core instead, each taking the next batch as it finishes one.
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(batches.len().max(1));
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let done = std::sync::Mutex::new((0usize, progress));
-        type Encoded = Result<Vec<(usize, Vec<f32>)>, ModelError>;
-        let results: Vec<Encoded> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut out = Vec::new();
-                        loop {
-                            let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(batch) = batches.get(b) else { return Ok(out) };
-                            let refs: Vec<&str> = batch.iter().map(|&i| texts[i].as_str()).collect();
-                            out.extend(batch.iter().copied().zip(self.encode(&refs)?));
-                            if let Ok(mut d) = done.lock() {
-                                d.0 += batch.len();
-                                let n = d.0;
-                                (d.1)(n);
-                            }
-                        }
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(ModelError("an encoder thread panicked".into()))))
-                .collect()
-        });
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let mut vectors = vec![Vec::new(); texts.len()];
-        for result in results {
-            for (i, v) in result? {
+        let mut count = 0;
+        self.embed_texts(&refs, |batch, embedded| {
+            for (&i, v) in batch.iter().zip(embedded) {
                 vectors[i] = v;
             }
-        }
+            count += batch.len();
+            progress(count);
+            Ok(())
+        })?;
         Ok(vectors)
     }
 }
 
-/// `v` scaled to length 1 (a zero vector stays zero).
-pub fn unit(mut v: Vec<f32>) -> Vec<f32> {
-    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        v.iter_mut().for_each(|x| *x /= norm);
-    }
-    v
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::collections::HashMap;
 
     use super::*;
@@ -277,18 +181,26 @@ mod tests {
 
     /// A tiny BERT with the real model's structure (its tensor names, a WordPiece tokenizer,
     /// absolute positions, GELU), seeded random weights.
-    fn tiny_model() -> Model {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut random = |n: usize| -> Vec<f32> {
-            (0..n)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    ((seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 0.8
-                })
-                .collect()
-        };
+    pub(crate) fn tiny_model() -> Model {
+        tiny_model_seeded(0x9e37_79b9_7f4a_7c15)
+    }
+
+    /// `n` values of a xorshift generator's sequence from `seed`, spread evenly over
+    /// (-spread / 2, spread / 2).
+    pub(crate) fn random(seed: &mut u64, n: usize, spread: f32) -> Vec<f32> {
+        (0..n)
+            .map(|_| {
+                *seed ^= *seed << 13;
+                *seed ^= *seed >> 7;
+                *seed ^= *seed << 17;
+                ((*seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * spread
+            })
+            .collect()
+    }
+
+    /// The tiny BERT with the weights of `seed` (another seed: another model, another id).
+    pub(crate) fn tiny_model_seeded(mut seed: u64) -> Model {
+        let mut random = |n: usize| random(&mut seed, n, 0.8);
         let mut tensors = Vec::new();
         let mut add =
             |name: String, shape: Vec<usize>, values: Vec<f32>| tensors.push(Stored::quantized(name, shape, values));

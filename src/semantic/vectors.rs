@@ -33,19 +33,35 @@ pub struct Vectors {
     values: Vec<i8>,
 }
 
+/// One vector as the file holds it: int8 components and their scale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantized {
+    pub scale: f32,
+    pub values: Vec<i8>,
+}
+
+impl Quantized {
+    /// `v` quantized, `dims` wide (cut or padded with zeros).
+    pub fn new(v: &[f32], dims: usize) -> Quantized {
+        let largest = v.iter().fold(0f32, |m, x| m.max(x.abs()));
+        let scale = if largest > 0.0 { largest / 127.0 } else { 1.0 };
+        let values =
+            (0..dims).map(|i| (v.get(i).copied().unwrap_or(0.0) / scale).round().clamp(-127.0, 127.0) as i8).collect();
+        Quantized { scale, values }
+    }
+}
+
 impl Vectors {
     /// Quantizes unit vectors (all of width `dims`).
     pub fn new(model_id: u64, dims: usize, vectors: &[Vec<f32>]) -> Vectors {
-        let mut scales = Vec::with_capacity(vectors.len());
-        let mut values = Vec::with_capacity(vectors.len() * dims);
-        for v in vectors {
-            let largest = v.iter().fold(0f32, |m, x| m.max(x.abs()));
-            let scale = if largest > 0.0 { largest / 127.0 } else { 1.0 };
-            scales.push(scale);
-            values.extend(
-                (0..dims).map(|i| (v.get(i).copied().unwrap_or(0.0) / scale).round().clamp(-127.0, 127.0) as i8),
-            );
-        }
+        let quantized: Vec<Quantized> = vectors.iter().map(|v| Quantized::new(v, dims)).collect();
+        Vectors::from_quantized(model_id, dims, &quantized)
+    }
+
+    /// The vectors quantized already (each `dims` wide), in id order.
+    pub fn from_quantized(model_id: u64, dims: usize, vectors: &[Quantized]) -> Vectors {
+        let scales = vectors.iter().map(|q| q.scale).collect();
+        let values = vectors.iter().flat_map(|q| (0..dims).map(|i| q.values.get(i).copied().unwrap_or(0))).collect();
         Vectors { model_id, dims, scales, values }
     }
 

@@ -92,6 +92,26 @@ test('switching it on downloads the model once and finds papers that share no wo
   await screenshot(page, 'semantic-results');
 });
 
+test('the page\'s encoder (wasm) gives the reference vectors, as the build\'s native encoder does', async () => {
+  // tests/semantic/reference.json: vectors computed without this crate's code; tests/semantic.rs
+  // holds the native encoder to the same bound.
+  const reference = JSON.parse(readFileSync(join(ROOT, 'tests', 'semantic', 'reference.json'), 'utf8'));
+  const page = await site.context.newPage();
+  await page.goto(site.url);
+  const vectors = await page.evaluate(async ({ file, texts }) => {
+    const { default: init, loadModel, embedQuery } = await import('/pkg/paper_search.js');
+    await init();
+    await loadModel(`/pkg/${file}`);
+    return texts.map((t) => Array.from(embedQuery(t)));
+  }, { file: modelFile, texts: reference.sentences.map((s) => s.text) });
+  assert.ok(reference.sentences.length >= 5);
+  for (const [i, s] of reference.sentences.entries()) {
+    const cosine = vectors[i].reduce((sum, x, d) => sum + x * s.vector[d], 0);
+    assert.ok(cosine > 0.995, `${JSON.stringify(s.text)}: cosine ${cosine} with the reference`);
+  }
+  await page.close();
+});
+
 test('the semantic attribute, set or removed by the page, switches the control', async () => {
   const { page } = site;
   const set = (on) => page.evaluate((on) => document.querySelector('paper-search').toggleAttribute('semantic', on), on);
