@@ -14,7 +14,7 @@
 //
 // Progress goes to stderr; the report (markdown) to stdout and to bench/results.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, arch } from 'node:os';
 import { join } from 'node:path';
 import { readTextCorpus, scifactToText } from './corpus.mjs';
@@ -80,6 +80,18 @@ function machine(chromium) {
   return `${cpus().length}-core ${arch() === 'x64' ? 'x86_64' : arch()}, ${id} ${v}, Node ${process.versions.node}, Chromium ${chromium ?? '(not run)'}`;
 }
 
+// Whether the commit's corpus reader knows BEIR's JSON Lines: src/corpus.rs in older commits,
+// the files of src/corpus/ since it became a folder.
+function readsBeir(tree) {
+  const single = join(tree, 'src', 'corpus.rs');
+  if (existsSync(single)) return readFileSync(single, 'utf8').includes('BEIR');
+  const dir = join(tree, 'src', 'corpus');
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir, { recursive: true })
+    .filter((f) => String(f).endsWith('.rs'))
+    .some((f) => readFileSync(join(dir, String(f)), 'utf8').includes('BEIR'));
+}
+
 async function benchCorpus(corpus, tree) {
   const work = ensureDir(join(WORK, corpus));
   const site = join(work, 'site');
@@ -90,7 +102,7 @@ async function benchCorpus(corpus, tree) {
   let expected = readTextCorpus(join(tree, 'data', 'papers.txt')).length;
   if (corpus === 'scifact') {
     const records = readFileSync(SCIFACT_JSONL, 'utf8').split('\n').filter((l) => l.trim()).length;
-    if (readFileSync(join(tree, 'src', 'corpus.rs'), 'utf8').includes('BEIR')) {
+    if (readsBeir(tree)) {
       papersPath = SCIFACT_JSONL;
       expected = records;
       notes.push(`SciFact: ../shared/scifact/corpus.jsonl (${records} records) embedded as it is (BEIR JSON Lines).`);
