@@ -11,13 +11,7 @@
 //!   query by a table of each piece's dot products with its centroids.
 
 use paper_search::index::DocId;
-
-/// The `k` best of `scored`, best first, ties by id.
-fn best(mut scored: Vec<(DocId, f32)>, k: usize) -> Vec<(DocId, f32)> {
-    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    scored.truncate(k);
-    scored
-}
+use paper_search::rank::top_k as best;
 
 /// The vectors' signs, a bit each.
 pub struct Bits {
