@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use paper_search::format::FORMAT_VERSION;
 use paper_search::index::{max_prefix_terms, Layout, RELATED};
-use paper_search::semantic::fuse::{Fusion, DEPTH};
+use paper_search::semantic::fuse::{Fusion, DEPTH, RESCORED};
 use syn::visit::Visit;
 
 /// Most lines a file of `src/` may have, its tests aside (the tests at its end, from the
@@ -421,6 +421,7 @@ fn architecture_md_states_the_constants_as_the_code_has_them() {
             max_prefix_terms(3)
         ),
         format!("BM25F's best `DEPTH` ({DEPTH}) with the {DEPTH} nearest"),
+        format!("the fused best `RESCORED` ({RESCORED})"),
         format!("weighted {} times the share", 1.0 - Fusion::DEFAULT.weight),
         format!("the cosine weighted {}", Fusion::DEFAULT.weight),
     ];

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use paper_search::search::{SearchOptions, Searcher};
 use paper_search::semantic::encoder::Encoder;
+use paper_search::semantic::fuse::Near;
 use paper_search::semantic::model::Model;
 
 fn encoder() -> Encoder {
@@ -61,6 +62,11 @@ fn searcher() -> Searcher<'static> {
     Searcher::embedded().expect("the embedded index reads")
 }
 
+/// Papers given as near a query, each with the same exact cosine as its estimate (0 for the rest).
+fn as_given(nearest: &[(u32, f32)]) -> impl Fn(u32) -> f32 + '_ {
+    move |d| nearest.iter().find(|e| e.0 == d).map_or(0.0, |e| e.1)
+}
+
 /// Search by meaning, with the nearest papers given (the model's part is tested in
 /// the tests above): a plain query gains papers that hold none of its words, a filtered one
 /// is only reordered, and no nearest papers is BM25F alone.
@@ -79,20 +85,51 @@ fn nearest_papers_join_a_plain_query_and_only_reorder_a_filtered_one() {
         .collect();
     let outsider = (0..208u32).find(|d| !every.contains(d)).unwrap();
     let nearest = vec![(outsider, 0.9), (matched[matched.len() - 1], 0.8), (matched[0], 0.1)];
+    let exact = as_given(&nearest);
+    let near = Near { estimates: &nearest, exact: &exact };
 
-    let fused = s.try_search_near("linear bandits", &options, &nearest).unwrap();
+    let fused = s.try_search_near("linear bandits", &options, near).unwrap();
     assert!(fused.hits.iter().any(|h| h.id == outsider), "a plain query gains the nearest paper");
     assert_eq!(fused.total, plain.total + 1);
     let last = matched[matched.len() - 1];
     let rank = |r: &paper_search::search::SearchResults, id| r.hits.iter().position(|h| h.id == id);
     assert!(rank(&fused, last) < rank(&plain, last), "a near match rises");
 
-    let filtered = s.try_search_near("linear bandits -zzzz", &options, &nearest).unwrap();
+    let filtered = s.try_search_near("linear bandits -zzzz", &options, near).unwrap();
     assert!(!filtered.hits.iter().any(|h| h.id == outsider), "a filtered query gains nothing");
     assert_eq!(filtered.total, s.search("linear bandits -zzzz", &options).total);
 
-    let alone = s.try_search_near("linear bandits", &options, &[]).unwrap();
+    let alone = s.try_search_near("linear bandits", &options, Near { estimates: &[], exact: &|_| 0.0 }).unwrap();
     assert_eq!(alone.hits.iter().map(|h| h.id).collect::<Vec<_>>(), matched, "no nearest papers: BM25F's order");
+}
+
+/// The estimates choose the papers fusion puts first; their exact cosines order them: a paper
+/// whose code looked nearest but whose vector is far loses its share, one whose vector is near
+/// rises, and the papers are the same.
+#[test]
+fn the_exact_cosines_order_the_best_papers() {
+    let s = searcher();
+    let options = SearchOptions { limit: 10, ..SearchOptions::default() };
+    let plain = s.search("linear bandits", &options);
+    let matched: Vec<u32> = plain.hits.iter().map(|h| h.id).collect();
+    let (first, last) = (matched[0], matched[matched.len() - 1]);
+    let estimates = vec![(first, 0.9), (last, 0.1)];
+    let hits = |exact: &dyn Fn(u32) -> f32| -> Vec<(u32, f32)> {
+        let near = Near { estimates: &estimates, exact };
+        s.try_search_near("linear bandits", &options, near).unwrap().hits.iter().map(|h| (h.id, h.score)).collect()
+    };
+    let as_estimated = hits(&as_given(&estimates));
+    assert_eq!(as_estimated[0].0, first);
+    let turned = hits(&|d| if d == last { 0.9 } else { 0.0 });
+    let position = |list: &[(u32, f32)], id| list.iter().position(|e| e.0 == id).unwrap();
+    let score = |list: &[(u32, f32)], id| list[position(list, id)].1;
+    assert!(position(&turned, last) < position(&as_estimated, last), "{turned:?} against {as_estimated:?}");
+    assert!(score(&turned, first) < score(&as_estimated, first), "{turned:?} against {as_estimated:?}");
+    let mut same: Vec<u32> = turned.iter().map(|h| h.0).collect();
+    same.sort_unstable();
+    let mut before: Vec<u32> = as_estimated.iter().map(|h| h.0).collect();
+    before.sort_unstable();
+    assert_eq!(same, before, "the same papers, in another order");
 }
 
 /// BM25F's weight in the fusion follows how well its papers hold the query's words: when one
@@ -108,8 +145,10 @@ fn words_no_paper_holds_together_let_the_nearest_paper_lead() {
         assert!(!top(apart).is_empty(), "{apart:?} finds papers by one of its words");
         let near = outsider(together).min(outsider(apart));
         let nearest = [(near, 0.6)];
-        assert_ne!(s.rank_near(together, 10, &nearest, Fusion::DEFAULT)[0].0, near, "{together:?}");
-        assert_eq!(s.rank_near(apart, 10, &nearest, Fusion::DEFAULT)[0].0, near, "{apart:?}");
+        let exact = as_given(&nearest);
+        let nearest = Near { estimates: &nearest, exact: &exact };
+        assert_ne!(s.rank_near(together, 10, nearest, Fusion::DEFAULT)[0].0, near, "{together:?}");
+        assert_eq!(s.rank_near(apart, 10, nearest, Fusion::DEFAULT)[0].0, near, "{apart:?}");
     }
 }
 

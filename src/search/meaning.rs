@@ -7,7 +7,7 @@ use crate::analyze;
 use crate::index::{DocId, Field, View};
 use crate::query;
 use crate::rank;
-use crate::semantic::fuse::Fusion;
+use crate::semantic::fuse::{Fusion, Near};
 
 use super::filter::{Filters, Sort};
 use super::fusion::fused;
@@ -20,9 +20,10 @@ use super::searcher::Searcher;
 pub const COMPLETION_PAPERS: usize = 10;
 
 impl Searcher<'_> {
-    /// [`Searcher::try_search`] with search by meaning: `nearest`, the papers whose vectors
-    /// are nearest the query's (best first, from [`crate::semantic::vectors::Vectors::nearest`]),
-    /// fused with BM25F's ranking ([`crate::semantic::fuse`]). A query of plain words also
+    /// [`Searcher::try_search`] with search by meaning: `nearest`, the papers whose codes are
+    /// nearest the query's vector (best first, from
+    /// [`crate::semantic::vectors::Vectors::estimated`]) and the exact cosines of those fusion
+    /// puts first, fused with BM25F's ranking ([`crate::semantic::fuse`]). A query of plain words also
     /// finds papers that hold none of them; one with a filter (a phrase, a field, an excluded
     /// word, a year) only reorders the papers that satisfy it.
     ///
@@ -33,14 +34,14 @@ impl Searcher<'_> {
         &self,
         text: &str,
         options: &SearchOptions,
-        nearest: &[(DocId, f32)],
+        nearest: Near<'_>,
     ) -> Result<SearchResults, Missing> {
         self.search_with(text, options, Some(nearest))
     }
 
     /// [`Searcher::rank`] fused with the papers nearest the query's vector, as `how` says (for
     /// evaluation and tuning; see [`Searcher::try_search_near`]).
-    pub fn rank_near(&self, text: &str, limit: usize, nearest: &[(DocId, f32)], how: Fusion) -> Vec<(DocId, f32)> {
+    pub fn rank_near(&self, text: &str, limit: usize, nearest: Near<'_>, how: Fusion) -> Vec<(DocId, f32)> {
         let ix = self.index.view();
         let ranked = self.ranked(&ix, text, false, &Filters::default(), Sort::Relevance);
         let mut fused = fused(ranked.passing(&ix), ranked.shape, nearest, how);

@@ -14,7 +14,7 @@ use crate::format::{FormatError, FORMAT_VERSION};
 use crate::index::{DocId, Field, Index, PartId, Slot, View, FIELDS};
 use crate::query;
 use crate::rank::{self, Params};
-use crate::semantic::fuse::DEPTH;
+use crate::semantic::fuse::{Near, DEPTH};
 
 use super::catalogue::{self, Filter};
 use super::cite;
@@ -207,7 +207,7 @@ impl<'a> Searcher<'a> {
         self.search_with(text, options, None)
     }
 
-    /// A search, with search by meaning's `nearest` papers (best first) fused with BM25F's
+    /// A search, with search by meaning's `nearest` papers (estimates, best first) fused with BM25F's
     /// ranking when given. Its results are the papers the query matches and, for a query of
     /// plain words with `nearest`, the nearest papers that match none of its words; those that
     /// pass the filters, ranked or sorted by date, at most the limit; the facet counts are over
@@ -216,7 +216,7 @@ impl<'a> Searcher<'a> {
         &self,
         text: &str,
         options: &SearchOptions,
-        nearest: Option<&[(DocId, f32)]>,
+        nearest: Option<Near<'_>>,
     ) -> Result<SearchResults, Missing> {
         let ix = self.index.view();
         let ranked = self.ranked(&ix, text, options.highlight, &options.filters, options.sort);
@@ -249,11 +249,12 @@ impl<'a> Searcher<'a> {
         let best: Vec<(DocId, f32)> = match sort {
             Sort::Relevance => {
                 let matched = (0..matches).filter(|&i| passes(i)).map(|i| results[i]).collect();
-                let near: Option<Vec<(DocId, f32)>> = nearest.map(|n| {
-                    let n = &n[..n.len().min(DEPTH)];
+                let passing: Option<Vec<(DocId, f32)>> = nearest.map(|n| {
+                    let n = &n.estimates[..n.estimates.len().min(DEPTH)];
                     n.iter().copied().filter(|&(d, _)| ranked.filter.fails(&facts, d) == 0).collect()
                 });
-                fusion::rank(matched, ranked.shape, near.as_deref(), limit)
+                let near = nearest.zip(passing.as_deref()).map(|(n, passing)| n.with(passing));
+                fusion::rank(matched, ranked.shape, near, limit)
             }
             Sort::Newest | Sort::Oldest => {
                 let passing = (0..results.len()).filter(|&i| passes(i)).map(|i| results[i]);

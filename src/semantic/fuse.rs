@@ -7,6 +7,28 @@ use crate::rank;
 /// How many papers of each ranking take part.
 pub const DEPTH: usize = 100;
 
+/// How many of the fused best have their vectors' share computed again from the exact cosine
+/// ([`rescore`]): chosen on SciFact's training queries with `./build.sh eval semantic codes`,
+/// the fewest within 0.001 nDCG@10 of the best of 10, 20, 30 and 50 in both readings.
+pub const RESCORED: usize = 30;
+
+/// The papers nearest a query's vector, as fusion reads them: every paper's estimated cosine
+/// from its one-bit code, the best first ([`crate::semantic::vectors::Vectors::estimated`]),
+/// and the exact cosine of one paper from its int8 vector, asked for the fused best
+/// [`RESCORED`].
+#[derive(Clone, Copy)]
+pub struct Near<'a> {
+    pub estimates: &'a [(DocId, f32)],
+    pub exact: &'a dyn Fn(DocId) -> f32,
+}
+
+impl<'a> Near<'a> {
+    /// The same papers' exact cosines, with `estimates` in place of these.
+    pub fn with(self, estimates: &'a [(DocId, f32)]) -> Near<'a> {
+        Near { estimates, exact: self.exact }
+    }
+}
+
 /// How one ranking's scores are brought to [0, 1] before they are added.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Scale {
@@ -46,22 +68,30 @@ impl Fusion {
         Fusion { lexical: Scale::Max, semantic: Scale::Raw, weight: 0.5, by_held_words: true, best_coverage: 1.0 };
 }
 
-fn scaled(list: &[(DocId, f32)], scale: Scale) -> Vec<(DocId, f32)> {
+impl Scale {
+    /// `s` scaled against a list whose scores run from `lo` to `hi`.
+    fn apply(self, s: f32, lo: f32, hi: f32) -> f32 {
+        match self {
+            Scale::MinMax if hi > lo => (s - lo) / (hi - lo),
+            Scale::MinMax => 1.0,
+            Scale::Max if hi > 0.0 => s / hi,
+            Scale::Max => 0.0,
+            Scale::Raw => s,
+            Scale::Saturate(k) => s.max(0.0) / (s.max(0.0) + k),
+        }
+    }
+}
+
+/// The lowest and the highest score of `list`.
+fn bounds(list: &[(DocId, f32)]) -> (f32, f32) {
     let hi = list.iter().map(|&(_, s)| s).fold(f32::NEG_INFINITY, f32::max);
     let lo = list.iter().map(|&(_, s)| s).fold(f32::INFINITY, f32::min);
-    list.iter()
-        .map(|&(d, s)| {
-            let v = match scale {
-                Scale::MinMax if hi > lo => (s - lo) / (hi - lo),
-                Scale::MinMax => 1.0,
-                Scale::Max if hi > 0.0 => s / hi,
-                Scale::Max => 0.0,
-                Scale::Raw => s,
-                Scale::Saturate(k) => s.max(0.0) / (s.max(0.0) + k),
-            };
-            (d, v)
-        })
-        .collect()
+    (lo, hi)
+}
+
+fn scaled(list: &[(DocId, f32)], scale: Scale) -> Vec<(DocId, f32)> {
+    let (lo, hi) = bounds(list);
+    list.iter().map(|&(d, s)| (d, scale.apply(s, lo, hi))).collect()
 }
 
 /// What BM25F's matches say of how well the words of a query were found, which sets its
@@ -101,6 +131,25 @@ pub fn fuse(lexical: &[(DocId, f32)], semantic: &[(DocId, f32)], how: Fusion, ev
     rank::top_k(fused, n)
 }
 
+/// The first [`RESCORED`] of `fused` (as [`fuse`] made it from `semantic`) with the vectors'
+/// share computed from `exact` cosines in place of `semantic`'s estimates (a paper absent from
+/// it gains its share), and put in order again; the rest as they were. The estimates choose
+/// which papers reach the top, the exact cosines their order: what one-bit codes lose of the
+/// vectors' ranking is mostly won back (`./build.sh eval semantic codes`).
+pub fn rescore(fused: &mut [(DocId, f32)], semantic: &[(DocId, f32)], how: Fusion, exact: &dyn Fn(DocId) -> f32) {
+    let semantic = &semantic[..semantic.len().min(DEPTH)];
+    let (lo, hi) = bounds(semantic);
+    let before = scaled(semantic, how.semantic);
+    let best = RESCORED.min(fused.len());
+    for entry in &mut fused[..best] {
+        let was = before.iter().find(|(d, _)| *d == entry.0).map_or(0.0, |&(_, s)| s);
+        let now = how.semantic.apply(exact(entry.0), lo, hi);
+        entry.1 += how.weight * (now - was);
+    }
+    let ordered = rank::top_k(fused[..best].to_vec(), best);
+    fused[..best].copy_from_slice(&ordered);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +172,31 @@ mod tests {
         assert_eq!(fuse(&lexical, &semantic, Fusion { weight: 0.0, ..EVEN }, Evidence::FULL)[0].0, 1);
         assert_eq!(fuse(&lexical, &semantic, Fusion { weight: 1.0, ..EVEN }, Evidence::FULL)[0].0, 2);
         assert_eq!(fuse(&[], &semantic, Fusion::DEFAULT, Evidence::FULL)[0].0, 2, "no lexical hit: the vectors' order");
+    }
+
+    #[test]
+    fn rescoring_orders_the_best_by_their_exact_cosines_and_leaves_the_rest() {
+        let lexical = [(1, 9.0), (2, 9.0)];
+        // The estimates favour 3; the exact cosines favour 2, and give 9 (no estimate) a share.
+        let semantic = [(3, 0.6), (2, 0.5), (1, 0.1)];
+        let exact = |d: DocId| match d {
+            2 => 0.9,
+            3 => 0.2,
+            9 => 0.7,
+            _ => 0.1,
+        };
+        let mut fused = fuse(&lexical, &semantic, Fusion::DEFAULT, Evidence::FULL);
+        assert_eq!(fused.iter().map(|f| f.0).collect::<Vec<_>>(), vec![2, 1, 3]);
+        fused.push((9, 0.0));
+        rescore(&mut fused, &semantic, Fusion::DEFAULT, &exact);
+        let w = Fusion::DEFAULT.weight;
+        assert_eq!(fused[0], (2, (1.0 - w) + w * 0.9));
+        assert_eq!(fused.iter().map(|f| f.0).collect::<Vec<_>>(), vec![2, 1, 9, 3]);
+        assert!((fused[2].1 - w * 0.7).abs() < 1e-6);
+        let mut many: Vec<(DocId, f32)> = (0..RESCORED as DocId + 5).map(|d| (d, 100.0 - d as f32)).collect();
+        let tail = many[RESCORED..].to_vec();
+        rescore(&mut many, &[], Fusion::DEFAULT, &|_| 1.0);
+        assert_eq!(many[RESCORED..], tail[..], "past the first RESCORED, nothing moves");
     }
 
     #[test]

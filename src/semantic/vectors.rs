@@ -1,6 +1,10 @@
 //! The papers' vectors, one per paper in id order, as the build writes them beside the index:
 //! int8 components with one scale per vector (a vector's largest component is ±127), about
-//! `dims + 4` bytes a paper.
+//! `dims + 4` bytes a paper. Search by meaning ranks every paper by a one-bit code of its
+//! vector, the signs of its components (`dims / 8` bytes, [`Vectors::estimated`]), and reads
+//! the int8 vector only of the few papers fusion puts first
+//! ([`crate::semantic::fuse::rescore`]): what a build that fetches its vectors must download
+//! of every paper is the code.
 //!
 //! ```text
 //! magic     8 bytes  b"PSVECTS\0"
@@ -31,6 +35,9 @@ pub struct Vectors {
     pub dims: usize,
     scales: Vec<f32>,
     values: Vec<i8>,
+    /// Per paper, `dims / 8` bytes (rounded up): bit `i % 8` of byte `i / 8` is set when
+    /// component `i` is positive.
+    codes: Vec<u8>,
 }
 
 /// One vector as the file holds it: int8 components and their scale.
@@ -62,7 +69,12 @@ impl Vectors {
     pub fn from_quantized(model_id: u64, dims: usize, vectors: &[Quantized]) -> Vectors {
         let scales = vectors.iter().map(|q| q.scale).collect();
         let values = vectors.iter().flat_map(|q| (0..dims).map(|i| q.values.get(i).copied().unwrap_or(0))).collect();
-        Vectors { model_id, dims, scales, values }
+        Vectors::with_codes(model_id, dims, scales, values)
+    }
+
+    fn with_codes(model_id: u64, dims: usize, scales: Vec<f32>, values: Vec<i8>) -> Vectors {
+        let codes = if dims == 0 { Vec::new() } else { values.chunks_exact(dims).flat_map(code).collect() };
+        Vectors { model_id, dims, scales, values, codes }
     }
 
     /// How many papers have a vector.
@@ -117,7 +129,7 @@ impl Vectors {
             .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
             .collect();
         let values = bytes[values_at..].iter().map(|&b| b as i8).collect();
-        Ok(Vectors { model_id: u64::from_le_bytes(id), dims, scales, values })
+        Ok(Vectors::with_codes(u64::from_le_bytes(id), dims, scales, values))
     }
 
     /// The name of the model file that made these vectors, as a build serves it beside the
@@ -151,6 +163,54 @@ impl Vectors {
         let scored = self.cosines(query).into_iter().enumerate().map(|(d, s)| (d as DocId, s)).collect();
         crate::rank::top_k(scored, k)
     }
+
+    /// The cosine of `query` (a unit vector) with paper `doc` (0 for no such paper or a query
+    /// of the wrong width).
+    pub fn cosine(&self, query: &[f32], doc: DocId) -> f32 {
+        let d = doc as usize;
+        match self.scales.get(d) {
+            Some(scale) if query.len() == self.dims => {
+                let row = &self.values[d * self.dims..(d + 1) * self.dims];
+                row.iter().zip(query).map(|(&q, x)| q as f32 * x).sum::<f32>() * scale
+            }
+            _ => 0.0,
+        }
+    }
+
+    /// The `k` papers whose codes are nearest `query` (a unit vector), nearest first (ties by
+    /// id), each with its estimated cosine: for a paper at cosine `c` with the query, the query
+    /// against the paper's signs, `y = q·sign(x)·√(π / 2d)`, is about `c / √(1 − c²)`, so
+    /// `y / √(1 + y²)` is about `c`.
+    pub fn estimated(&self, query: &[f32], k: usize) -> Vec<(DocId, f32)> {
+        if query.len() != self.dims || self.dims == 0 {
+            return Vec::new();
+        }
+        let bytes = self.dims.div_ceil(8);
+        // Each code byte's 256 values against its 8 components: Σ ±qᵢ.
+        let mut table = vec![0f32; bytes * 256];
+        for (b, row) in table.chunks_exact_mut(256).enumerate() {
+            let q = &query[b * 8..(b * 8 + 8).min(self.dims)];
+            for (v, cell) in row.iter_mut().enumerate() {
+                *cell = q.iter().enumerate().map(|(i, &x)| if v >> i & 1 == 1 { x } else { -x }).sum();
+            }
+        }
+        let unit = (std::f32::consts::PI / (2.0 * self.dims as f32)).sqrt();
+        let scored = self
+            .codes
+            .chunks_exact(bytes)
+            .enumerate()
+            .map(|(d, code)| {
+                let y = code.iter().zip(table.chunks_exact(256)).map(|(&v, row)| row[v as usize]).sum::<f32>() * unit;
+                (d as DocId, y / (1.0 + y * y).sqrt())
+            })
+            .collect();
+        crate::rank::top_k(scored, k)
+    }
+}
+
+/// The one-bit code of a vector's int8 components (see [`Vectors`]).
+fn code(values: &[i8]) -> Vec<u8> {
+    values.chunks(8).map(|c| c.iter().enumerate().fold(0u8, |b, (i, &x)| if x > 0 { b | 1 << i } else { b })).collect()
 }
 
 #[cfg(test)]
@@ -175,6 +235,36 @@ mod tests {
             assert!((exact - c).abs() < 0.01, "{exact} vs {c}");
         }
         assert_eq!(back.nearest(&query, 1)[0].0, 0);
+    }
+
+    #[test]
+    fn codes_estimate_cosines_from_the_signs() {
+        // Pseudo-random unit vectors of 64 components.
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) as f32 / (1u64 << 31) as f32) - 0.5
+        };
+        let papers: Vec<Vec<f32>> = (0..50).map(|_| unit((0..64).map(|_| next()).collect())).collect();
+        let vectors = Vectors::new(1, 64, &papers);
+        let query = unit(papers[3].iter().zip(&papers[4]).map(|(a, b)| a + 0.3 * b).collect());
+        let estimated = vectors.estimated(&query, 50);
+        assert_eq!(estimated.len(), 50);
+        assert_eq!(estimated[0].0, 3, "the paper the query is made of comes first");
+        for &(d, e) in &estimated {
+            let exact = vectors.cosine(&query, d);
+            assert!((exact - e).abs() < 0.35, "paper {d}: estimate {e}, cosine {exact}");
+            assert!((exact - vectors.cosines(&query)[d as usize]).abs() < 1e-6);
+        }
+        // Each estimate is the query against the signs of the paper's int8 components (a
+        // component rounded to 0 counts as negative), as the formula reads it.
+        for &(d, e) in &estimated {
+            let int8 = Quantized::new(&papers[d as usize], 64).values;
+            let y: f32 = int8.iter().zip(&query).map(|(x, q)| if *x > 0 { *q } else { -q }).sum::<f32>()
+                * (std::f32::consts::PI / 128.0).sqrt();
+            assert!((y / (1.0 + y * y).sqrt() - e).abs() < 1e-5, "paper {d}");
+        }
+        assert!(vectors.estimated(&query[..10], 5).is_empty(), "a query of the wrong width");
     }
 
     #[test]

@@ -98,9 +98,11 @@ pub fn search(query: JsValue, options: Option<JsValue>) -> Result<JsValue, JsErr
     // What the model reads is worked out only once it can read it.
     if options::wants_semantic(options.as_ref()) && super::semantic::loaded() {
         let meant = with_searcher(|s| s.model_text(&text))?;
-        if let Some(nearest) = super::semantic::nearest(&meant) {
+        if let Some((query, estimates)) = super::semantic::nearest(&meant) {
             let options = options.as_ref().map(options::search_options).unwrap_or_default();
-            return now(|s| s.try_search_near(&text, &options, &nearest));
+            let exact = |d| super::semantic::cosine(&query, d);
+            let near = crate::semantic::fuse::Near { estimates: &estimates, exact: &exact };
+            return now(|s| s.try_search_near(&text, &options, near));
         }
     }
     let options = options.as_ref().map(options::search_options).unwrap_or_default();

@@ -122,12 +122,22 @@ pub fn embed_query(text: JsValue) -> Result<js_sys::Float32Array, JsError> {
     Ok(js_sys::Float32Array::from(vector.first().map_or(&[][..], Vec::as_slice)))
 }
 
-/// The papers nearest `text` by meaning, best first, when the model is loaded and the module
-/// has its papers' vectors (`None` otherwise, or for a query with no words).
-pub fn nearest(text: &str) -> Option<Vec<(DocId, f32)>> {
+/// A query's vector, and the papers whose codes are nearest it with their estimated cosines,
+/// best first.
+pub type Nearest = (Vec<f32>, Vec<(DocId, f32)>);
+
+/// What [`Nearest`] says of `text`, when the model is loaded and the module has its papers'
+/// vectors (`None` otherwise, or for a query with no words).
+pub fn nearest(text: &str) -> Option<Nearest> {
     if !text.chars().any(char::is_alphanumeric) {
         return None;
     }
     let query = ENCODER.with_borrow(|e| e.as_ref().map(|e| e.encode(&[text])))?.ok()?.pop()?;
-    with_vectors(|v| v.map(|v| v.nearest(&query, fuse::DEPTH)))
+    let estimates = with_vectors(|v| v.map(|v| v.estimated(&query, fuse::DEPTH)))?;
+    Some((query, estimates))
+}
+
+/// The exact cosine of `query` with paper `doc` (0 without vectors).
+pub fn cosine(query: &[f32], doc: DocId) -> f32 {
+    with_vectors(|v| v.map_or(0.0, |v| v.cosine(query, doc)))
 }

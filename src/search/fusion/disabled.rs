@@ -3,6 +3,7 @@
 use crate::index::DocId;
 use crate::query::Query;
 use crate::rank;
+use crate::semantic::fuse::Near;
 
 use super::super::plan::ClausePlan;
 
@@ -19,7 +20,7 @@ impl Shape {
 
 /// No papers but the matches: nothing is near without search by meaning.
 #[inline]
-pub(in crate::search) fn others(_: &Shape, _: &[(DocId, f32)], _: Option<&[(DocId, f32)]>) -> Vec<DocId> {
+pub(in crate::search) fn others(_: &Shape, _: &[(DocId, f32)], _: Option<Near<'_>>) -> Vec<DocId> {
     Vec::new()
 }
 
@@ -28,7 +29,7 @@ pub(in crate::search) fn others(_: &Shape, _: &[(DocId, f32)], _: Option<&[(DocI
 pub(in crate::search) fn rank(
     matches: Vec<(DocId, f32)>,
     _: Shape,
-    _: Option<&[(DocId, f32)]>,
+    _: Option<Near<'_>>,
     limit: usize,
 ) -> Vec<(DocId, f32)> {
     rank::top_k(matches, limit)

@@ -3,7 +3,7 @@
 use crate::index::DocId;
 use crate::query::Query;
 use crate::rank;
-use crate::semantic::fuse::{self, Evidence, Fusion};
+use crate::semantic::fuse::{self, Evidence, Fusion, Near};
 
 use super::super::expand::{TermMatch, TYPO_WEIGHT};
 use super::super::plan::ClausePlan;
@@ -64,12 +64,8 @@ impl Cover {
 
 /// The papers nearest the query's vector (the first [`fuse::DEPTH`] of `nearest`) that match
 /// none of its words, when it is plain words: they are results too. None without `nearest`.
-pub(in crate::search) fn others(
-    shape: &Shape,
-    matches: &[(DocId, f32)],
-    nearest: Option<&[(DocId, f32)]>,
-) -> Vec<DocId> {
-    let Some(nearest) = nearest.filter(|_| shape.plain) else { return Vec::new() };
+pub(in crate::search) fn others(shape: &Shape, matches: &[(DocId, f32)], nearest: Option<Near<'_>>) -> Vec<DocId> {
+    let Some(nearest) = nearest.filter(|_| shape.plain).map(|n| n.estimates) else { return Vec::new() };
     let mut matched: Vec<DocId> = matches.iter().map(|&(d, _)| d).collect();
     matched.sort_unstable();
     let nearest = &nearest[..nearest.len().min(fuse::DEPTH)];
@@ -77,12 +73,12 @@ pub(in crate::search) fn others(
 }
 
 /// The best `limit` of the results: BM25F's `matches` alone, or fused with `nearest` (the first
-/// [`fuse::DEPTH`] papers nearest the query's vector that pass the search's filters): all of
-/// them for a plain query, only those among the matches for a filtered one.
+/// [`fuse::DEPTH`] papers estimated nearest the query's vector that pass the search's filters):
+/// all of them for a plain query, only those among the matches for a filtered one.
 pub(in crate::search) fn rank(
     matches: Vec<(DocId, f32)>,
     shape: Shape,
-    nearest: Option<&[(DocId, f32)]>,
+    nearest: Option<Near<'_>>,
     limit: usize,
 ) -> Vec<(DocId, f32)> {
     match nearest {
@@ -95,22 +91,26 @@ pub(in crate::search) fn rank(
     }
 }
 
-/// BM25F's matches fused with the papers nearest the query's vector (all of them for a plain
-/// query, only those among the matches for a filtered one).
+/// BM25F's matches fused with the papers estimated nearest the query's vector (all of them for
+/// a plain query, only those among the matches for a filtered one), the best
+/// [`fuse::RESCORED`] then ordered by their exact cosines ([`fuse::rescore`]).
 pub(in crate::search) fn fused(
     scored: Vec<(DocId, f32)>,
     shape: Shape,
-    nearest: &[(DocId, f32)],
+    nearest: Near<'_>,
     how: Fusion,
 ) -> Vec<(DocId, f32)> {
     let plain = shape.plain;
     let mut matches: Vec<DocId> = scored.iter().map(|&(d, _)| d).collect();
     matches.sort_unstable();
-    let nearest = &nearest[..nearest.len().min(fuse::DEPTH)];
+    let exact = nearest.exact;
+    let nearest = &nearest.estimates[..nearest.estimates.len().min(fuse::DEPTH)];
     let is_match = |d: &DocId| matches.binary_search(d).is_ok();
     let near: Vec<(DocId, f32)> = nearest.iter().copied().filter(|(d, _)| plain || is_match(d)).collect();
     let lexical = rank::top_k(scored, fuse::DEPTH);
     let covered = lexical.iter().map(|&(d, _)| shape.cover.share(d)).fold(0.0, f32::max);
     let evidence = Evidence { held: shape.held, covered };
-    fuse::fuse(&lexical, &near, how, evidence)
+    let mut fused = fuse::fuse(&lexical, &near, how, evidence);
+    fuse::rescore(&mut fused, &near, how, exact);
+    fused
 }
