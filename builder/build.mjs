@@ -208,6 +208,11 @@ export function parseArgs(argv) {
     else if (arg === '--limit') options.limit = value();
     else if (arg === '--placeholder') options.placeholder = value();
     else if (arg === '-h' || arg === '--help') throw new Error(usage);
+    else if (arg === '--semantic') {
+      throw new Error(
+        '--semantic: search by meaning is not in the npm builder yet; build the site from the repository with SEMANTIC=on PAPERS=<corpus> ./build.sh (README, "Search by meaning")',
+      );
+    }
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${usage}`);
     else positional.push(arg);
   }

@@ -16,6 +16,7 @@
 //! cargo run --release --features semantic --example eval -- semantic queries   # per query, open set
 //! cargo run --release --features semantic --example eval -- semantic queries scifact # per query, SciFact test
 //! cargo run --release --features semantic --example eval -- semantic codes     # compact vectors, SciFact
+//! cargo run --release --features semantic --example eval -- semantic parts     # papers a search rescores, by part
 //! ```
 //!
 //! `semantic` reads the model file from `$PAPER_SEARCH_MODEL` (default
@@ -618,6 +619,46 @@ mod harness {
                     let [f, t] = Reading::BOTH.map(|r| set.scores(r, Some(Fusion::DEFAULT))["all"].ndcg10);
                     let m = fuse::RESCORED;
                     println!("| **as built**: the same, the fused best `fuse::RESCORED` ({m}) | 48 + 388 of {m} | | {f:.4} / {t:.4} |");
+                }
+                return;
+            }
+            // What a sharded build would fetch to rescore a search's best papers: over SciFact's
+            // test queries (both readings), how many parts of `size` papers (in id order) the
+            // fused best `RESCORED` fall in, and the hits' (the best 10) for comparison.
+            if what == Some("parts") {
+                let (papers, judged) = scifact("test");
+                let v = vectors("scifact", &papers, &encoder);
+                let set = Set::new("SciFact test", &papers, judged, v, &encoder);
+                let searcher = set.indexed.searcher(Params::DEFAULT, Features::ALL);
+                let bests: Vec<Vec<u32>> = set
+                    .judged
+                    .iter()
+                    .flat_map(|j| Reading::BOTH.map(|r| r.of(&j.query)))
+                    .map(|text| set.fused(&searcher, &text, Fusion::DEFAULT).into_iter().map(|(d, _)| d).collect())
+                    .collect();
+                println!(
+                    "\nSciFact test, {} searches: parts of `size` papers a search needs (mean / p95 / most)\n",
+                    bests.len()
+                );
+                println!("| parts of | the best 10 | the fused best {} |", fuse::RESCORED);
+                println!("|---:|---:|---:|");
+                for size in [1, 9, 18, 36, 72, 144] {
+                    let cells = [10, fuse::RESCORED].map(|n| {
+                        let mut counts: Vec<usize> = bests
+                            .iter()
+                            .map(|b| {
+                                let mut parts: Vec<u32> = b.iter().take(n).map(|&d| d / size).collect();
+                                parts.sort_unstable();
+                                parts.dedup();
+                                parts.len()
+                            })
+                            .collect();
+                        counts.sort_unstable();
+                        let mean = counts.iter().sum::<usize>() as f64 / counts.len().max(1) as f64;
+                        let p95 = counts[(counts.len() * 95 / 100).min(counts.len() - 1)];
+                        format!("{mean:.1} / {p95} / {}", counts.last().copied().unwrap_or(0))
+                    });
+                    println!("| {size} | {} | {} |", cells[0], cells[1]);
                 }
                 return;
             }

@@ -207,6 +207,9 @@ test('a malformed corpus: the error the build gives, and the output folder as it
   const usage = npxBuild('--out', out);
   assert.equal(usage.status, 1);
   assert.match(usage.stderr, /usage: paper-search build <corpus> --out <dir>/);
+  const semantic = npxBuild(tooLarge, '--out', out, '--semantic');
+  assert.equal(semantic.status, 1);
+  assert.match(semantic.stderr, /^error: --semantic: search by meaning is not in the npm builder yet; .*SEMANTIC=on PAPERS=<corpus> \.\/build\.sh/m);
   assert.equal(checksum(out), before, 'the output folder is unchanged');
 });
 
