@@ -148,14 +148,7 @@ impl Vectors {
 
     /// The cosine of `query` (a unit vector) with every paper, in id order.
     pub fn cosines(&self, query: &[f32]) -> Vec<f32> {
-        if query.len() != self.dims || self.dims == 0 {
-            return vec![0.0; self.len()];
-        }
-        self.values
-            .chunks_exact(self.dims)
-            .zip(&self.scales)
-            .map(|(row, scale)| row.iter().zip(query).map(|(&q, x)| q as f32 * x).sum::<f32>() * scale)
-            .collect()
+        (0..self.len()).map(|d| self.cosine(query, d as DocId)).collect()
     }
 
     /// The `k` papers nearest `query`, nearest first (ties by id).
