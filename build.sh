@@ -41,9 +41,9 @@
 #                                    an entry that cannot be read is left out with a warning.
 # STRICT=1 ./build.sh                stops on such an entry instead, keeping the last good build.
 # SHARDS=on|off ./build.sh           forces a sharded or an embedded build.
-# SEMANTIC=on ./build.sh             adds search by meaning (embedded builds): the papers' vectors
-#                                    in the module, and the sentence model beside it
-#                                    (pkg/paper-search-model-<id>.bin.gz, 21 MB), which the
+# SEMANTIC=on ./build.sh             adds search by meaning, embedded or sharded: the papers'
+#                                    vectors in the index, and the sentence model beside the
+#                                    module (pkg/paper-search-model-<id>.bin.gz, 21 MB), which the
 #                                    page downloads only when a reader switches it on.
 # EMBED_CACHE=dir ./build.sh         keeps the papers' vectors there (default: target/embeddings).
 # OUT=dir ./build.sh                 writes the built module to dir (default: www/pkg).
@@ -119,9 +119,16 @@ index_corpus() {
   target="$(target_dir)"
   index_dir="$target/paper-search-index"
   rm -rf "$index_dir"
-  local strict=()
+  local strict=() vectors=()
   if strict_on; then strict=(--strict); fi
-  "$target/release/paper-search-index" "${PAPERS:-$root/data/papers.txt}" "$index_dir" --shards "$mode" "${strict[@]}"
+  if semantic_on; then
+    semantic_tool
+    mkdir -p "$index_dir"
+    embed_corpus
+    vectors=(--vectors "$index_dir/vectors.bin")
+  fi
+  "$target/release/paper-search-index" "${PAPERS:-$root/data/papers.txt}" "$index_dir" --shards "$mode" \
+    "${strict[@]}" "${vectors[@]}"
 }
 
 # STRICT=1 (any value but empty or 0, as build.rs reads it): a collection's entry that cannot be
@@ -185,17 +192,11 @@ build() {
   rm -rf "$tmp"
   mkdir -p "$tmp"
   if [ -n "$index_dir" ]; then
-    local name=engine vectors=()
+    local name=engine
     [ ${#parts[@]} -gt 0 ] && name=engine-shards
     if semantic_on; then
-      if [ ${#parts[@]} -gt 0 ]; then
-        echo "build.sh: search by meaning is for embedded builds (up to 2,000 papers), and ${PAPERS:-this corpus} is sharded; build without SEMANTIC=on, or with SHARDS=off" >&2
-        exit 1
-      fi
+      # One engine for both layouts: the shard loader is a few KB beside the encoder.
       name=engine-semantic
-      semantic_tool
-      embed_corpus
-      vectors=("$index_dir/vectors.bin")
       # The model under the name the page asks for: its id, read from the vectors (which record
       # the model that made them), so that a cached copy is never stale.
       cp "$MODEL_FILE.gz" "$tmp/$("$semantic_bin" model-file "$index_dir/vectors.bin")"
@@ -203,9 +204,9 @@ build() {
     fi
     engine_module "$name"
     cp "$(engines_dir)/$name/pkg/"paper_search* "$tmp/"
-    say "appending the index of ${PAPERS:-data/papers.txt} to the engine${parts:+ (sharded)}${vectors:+ with the vectors of its papers}"
+    say "appending the index of ${PAPERS:-data/papers.txt} to the engine ($name)"
     node scripts/append-index.mjs "$(engines_dir)/$name/pkg/paper_search_bg.wasm" "$index_dir/index.bin" \
-      "$tmp/paper_search_bg.wasm" "${vectors[@]}"
+      "$tmp/paper_search_bg.wasm"
     [ ${#parts[@]} -gt 0 ] && cp -r "${parts[@]}" "$tmp/"
   else
     say "building the wasm module"
@@ -241,8 +242,10 @@ engines_dir() {
 # when cargo's output changed (its hash is kept beside the result).
 engine_module() {
   local name=$1 features=()
-  [ "$name" = engine-shards ] && features=(--features shards)
-  [ "$name" = engine-semantic ] && features=(--features semantic)
+  case $name in
+    engine-shards) features=(--features shards) ;;
+    engine-semantic) features=(--features shards,semantic) ;;
+  esac
   local dir
   dir="$(engines_dir)/$name"
   say "building the engine without an index ($name)"

@@ -5,10 +5,6 @@
 // The custom section the module reads its index from.
 export const INDEX_SECTION = 'paper-search-index';
 
-// The custom section a semantic build's module reads its papers' vectors from
-// (src/wasm/semantic.rs: VECTORS_SECTION).
-export const VECTORS_SECTION = 'paper-search-vectors';
-
 // A LEB128 unsigned integer, as wasm writes sizes.
 function leb128(n) {
   const out = [];

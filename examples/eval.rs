@@ -303,7 +303,7 @@ mod harness {
     mod semantic {
         use super::*;
         use paper_search::semantic::encoder::Encoder;
-        use paper_search::semantic::fuse::{self, Fusion, Near, Scale};
+        use paper_search::semantic::fuse::{self, Exact, Fusion, Near, Scale};
         use paper_search::semantic::model::Model;
         use paper_search::semantic::vectors::Vectors;
 
@@ -381,14 +381,14 @@ mod harness {
                 let query = &self.queries[text];
                 let estimates = self.vectors.estimated(query, fuse::DEPTH);
                 let exact = |d| self.vectors.cosine(query, d);
-                searcher.rank_near(text, 100, Near { estimates: &estimates, exact: &exact }, how)
+                searcher.rank_near(text, 100, Near { estimates: &estimates, exact: Exact::Given(&exact) }, how)
             }
         }
 
         /// `text` fused with `nearest`, whose exact cosines are the scores given: no rescoring.
         fn fused_as_given(searcher: &Searcher<'_>, text: &str, nearest: &[(u32, f32)]) -> Vec<(u32, f32)> {
             let exact = |d| nearest.iter().find(|e: &&(u32, f32)| e.0 == d).map_or(0.0, |e| e.1);
-            searcher.rank_near(text, 100, Near { estimates: nearest, exact: &exact }, Fusion::DEFAULT)
+            searcher.rank_near(text, 100, Near { estimates: nearest, exact: Exact::Given(&exact) }, Fusion::DEFAULT)
         }
 
         /// A query's vector → the nearest papers, scores on the cosine's scale.

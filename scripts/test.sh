@@ -16,7 +16,7 @@ lint() {
   cargo clippy --target wasm32-unknown-unknown --all-targets --features shards -- -D warnings
   cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features indexer -- -D warnings
   cargo clippy --all-targets --features semantic -- -D warnings
-  PAPER_SEARCH_INDEX=none cargo clippy --target wasm32-unknown-unknown --lib --features semantic -- -D warnings
+  PAPER_SEARCH_INDEX=none cargo clippy --target wasm32-unknown-unknown --lib --features shards,semantic -- -D warnings
 }
 
 # The native tests always run on the default corpus: their expectations are about it.
@@ -28,6 +28,7 @@ test_native() {
   scripts/model.sh
   env -u PAPERS cargo test --features semantic --lib semantic
   env -u PAPERS cargo test --features semantic --test semantic
+  env -u PAPERS cargo test --features semantic --test semantic_shards
 }
 
 test_wasm() {
@@ -152,13 +153,15 @@ test_bib_site() {
   (unset SHARDS SEMANTIC; export PAPERS=tests/e2e/fixtures/publications.bib; build_site "$BIB_SITE" > "$BIB_SITE.log" 2>&1)
 }
 
-# The default corpus built with search by meaning, beside the demo page's files, for
-# tests/e2e/semantic.test.mjs.
+# The default corpus built with search by meaning, embedded and sharded, each beside the demo
+# page's files, for tests/e2e/semantic.test.mjs and semantic-shards.test.mjs.
 SEMANTIC_SITE=target/e2e-semantic
+SEMANTIC_SHARDED_SITE=target/e2e-semantic-shards
 test_semantic_site() {
-  say "the default corpus with search by meaning (SEMANTIC=on), for tests/e2e/semantic.test.mjs"
-  rm -rf "$SEMANTIC_SITE"
+  say "the default corpus with search by meaning (SEMANTIC=on), embedded and sharded, for tests/e2e/semantic*.test.mjs"
+  rm -rf "$SEMANTIC_SITE" "$SEMANTIC_SHARDED_SITE"
   (unset PAPERS SHARDS; export SEMANTIC=on; build_site "$SEMANTIC_SITE" > "$SEMANTIC_SITE.log")
+  (unset PAPERS; export SEMANTIC=on SHARDS=on; build_site "$SEMANTIC_SHARDED_SITE" > "$SEMANTIC_SHARDED_SITE.log")
 }
 
 test_e2e() {
@@ -167,6 +170,7 @@ test_e2e() {
   tarball=$(ls "$root/$BUILDER_DIR"/paper-search-*.tgz)
   HOSTILE_PKG=target/hostile-pkg SHARDED_SITE="$E2E_SITES/on" EMBEDDED_SITE="$E2E_SITES/off" \
     BUILDER_TARBALL="$tarball" NATIVE_SCIFACT="$BUILDER_DIR/native-scifact" SEMANTIC_SITE="$SEMANTIC_SITE" \
+    SEMANTIC_SHARDED_SITE="$SEMANTIC_SHARDED_SITE" \
     NATIVE_BIB="$BUILDER_DIR/native-bib" BIB_SITE="$BIB_SITE" \
     NATIVE_INDEXER="$root/target/release/paper-search-index" \
     node --test --test-concurrency=1 tests/e2e/

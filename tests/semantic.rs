@@ -8,7 +8,7 @@ use std::path::Path;
 
 use paper_search::search::{SearchOptions, Searcher};
 use paper_search::semantic::encoder::Encoder;
-use paper_search::semantic::fuse::Near;
+use paper_search::semantic::fuse::{Exact, Near};
 use paper_search::semantic::model::Model;
 
 fn encoder() -> Encoder {
@@ -86,7 +86,7 @@ fn nearest_papers_join_a_plain_query_and_only_reorder_a_filtered_one() {
     let outsider = (0..208u32).find(|d| !every.contains(d)).unwrap();
     let nearest = vec![(outsider, 0.9), (matched[matched.len() - 1], 0.8), (matched[0], 0.1)];
     let exact = as_given(&nearest);
-    let near = Near { estimates: &nearest, exact: &exact };
+    let near = Near { estimates: &nearest, exact: Exact::Given(&exact) };
 
     let fused = s.try_search_near("linear bandits", &options, near).unwrap();
     assert!(fused.hits.iter().any(|h| h.id == outsider), "a plain query gains the nearest paper");
@@ -99,7 +99,8 @@ fn nearest_papers_join_a_plain_query_and_only_reorder_a_filtered_one() {
     assert!(!filtered.hits.iter().any(|h| h.id == outsider), "a filtered query gains nothing");
     assert_eq!(filtered.total, s.search("linear bandits -zzzz", &options).total);
 
-    let alone = s.try_search_near("linear bandits", &options, Near { estimates: &[], exact: &|_| 0.0 }).unwrap();
+    let alone =
+        s.try_search_near("linear bandits", &options, Near { estimates: &[], exact: Exact::Given(&|_| 0.0) }).unwrap();
     assert_eq!(alone.hits.iter().map(|h| h.id).collect::<Vec<_>>(), matched, "no nearest papers: BM25F's order");
 }
 
@@ -115,7 +116,7 @@ fn the_exact_cosines_order_the_best_papers() {
     let (first, last) = (matched[0], matched[matched.len() - 1]);
     let estimates = vec![(first, 0.9), (last, 0.1)];
     let hits = |exact: &dyn Fn(u32) -> f32| -> Vec<(u32, f32)> {
-        let near = Near { estimates: &estimates, exact };
+        let near = Near { estimates: &estimates, exact: Exact::Given(exact) };
         s.try_search_near("linear bandits", &options, near).unwrap().hits.iter().map(|h| (h.id, h.score)).collect()
     };
     let as_estimated = hits(&as_given(&estimates));
@@ -146,7 +147,7 @@ fn words_no_paper_holds_together_let_the_nearest_paper_lead() {
         let near = outsider(together).min(outsider(apart));
         let nearest = [(near, 0.6)];
         let exact = as_given(&nearest);
-        let nearest = Near { estimates: &nearest, exact: &exact };
+        let nearest = Near { estimates: &nearest, exact: Exact::Given(&exact) };
         assert_ne!(s.rank_near(together, 10, nearest, Fusion::DEFAULT)[0].0, near, "{together:?}");
         assert_eq!(s.rank_near(apart, 10, nearest, Fusion::DEFAULT)[0].0, near, "{apart:?}");
     }

@@ -8,101 +8,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 mod common;
 
 use common::catalogue::{drawn, filters, paper};
+use common::shards::{fetching, queries, scifact, sharded};
 use paper_search::corpus::{self, Paper};
-use paper_search::index::{self, shards, Index, Layout, PartId, PartKind};
-use paper_search::search::{Groups, Missing, SearchOptions, Searcher, Sort};
-
-fn scifact() -> PathBuf {
-    let dir = std::env::var_os("SCIFACT")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/scifact"), PathBuf::from);
-    assert!(dir.join("corpus.jsonl").is_file(), "{}: SciFact is missing (set SCIFACT to its folder)", dir.display());
-    dir
-}
-
-/// The sharded build of `papers` in `layout`: its core's bundle and its parts by name.
-fn sharded(papers: &[Paper], layout: &Layout) -> (Vec<u8>, HashMap<PartId, Vec<u8>>) {
-    let mut parts = HashMap::new();
-    let core = index::write(
-        papers,
-        layout,
-        &mut |id, bytes| {
-            parts.insert(id, bytes);
-            Ok(())
-        },
-        &mut |_| {},
-    )
-    .unwrap();
-    (shards::bundle(&core, &[]), parts)
-}
-
-/// Asks `ask` of the sharded searcher, giving it the parts it lacks, as the page's loader does;
-/// returns the answer and the rounds of fetching it took.
-fn fetching<T>(
-    searcher: &mut Searcher,
-    parts: &HashMap<PartId, Vec<u8>>,
-    mut ask: impl FnMut(&Searcher) -> Result<T, Missing>,
-) -> (T, usize) {
-    for round in 0..8 {
-        match ask(searcher) {
-            Ok(answer) => return (answer, round),
-            Err(Missing(missing)) => {
-                assert!(!missing.is_empty());
-                for id in missing {
-                    let got = searcher.insert_part(parts[&id].clone()).unwrap();
-                    assert_eq!(got, id);
-                }
-            }
-        }
-    }
-    panic!("no answer after 8 rounds of fetching");
-}
-
-/// The queries: the benchmark's mix and SciFact's claims, each finished (a trailing space) and
-/// as typed (its last word unfinished), and forms of the query language.
-fn queries(dir: &std::path::Path) -> Vec<String> {
-    let mix = include_str!("../bench/queries-scifact.jsonl");
-    let claims = std::fs::read_to_string(dir.join("queries.jsonl")).unwrap();
-    let mut out: Vec<String> = Vec::new();
-    for line in mix.lines().chain(claims.lines()) {
-        let value: serde_json::Value = serde_json::from_str(line).unwrap();
-        let text = value.get("q").or_else(|| value.get("text")).and_then(|q| q.as_str()).unwrap().to_string();
-        out.push(format!("{} ", text.trim_end()));
-        out.push(text);
-    }
-    out.extend(
-        [
-            "\"gene expression\"",
-            "\"t cells\" -mice",
-            "\"gene expr",
-            "\"t cells",
-            "title:\"stem ce",
-            "cancer -\"breast cancer\"",
-            "insulin OR glucose",
-            "title:vaccine",
-            "title:\"stem cells\" therapy",
-            "author:smith",
-            "year:2019",
-            "DNA damage repair mechanisms",
-            "mitochondrail dysfunction",
-            "alzheimers diseese",
-            "tumour supressor",
-            "NSAID",
-            "non-steroidal anti-inflammatory drugs",
-            "a",
-            "th",
-            "immuno",
-            "",
-            "!!!",
-        ]
-        .map(String::from),
-    );
-    out
-}
+use paper_search::index::{self, Index, Layout, PartId, PartKind};
+use paper_search::search::{Groups, SearchOptions, Searcher, Sort};
 
 #[test]
 fn a_sharded_build_answers_every_query_as_the_embedded_build_does() {
@@ -110,7 +23,7 @@ fn a_sharded_build_answers_every_query_as_the_embedded_build_does() {
     let papers = corpus::load(&dir.join("corpus.jsonl")).unwrap().papers;
     let embedded_bytes = index::build(&papers).unwrap();
     let embedded = Searcher::new(Index::open(&embedded_bytes).unwrap());
-    let (core, parts) = sharded(&papers, &Layout::SHARDED);
+    let (core, parts) = sharded(&papers, &Layout::SHARDED, None);
     let mut sharded = Searcher::new(Index::open(&core).unwrap());
     assert!(sharded.index().is_sharded() && !embedded.index().is_sharded());
     assert_eq!(sharded.stats().papers, embedded.stats().papers);
@@ -204,7 +117,7 @@ fn small_sharded(papers: &[Paper]) -> (Vec<u8>, HashMap<PartId, Vec<u8>>) {
         pos_shard_bytes: Some(60),
         max_files: 500,
     };
-    sharded(papers, &tiny)
+    sharded(papers, &tiny, None)
 }
 
 proptest::proptest! {

@@ -1,7 +1,7 @@
 //! `paper-search-index`: indexes a corpus for a build of the page.
 //!
 //! ```text
-//! paper-search-index CORPUS OUT_DIR [--shards auto|on|off|single] [--strict]
+//! paper-search-index CORPUS OUT_DIR [--shards auto|on|off|single] [--strict] [--vectors FILE]
 //! ```
 //!
 //! Writes `OUT_DIR/index.bin`, the bundle the wasm module embeds (`build.rs` reads it from
@@ -14,7 +14,9 @@
 //! are skipped, each reported as a warning (`path:line: entry <key>: problem; fix`), and the
 //! summary ends with `297 of 300 entries indexed, 3 skipped (listed above)` (also written to
 //! `OUT_DIR/summary.txt`, the line `./build.sh` ends with); with `--strict` they are errors
-//! that stop it, listed one a line before the last.
+//! that stop it, listed one a line before the last. `--vectors` takes the papers' vectors
+//! (`paper-search-semantic embed` of the same corpus) for search by meaning: the index holds
+//! each paper's int8 vector in its text shard and every paper's one-bit code in codes shards.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
@@ -41,17 +43,22 @@ mod native {
     use paper_search::corpus;
     use paper_search::index::{self, shards, BuildError, Layout, PartId, Progress};
 
-    const USAGE: &str = "usage: paper-search-index CORPUS OUT_DIR [--shards auto|on|off|single] [--strict]";
+    use paper_search::semantic::vectors::Vectors;
+
+    const USAGE: &str =
+        "usage: paper-search-index CORPUS OUT_DIR [--shards auto|on|off|single] [--strict] [--vectors FILE]";
 
     pub fn run(args: Vec<String>) -> Result<(), String> {
         let mut positional = Vec::new();
         let mut shards_flag = "auto".to_string();
         let mut strict = false;
+        let mut vectors_path = None;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--shards" => shards_flag = args.next().ok_or(USAGE)?,
                 "--strict" => strict = true,
+                "--vectors" => vectors_path = Some(args.next().ok_or(USAGE)?),
                 "-h" | "--help" => return Err(USAGE.into()),
                 _ => positional.push(arg),
             }
@@ -77,9 +84,24 @@ mod native {
             started.elapsed().as_secs_f64(),
             if layout.is_sharded() { "a sharded" } else { "an embedded" }
         );
+        let vectors = match &vectors_path {
+            Some(path) => {
+                let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read it: {e}"))?;
+                let vectors = Vectors::from_bytes(&bytes).map_err(|e| format!("{path}: {}", e.0))?;
+                if vectors.len() != papers.len() {
+                    return Err(format!(
+                        "{path}: {} vectors for the {} papers of {corpus_path}: embed this corpus again (paper-search-semantic embed)",
+                        vectors.len(),
+                        papers.len()
+                    ));
+                }
+                Some(vectors)
+            }
+            None => None,
+        };
         let out = PathBuf::from(out_dir);
         std::fs::create_dir_all(&out).map_err(|e| format!("{}: cannot create it: {e}", out.display()))?;
-        let report = write(&papers, &layout, &out)?;
+        let report = write(&papers, &layout, vectors.as_ref(), &out)?;
         eprintln!(
             "paper-search-index: {} papers, {} in {:.1} s, peak memory {}",
             papers.len(),
@@ -98,7 +120,12 @@ mod native {
     /// Writes the index: the bundle the module embeds, and for a sharded build the parts as
     /// gzip files (compressed on every core while the writer goes on) in a new folder named
     /// after the build. Returns what was written, for the summary.
-    fn write(papers: &[corpus::Paper], layout: &Layout, out: &Path) -> Result<String, String> {
+    fn write(
+        papers: &[corpus::Paper],
+        layout: &Layout,
+        vectors: Option<&Vectors>,
+        out: &Path,
+    ) -> Result<String, String> {
         let staging = out.join(format!("index-staging-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&staging);
         if layout.is_sharded() {
@@ -126,6 +153,7 @@ mod native {
             let site = index::write_site(
                 papers,
                 layout,
+                vectors.map(Vectors::stored),
                 &mut |id, bytes| sender.send((id, bytes)).map_err(|e| BuildError::Sink(e.to_string())),
                 &mut reporter(),
             );

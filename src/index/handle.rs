@@ -92,6 +92,11 @@ impl<'a> Index<'a> {
         self.core.build
     }
 
+    /// What the core says of the papers' vectors (a build with search by meaning).
+    pub fn vectors(&self) -> Option<crate::index::shards::VectorsMap> {
+        self.core.vectors
+    }
+
     pub fn meta(&self) -> &Meta {
         &self.core.meta
     }

@@ -51,9 +51,9 @@ pub use near::NEAR_MAX_CHARS;
 pub use prefix::{max_prefix_terms, TopTerms, MAX_PREFIX_TERMS, PREFIX_TABLE_MAX_CHARS, PREFIX_TABLE_MIN_WORDS};
 pub use reader::{AuthorNames, Facts, NearWord, Postings, View};
 pub use schema::{DocId, Field, Meta, PartId, PartKind, Posting, Slot, TermOrd, FIELDS, RELATED, SLOTS};
-pub use shards::{layout_for, Layout, MAX_EMBEDDED_PAPERS};
+pub use shards::{layout_for, Layout, VectorsMap, MAX_EMBEDDED_PAPERS};
 pub use sink::{BuildError, Progress};
-pub use writer::{build, write, write_site, Site};
+pub use writer::{build, write, write_site, PaperVectors, Site};
 
 #[cfg(test)]
 mod tests;

@@ -249,6 +249,14 @@ pub(crate) struct TextPart<'a> {
     pub text: Bytes<'a>,
     /// Each paper's related papers, best first.
     pub related: Vec<Vec<DocId>>,
+    /// In a build with search by meaning, each paper's int8 vector's scale (f32), then the
+    /// vectors (`dims` bytes each), in the shard's order; empty otherwise.
+    pub vectors: Bytes<'a>,
+}
+
+/// A codes shard: the one-bit codes of its papers' vectors, one after another.
+pub(crate) struct CodesPart<'a> {
+    pub codes: Bytes<'a>,
 }
 
 /// The parts at hand, by kind and shard number.
@@ -259,8 +267,9 @@ pub(crate) struct Store<'a> {
     pub text: Vec<Option<TextPart<'a>>>,
     pub pos: Vec<Option<PosPart<'a>>>,
     pub facets: Vec<Option<FacetPart>>,
+    pub codes: Vec<Option<CodesPart<'a>>>,
     /// The bytes each part takes, by kind and the same numbers.
-    sizes: [Vec<usize>; 6],
+    sizes: [Vec<usize>; 7],
 }
 
 impl<'a> Store<'a> {
@@ -273,6 +282,7 @@ impl<'a> Store<'a> {
             text: (0..core.text_shards()).map(|_| None).collect(),
             pos: (0..core.pos_shards()).map(|_| None).collect(),
             facets: (0..core.facet_shards()).map(|_| None).collect(),
+            codes: (0..core.code_shards()).map(|_| None).collect(),
             sizes: [
                 zeros(1),
                 zeros(core.dict_shards()),
@@ -280,6 +290,7 @@ impl<'a> Store<'a> {
                 zeros(core.text_shards()),
                 zeros(core.pos_shards()),
                 zeros(core.facet_shards()),
+                zeros(core.code_shards()),
             ],
         }
     }
@@ -378,17 +389,31 @@ impl<'a> Store<'a> {
                 let range = core.text_docs(id.n);
                 let count = range.len();
                 let text = section(b"TEXT")?;
+                let vectors = match core.vectors {
+                    Some(_) => section(b"TVEC")?,
+                    None => Bytes::Borrowed(&[]),
+                };
                 let part = TextPart {
                     first_doc: range.start,
                     offsets: offsets(r.section(b"TOFF")?, SLOTS * count, text.as_ref().len(), "TOFF")?,
                     text,
                     related: related_lists(r.section(b"RELA")?, count)?,
+                    vectors,
                 };
-                if n >= self.text.len() {
+                let vector_bytes = core.vectors.map_or(0, |v| count * (4 + v.dims as usize));
+                if n >= self.text.len() || part.vectors.as_ref().len() != vector_bytes {
                     return Err(FormatError::Corrupt("text shard disagrees with the core"));
                 }
                 std::str::from_utf8(part.text.as_ref()).map_err(|_| FormatError::Corrupt("text is not UTF-8"))?;
                 self.text[n] = Some(part);
+            }
+            PartKind::Codes => {
+                let codes = section(b"CODE")?;
+                let width = core.vectors.map_or(0, |v| (v.dims as usize).div_ceil(8));
+                if n >= self.codes.len() || codes.as_ref().len() != core.code_docs(id.n).len() * width {
+                    return Err(FormatError::Corrupt("codes shard disagrees with the core"));
+                }
+                self.codes[n] = Some(CodesPart { codes });
             }
         }
         if let Some(size) = self.sizes[id.kind as usize].get_mut(n) {
@@ -407,6 +432,7 @@ impl<'a> Store<'a> {
             PartKind::Text => drop(self.text.get_mut(n).and_then(Option::take)),
             PartKind::Positions => drop(self.pos.get_mut(n).and_then(Option::take)),
             PartKind::Facets => drop(self.facets.get_mut(n).and_then(Option::take)),
+            PartKind::Codes => drop(self.codes.get_mut(n).and_then(Option::take)),
         }
         if let Some(size) = self.sizes[id.kind as usize].get_mut(n) {
             *size = 0;
@@ -422,6 +448,7 @@ impl<'a> Store<'a> {
             PartKind::Text => self.text.get(n).is_some_and(Option::is_some),
             PartKind::Positions => self.pos.get(n).is_some_and(Option::is_some),
             PartKind::Facets => self.facets.get(n).is_some_and(Option::is_some),
+            PartKind::Codes => self.codes.get(n).is_some_and(Option::is_some),
         }
     }
 
@@ -433,6 +460,7 @@ impl<'a> Store<'a> {
             && self.text.iter().all(Option::is_some)
             && self.pos.iter().all(Option::is_some)
             && self.facets.iter().all(Option::is_some)
+            && self.codes.iter().all(Option::is_some)
     }
 
     pub fn size(&self, id: PartId) -> usize {

@@ -16,10 +16,10 @@ use crate::format;
 use crate::index::codec::{coded_length, LENS_PER_DOC};
 use crate::index::codec::{dict_term, dict_word, read_tfs, string_at, term_at};
 use crate::index::near::Near;
-use crate::index::parts::{DictPart, DocsPart, FacetPart, PosPart, PostPart, Store, TextPart};
+use crate::index::parts::{CodesPart, DictPart, DocsPart, FacetPart, PosPart, PostPart, Store, TextPart};
 use crate::index::prefix::{TopTerms, PREFIX_TABLE_MAX_CHARS};
 use crate::index::schema::{DocId, Field, Meta, PartId, PartKind, Posting, Slot, TermOrd, FIELDS, SLOTS};
-use crate::index::shards::Core;
+use crate::index::shards::{Core, VectorsMap};
 
 /// A reader of an index for one search: it answers from the parts at hand and notes the parts
 /// it needed and lacked.
@@ -403,6 +403,36 @@ impl<'i> View<'i> {
         }
         let part = self.text_part(self.core.text_shard_of_doc(doc))?;
         Some((part, (doc - part.first_doc) as usize))
+    }
+
+    /// What the core says of the papers' vectors (a build with search by meaning).
+    pub fn vectors(&self) -> Option<VectorsMap> {
+        self.core.vectors
+    }
+
+    /// Paper `doc`'s int8 vector, as bytes, and its scale, from its text shard (noted when
+    /// missing); `None` also for a build without vectors.
+    pub fn vector(&self, doc: DocId) -> Option<(f32, &'i [u8])> {
+        let dims = self.core.vectors?.dims as usize;
+        let (part, i) = self.text_of(doc)?;
+        let bytes = part.vectors.as_ref();
+        let rows = 4 * (bytes.len() / (4 + dims));
+        Some((format::f32_at(bytes, 4 * i)?, bytes.get(rows + i * dims..rows + (i + 1) * dims)?))
+    }
+
+    /// Every paper's one-bit code, in id order, from the codes shards (each noted when
+    /// missing; `None` then, and for a build without vectors).
+    pub fn codes(&self) -> Option<Vec<u8>> {
+        self.core.vectors?;
+        let parts: Vec<Option<&CodesPart>> = (0..self.core.code_shards())
+            .map(|n| {
+                self.note(
+                    PartId { kind: PartKind::Codes, n },
+                    self.store.codes.get(n as usize).and_then(Option::as_ref),
+                )
+            })
+            .collect();
+        parts.into_iter().map(|p| p.map(|p| p.codes.as_ref())).collect::<Option<Vec<&[u8]>>>().map(|p| p.concat())
     }
 
     /// One stored string of a paper ("" for an id past the end or an absent field).

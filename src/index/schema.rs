@@ -81,11 +81,22 @@ pub enum PartKind {
     Positions,
     /// A paper range of the authors as facet values: what author filters and counts read.
     Facets,
+    /// A paper range of the one-bit codes of the papers' vectors (a build with search by
+    /// meaning): what ranks every paper by meaning, downloaded whole when a reader switches it
+    /// on. Their int8 vectors are in the text shards.
+    Codes,
 }
 
 impl PartKind {
-    const ALL: [PartKind; 6] =
-        [PartKind::Docs, PartKind::Dict, PartKind::Postings, PartKind::Text, PartKind::Positions, PartKind::Facets];
+    const ALL: [PartKind; 7] = [
+        PartKind::Docs,
+        PartKind::Dict,
+        PartKind::Postings,
+        PartKind::Text,
+        PartKind::Positions,
+        PartKind::Facets,
+        PartKind::Codes,
+    ];
 
     fn tag(self) -> u8 {
         match self {
@@ -95,6 +106,7 @@ impl PartKind {
             PartKind::Text => b'T',
             PartKind::Positions => b'Q',
             PartKind::Facets => b'F',
+            PartKind::Codes => b'C',
         }
     }
 
@@ -107,6 +119,7 @@ impl PartKind {
             PartKind::Text => "text",
             PartKind::Positions => "pos",
             PartKind::Facets => "facet",
+            PartKind::Codes => "codes",
         }
     }
 }

@@ -11,6 +11,11 @@
 //!       text docs u32      papers per text shard (the last may hold fewer)
 //!       pos count u32      positions shards (none in an embedded build); then the first term
 //!                          ordinal of each (u32 each)
+//!       facet docs u32     papers per facets shard
+//! VECS  (a build with search by meaning only)
+//!       model u64          the id of the model file that made the papers' vectors
+//!       dims u32           their width
+//!       code docs u32      papers per codes shard
 //! ```
 //!
 //! Dictionary shards split the sorted keys (words, terms, and the keys of the prefix table and
@@ -72,6 +77,21 @@ impl Layout {
 /// and what each query needs.
 pub const MAX_EMBEDDED_PAPERS: usize = 2000;
 
+/// The raw bytes a codes shard grows to in a sharded layout (one shard in an embedded one): a
+/// reader who switches search by meaning on downloads them all at once (2.5 MB for 52,674
+/// papers, in 20 files), and they do not compress.
+pub const CODES_SHARD_BYTES: usize = 128 << 10;
+
+/// What the core says of the papers' vectors, in a build with search by meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VectorsMap {
+    /// The id of the model file that made them.
+    pub model_id: u64,
+    pub dims: u32,
+    /// Papers per codes shard.
+    pub code_docs: u32,
+}
+
 /// The layout a build of `papers` papers asks for with `mode`: `auto` shards corpora of more
 /// than [`MAX_EMBEDDED_PAPERS`], `on` and `off` force either, `single` (a one-file page, which
 /// holds every paper) refuses a corpus past that size, saying what to do instead: `remedy`,
@@ -113,6 +133,7 @@ pub(crate) struct Core {
     pos_terms: Vec<TermOrd>,
     /// Papers per facets shard.
     facet_docs: u32,
+    pub vectors: Option<VectorsMap>,
 }
 
 /// The shard map as the writer decides it, before it is serialized.
@@ -123,6 +144,7 @@ pub(crate) struct ShardMap {
     pub text_docs: u32,
     pub pos_terms: Vec<TermOrd>,
     pub facet_docs: u32,
+    pub vectors: Option<VectorsMap>,
 }
 
 impl Core {
@@ -158,6 +180,12 @@ impl Core {
         let mut w = Writer::new();
         w.section(b"META", m);
         w.section(b"SHRD", s);
+        if let Some(v) = map.vectors {
+            let mut bytes = v.model_id.to_le_bytes().to_vec();
+            format::put_u32(&mut bytes, v.dims);
+            format::put_u32(&mut bytes, v.code_docs);
+            w.section(b"VECS", bytes);
+        }
         w.finish(crate::analyze::ANALYZER_VERSION)
     }
 
@@ -209,7 +237,23 @@ impl Core {
         }
         let pos_terms = (0..pos_count).map(|_| u32_next(&mut pos)).collect::<Result<Vec<_>, _>>()?;
         let facet_docs = u32_next(&mut pos)?;
-        let core = Core { meta, build, dict_terms, dict_keys, post_terms, text_docs, pos_terms, facet_docs };
+        let vectors = match r.section(b"VECS") {
+            Ok(v) => {
+                let short = || FormatError::Truncated("VECS");
+                let model_id = u64::from_le_bytes(v.get(..8).ok_or_else(short)?.try_into().map_err(|_| short())?);
+                let map = VectorsMap {
+                    model_id,
+                    dims: format::u32_at(v, 8).ok_or_else(short)?,
+                    code_docs: format::u32_at(v, 12).ok_or_else(short)?,
+                };
+                if map.dims == 0 || (map.code_docs == 0 && meta.doc_count > 0) {
+                    return Err(FormatError::Corrupt("VECS"));
+                }
+                Some(map)
+            }
+            Err(_) => None,
+        };
+        let core = Core { meta, build, dict_terms, dict_keys, post_terms, text_docs, pos_terms, facet_docs, vectors };
         let ascending = |v: &[u32]| v.first() == Some(&0) && v.windows(2).all(|w| w[0] <= w[1]);
         if !ascending(&core.dict_terms)
             || !ascending(&core.post_terms)
@@ -245,8 +289,21 @@ impl Core {
         self.meta.doc_count.checked_div(self.facet_docs).map_or(0, |_| self.meta.doc_count.div_ceil(self.facet_docs))
     }
 
+    /// Papers per codes shard, and how many there are (none without vectors).
+    pub fn code_shards(&self) -> u32 {
+        let docs = self.vectors.map_or(0, |v| v.code_docs);
+        self.meta.doc_count.checked_div(docs).map_or(0, |_| self.meta.doc_count.div_ceil(docs))
+    }
+
+    /// The papers of a codes shard.
+    pub fn code_docs(&self, shard: u32) -> Range<DocId> {
+        let per = self.vectors.map_or(0, |v| v.code_docs);
+        let start = shard.saturating_mul(per).min(self.meta.doc_count);
+        start..start.saturating_add(per).min(self.meta.doc_count)
+    }
+
     /// Every part, in a fixed order: the docs part, then the dictionary, postings, positions,
-    /// text and facets shards.
+    /// text, facets and codes shards.
     pub fn all_parts(&self) -> Vec<PartId> {
         let mut out = vec![PartId::DOCS];
         let kinds = [
@@ -255,6 +312,7 @@ impl Core {
             (PartKind::Positions, self.pos_shards()),
             (PartKind::Text, self.text_shards()),
             (PartKind::Facets, self.facet_shards()),
+            (PartKind::Codes, self.code_shards()),
         ];
         for (kind, count) in kinds {
             out.extend((0..count).map(|n| PartId { kind, n }));
@@ -386,6 +444,7 @@ mod tests {
             text_docs,
             pos_terms: vec![0, 60],
             facet_docs: 12,
+            vectors: None,
         };
         Core::read(&Core::write(&meta, 0xfeed, &map)).unwrap()
     }
@@ -399,6 +458,28 @@ mod tests {
         assert_eq!((c.facet_shards(), c.facet_shard_of_doc(11), c.facet_shard_of_doc(12)), (3, 0, 1));
         assert_eq!(c.facet_docs(2), 24..35);
         assert_eq!((c.pos_shard_of_term(59), c.pos_shard_of_term(60)), (0, 1));
+        assert_eq!((c.vectors, c.code_shards()), (None, 0));
+    }
+
+    #[test]
+    fn the_vectors_map_round_trips_and_names_the_codes_shards() {
+        let meta = Meta { doc_count: 35, term_count: 1, word_count: 1, avg_len: [1.0; 3] };
+        let vectors = VectorsMap { model_id: 0xabcd_ef01_2345_6789, dims: 384, code_docs: 16 };
+        let map = ShardMap {
+            dict_terms: vec![0],
+            dict_keys: vec![],
+            post_terms: vec![0],
+            text_docs: 35,
+            pos_terms: vec![],
+            facet_docs: 35,
+            vectors: Some(vectors),
+        };
+        let c = Core::read(&Core::write(&meta, 1, &map)).unwrap();
+        assert_eq!(c.vectors, Some(vectors));
+        assert_eq!((c.code_shards(), c.code_docs(2)), (3, 32..35));
+        assert_eq!(c.all_parts().last(), Some(&PartId { kind: PartKind::Codes, n: 2 }));
+        let zero = ShardMap { vectors: Some(VectorsMap { dims: 0, ..vectors }), ..map };
+        assert!(Core::read(&Core::write(&meta, 1, &zero)).is_err(), "vectors of no width");
     }
 
     #[test]
@@ -441,6 +522,7 @@ mod tests {
             text_docs: 1,
             pos_terms: vec![],
             facet_docs: 1,
+            vectors: None,
         };
         assert!(Core::read(&Core::write(&meta, 1, &bad)).is_err());
         let bytes = Core::write(
@@ -453,6 +535,7 @@ mod tests {
                 text_docs: 1,
                 pos_terms: vec![],
                 facet_docs: 1,
+                vectors: None,
             },
         );
         for cut in [0, 10, bytes.len() - 1] {

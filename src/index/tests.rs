@@ -342,6 +342,7 @@ fn write_sharded(papers: &[Paper], layout: &Layout) -> (Vec<u8>, Vec<Vec<u8>>) {
     let core = write(
         papers,
         layout,
+        None,
         &mut |_, bytes| {
             parts.push(bytes);
             Ok(())

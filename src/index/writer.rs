@@ -17,8 +17,23 @@ use crate::index::dictionary::Dictionary;
 use crate::index::facets;
 use crate::index::related;
 use crate::index::schema::{DocId, Field, Meta, PartId, PartKind, Posting, TermOrd, FIELDS, RELATED, SLOTS};
-use crate::index::shards::{self, Core, Layout, ShardMap};
+use crate::index::shards::{self, Core, Layout, ShardMap, VectorsMap, CODES_SHARD_BYTES};
 use crate::index::sink::{part, BuildError, Progress};
+
+/// The papers' vectors, as a build with search by meaning gives them to the writer (the sentence
+/// model's, `crate::semantic::vectors::Vectors::stored`): the text shards hold each paper's int8
+/// vector and scale beside its text, the codes shards every paper's one-bit code.
+#[derive(Clone, Copy)]
+pub struct PaperVectors<'a> {
+    pub model_id: u64,
+    pub dims: usize,
+    /// One a paper, in id order.
+    pub scales: &'a [f32],
+    /// `dims` a paper, in id order.
+    pub values: &'a [i8],
+    /// `dims / 8` bytes (rounded up) a paper, in id order.
+    pub codes: &'a [u8],
+}
 
 /// A site's index, as [`write_site`] makes it.
 pub struct Site {
@@ -39,6 +54,7 @@ pub struct Site {
 pub fn write_site(
     papers: &[Paper],
     layout: &Layout,
+    vectors: Option<PaperVectors>,
     sink: &mut dyn FnMut(PartId, Vec<u8>) -> Result<(), BuildError>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Site, BuildError> {
@@ -46,6 +62,7 @@ pub fn write_site(
     let core = write(
         papers,
         layout,
+        vectors,
         &mut |id, bytes| {
             if layout.is_sharded() && id != PartId::DOCS {
                 sink(id, bytes)
@@ -67,21 +84,34 @@ pub fn write_site(
 /// Only if the fst builder fails, which sorted input rules out; kept as an error rather than a
 /// panic because this runs in someone's build.
 pub fn build(papers: &[Paper]) -> Result<Vec<u8>, BuildError> {
-    Ok(write_site(papers, &Layout::EMBEDDED, &mut |_, _| Ok(()), &mut |_| {})?.bundle)
+    Ok(write_site(papers, &Layout::EMBEDDED, None, &mut |_, _| Ok(()), &mut |_| {})?.bundle)
 }
 
-/// Writes the index of `papers` in `layout`: gives each part's bytes to `sink` as it is made,
-/// and returns the core's bytes. `progress` hears how far each stage has got.
+/// Writes the index of `papers` (with their `vectors`, for search by meaning) in `layout`: gives
+/// each part's bytes to `sink` as it is made, and returns the core's bytes. `progress` hears how
+/// far each stage has got.
 ///
 /// # Errors
 ///
-/// What the sink returns, or a [`BuildError::Fst`] (which sorted input rules out).
+/// What the sink returns, a [`BuildError::Fst`] (which sorted input rules out), or
+/// [`BuildError::Sink`] for vectors that are not one a paper.
 pub fn write(
     papers: &[Paper],
     layout: &Layout,
+    vectors: Option<PaperVectors>,
     sink: &mut dyn FnMut(PartId, Vec<u8>) -> Result<(), BuildError>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<u8>, BuildError> {
+    if let Some(v) = vectors {
+        let n = papers.len();
+        let width = v.dims.div_ceil(8);
+        if v.dims == 0 || v.scales.len() != n || v.values.len() != n * v.dims || v.codes.len() != n * width {
+            return Err(BuildError::Sink(format!(
+                "the papers' vectors are {} for {n} papers: embed this corpus again",
+                v.scales.len()
+            )));
+        }
+    }
     let analyzed = analyze_all(papers, layout.pos_shard_bytes.is_some(), progress);
     let terms: Vec<&str> = analyzed.postings.keys().map(String::as_str).collect();
     let freqs: Vec<u32> = analyzed.postings.values().map(|l| l.len() as u32).collect();
@@ -116,8 +146,18 @@ pub fn write(
         let files = 1 + dict_terms.len() + post_terms.len() + pos_terms.len();
         let facet_docs = facets::write_facets(papers, layout, files, &mut emit, progress)?;
         let files = files + papers.len().div_ceil(facet_docs as usize);
-        let text_docs = write_text(papers, &related, layout, files, &mut emit, progress)?;
-        ShardMap { dict_terms, dict_keys, post_terms, text_docs, pos_terms, facet_docs }
+        let vectors = vectors.map(|v| {
+            let per_shard = if layout.is_sharded() { CODES_SHARD_BYTES / v.dims.div_ceil(8) } else { papers.len() };
+            (v, per_shard.max(1))
+        });
+        let files = files + vectors.map_or(0, |(_, per)| papers.len().div_ceil(per));
+        let text_docs = write_text(papers, &related, vectors.map(|v| v.0), layout, files, &mut emit, progress)?;
+        if let Some((v, per_shard)) = vectors {
+            write_codes(v, per_shard, &mut emit)?;
+        }
+        let vectors =
+            vectors.map(|(v, per)| VectorsMap { model_id: v.model_id, dims: v.dims as u32, code_docs: per as u32 });
+        ShardMap { dict_terms, dict_keys, post_terms, text_docs, pos_terms, facet_docs, vectors }
     };
 
     let meta = Meta {
@@ -252,10 +292,26 @@ fn slots(paper: &Paper) -> [String; SLOTS] {
     ]
 }
 
-/// Writes the text shards, after `files` other parts; returns the papers per shard.
+/// Writes the codes shards, `per_shard` papers each.
+fn write_codes(
+    vectors: PaperVectors,
+    per_shard: usize,
+    emit: &mut dyn FnMut(PartId, Vec<u8>) -> Result<(), BuildError>,
+) -> Result<(), BuildError> {
+    let width = vectors.dims.div_ceil(8);
+    for (n, codes) in vectors.codes.chunks(per_shard * width).enumerate() {
+        let id = PartId { kind: PartKind::Codes, n: n as u32 };
+        emit(id, part(id, vec![(b"CODE", codes.to_vec())]))?;
+    }
+    Ok(())
+}
+
+/// Writes the text shards (with the papers' vectors, when given), after `files` other parts;
+/// returns the papers per shard.
 fn write_text(
     papers: &[Paper],
     related: &[[DocId; RELATED]],
+    vectors: Option<PaperVectors>,
     layout: &Layout,
     files: usize,
     emit: &mut dyn FnMut(PartId, Vec<u8>) -> Result<(), BuildError>,
@@ -292,7 +348,15 @@ fn write_text(
             }
         }
         let id = PartId { kind: PartKind::Text, n: n as u32 };
-        emit(id, part(id, vec![(b"TOFF", offsets), (b"TEXT", text), (b"RELA", rela)]))?;
+        let mut sections = vec![(b"TOFF", offsets), (b"TEXT", text), (b"RELA", rela)];
+        if let Some(v) = vectors {
+            let docs = n * per_shard..n * per_shard + run.len();
+            let mut bytes = Vec::with_capacity(run.len() * (4 + v.dims));
+            v.scales[docs.clone()].iter().for_each(|s| bytes.extend_from_slice(&s.to_le_bytes()));
+            bytes.extend(v.values[docs.start * v.dims..docs.end * v.dims].iter().map(|&q| q as u8));
+            sections.push((b"TVEC", bytes));
+        }
+        emit(id, part(id, sections))?;
     }
     progress(Progress { stage: "text shards", done: shards, total: shards });
     Ok(per_shard as u32)

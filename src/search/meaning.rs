@@ -8,6 +8,7 @@ use crate::index::{DocId, Field, View};
 use crate::query;
 use crate::rank;
 use crate::semantic::fuse::{Fusion, Near};
+use crate::semantic::vectors::Codes;
 
 use super::filter::{Filters, Sort};
 use super::fusion::fused;
@@ -44,7 +45,7 @@ impl Searcher<'_> {
     pub fn rank_near(&self, text: &str, limit: usize, nearest: Near<'_>, how: Fusion) -> Vec<(DocId, f32)> {
         let ix = self.index.view();
         let ranked = self.ranked(&ix, text, false, &Filters::default(), Sort::Relevance);
-        let mut fused = fused(ranked.passing(&ix), ranked.shape, nearest, how);
+        let mut fused = fused(&ix, ranked.passing(&ix), ranked.shape, nearest, how);
         fused.truncate(limit);
         fused
     }
@@ -57,6 +58,15 @@ impl Searcher<'_> {
     /// its most frequent completion: the model would read half a word as a word of its own. One
     /// that begins none (`guitar distortion pedals`) stays as typed, for the model may know it.
     pub fn model_text(&self, text: &str) -> String {
+        self.try_model_text(text).unwrap_or_default()
+    }
+
+    /// [`Searcher::model_text`] on an index that may lack parts.
+    ///
+    /// # Errors
+    ///
+    /// [`Missing`]: the parts to fetch before asking again.
+    pub fn try_model_text(&self, text: &str) -> Result<String, Missing> {
         let query = query::parse(text, &self.analyzer);
         let ix = self.index.view();
         let completed = query
@@ -80,7 +90,22 @@ impl Searcher<'_> {
                 _ => out.push_str(&text[span]),
             }
         }
-        out
+        self.answer(&ix, out)
+    }
+
+    /// Every paper's one-bit code, from the index's codes shards (`None`: the build has no
+    /// vectors).
+    ///
+    /// # Errors
+    ///
+    /// [`Missing`]: the codes shards to fetch before asking again.
+    pub fn try_codes(&self) -> Result<Option<Codes>, Missing> {
+        let ix = self.index.view();
+        let codes = ix.vectors().and_then(|v| {
+            let bytes = ix.codes()?;
+            Some(Codes { model_id: v.model_id, dims: v.dims as usize, bytes })
+        });
+        self.answer(&ix, codes)
     }
 
     /// The word the unfinished `prefix`, the last of `text`, stands for (see

@@ -254,7 +254,7 @@ impl<'a> Searcher<'a> {
                     n.iter().copied().filter(|&(d, _)| ranked.filter.fails(&facts, d) == 0).collect()
                 });
                 let near = nearest.zip(passing.as_deref()).map(|(n, passing)| n.with(passing));
-                fusion::rank(matched, ranked.shape, near, limit)
+                fusion::rank(&ix, matched, ranked.shape, near, limit)
             }
             Sort::Newest | Sort::Oldest => {
                 let passing = (0..results.len()).filter(|&i| passes(i)).map(|i| results[i]);

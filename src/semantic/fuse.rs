@@ -13,19 +13,29 @@ pub const DEPTH: usize = 100;
 pub const RESCORED: usize = 30;
 
 /// The papers nearest a query's vector, as fusion reads them: every paper's estimated cosine
-/// from its one-bit code, the best first ([`crate::semantic::vectors::Vectors::estimated`]),
+/// from its one-bit code, the best first ([`crate::semantic::vectors::Codes::estimated`]),
 /// and the exact cosine of one paper from its int8 vector, asked for the fused best
 /// [`RESCORED`].
 #[derive(Clone, Copy)]
 pub struct Near<'a> {
     pub estimates: &'a [(DocId, f32)],
-    pub exact: &'a dyn Fn(DocId) -> f32,
+    pub exact: Exact<'a>,
+}
+
+/// Where the exact cosines of the fused best come from.
+#[derive(Clone, Copy)]
+pub enum Exact<'a> {
+    /// From the index: the query's vector against the int8 vectors its text shards hold (a
+    /// build with search by meaning), which a sharded build fetches as it fetches the hits' text.
+    Stored(&'a [f32]),
+    /// From the caller, for each paper (evaluation and tests, with vectors of their own).
+    Given(&'a dyn Fn(DocId) -> f32),
 }
 
 impl<'a> Near<'a> {
     /// The same papers' exact cosines, with `estimates` in place of these.
     pub fn with(self, estimates: &'a [(DocId, f32)]) -> Near<'a> {
-        Near { estimates, exact: self.exact }
+        Near { estimates, ..self }
     }
 }
 

@@ -16,7 +16,7 @@
 //! values    count × dims × i8
 //! ```
 
-use crate::index::DocId;
+use crate::index::{DocId, PaperVectors};
 
 use super::model::ModelError;
 
@@ -35,9 +35,39 @@ pub struct Vectors {
     pub dims: usize,
     scales: Vec<f32>,
     values: Vec<i8>,
-    /// Per paper, `dims / 8` bytes (rounded up): bit `i % 8` of byte `i / 8` is set when
-    /// component `i` is positive.
-    codes: Vec<u8>,
+    codes: Codes,
+}
+
+/// Every paper's one-bit code, in id order: what ranks every paper by meaning, and what a
+/// sharded build's reader downloads whole when switching meaning on (the index's codes parts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Codes {
+    pub model_id: u64,
+    pub dims: usize,
+    /// Per paper, [`code_len`] bytes: bit `i % 8` of byte `i / 8` is set when component `i`
+    /// of its int8 vector is positive.
+    pub bytes: Vec<u8>,
+}
+
+/// The bytes of one paper's code, for vectors `dims` wide.
+pub fn code_len(dims: usize) -> usize {
+    dims.div_ceil(8)
+}
+
+/// The name of the model file of the model `model_id`, as a build serves it beside the module:
+/// `paper-search-model-<id>.bin.gz`, the id in 16 hex digits. The page fetches the model by this
+/// name, and a new model is a new name (a cached copy is never stale).
+pub fn model_file(model_id: u64) -> String {
+    format!("paper-search-model-{model_id:016x}.bin.gz")
+}
+
+/// The cosine of `query` (a unit vector) with a paper's int8 vector `row` of scale `scale` (0
+/// for a query of another width).
+pub fn cosine_row(query: &[f32], scale: f32, row: impl ExactSizeIterator<Item = i8>) -> f32 {
+    if query.len() != row.len() {
+        return 0.0;
+    }
+    row.zip(query).map(|(q, x)| q as f32 * x).sum::<f32>() * scale
 }
 
 /// One vector as the file holds it: int8 components and their scale.
@@ -73,8 +103,30 @@ impl Vectors {
     }
 
     fn with_codes(model_id: u64, dims: usize, scales: Vec<f32>, values: Vec<i8>) -> Vectors {
-        let codes = if dims == 0 { Vec::new() } else { values.chunks_exact(dims).flat_map(code).collect() };
-        Vectors { model_id, dims, scales, values, codes }
+        let bytes = if dims == 0 { Vec::new() } else { values.chunks_exact(dims).flat_map(code).collect() };
+        Vectors { model_id, dims, scales, values, codes: Codes { model_id, dims, bytes } }
+    }
+
+    /// The vectors as the index writer stores them.
+    pub fn stored(&self) -> PaperVectors<'_> {
+        PaperVectors {
+            model_id: self.model_id,
+            dims: self.dims,
+            scales: &self.scales,
+            values: &self.values,
+            codes: &self.codes.bytes,
+        }
+    }
+
+    /// Every paper's one-bit code.
+    pub fn codes(&self) -> &Codes {
+        &self.codes
+    }
+
+    /// Paper `doc`'s int8 vector and its scale, as stored.
+    pub fn row(&self, doc: DocId) -> Option<(f32, &[i8])> {
+        let d = doc as usize;
+        Some((*self.scales.get(d)?, &self.values[d * self.dims..(d + 1) * self.dims]))
     }
 
     /// How many papers have a vector.
@@ -136,7 +188,7 @@ impl Vectors {
     /// module: `paper-search-model-<id>.bin.gz`, the id in 16 hex digits. The page fetches the
     /// model by this name, and a new model is a new name (a cached copy is never stale).
     pub fn model_file(&self) -> String {
-        format!("paper-search-model-{:016x}.bin.gz", self.model_id)
+        model_file(self.model_id)
     }
 
     /// Paper `doc`'s vector, dequantized.
@@ -160,14 +212,28 @@ impl Vectors {
     /// The cosine of `query` (a unit vector) with paper `doc` (0 for no such paper or a query
     /// of the wrong width).
     pub fn cosine(&self, query: &[f32], doc: DocId) -> f32 {
-        let d = doc as usize;
-        match self.scales.get(d) {
-            Some(scale) if query.len() == self.dims => {
-                let row = &self.values[d * self.dims..(d + 1) * self.dims];
-                row.iter().zip(query).map(|(&q, x)| q as f32 * x).sum::<f32>() * scale
-            }
-            _ => 0.0,
-        }
+        self.row(doc).map_or(0.0, |(scale, row)| cosine_row(query, scale, row.iter().copied()))
+    }
+
+    /// The `k` papers whose codes are nearest `query` ([`Codes::estimated`]).
+    pub fn estimated(&self, query: &[f32], k: usize) -> Vec<(DocId, f32)> {
+        self.codes.estimated(query, k)
+    }
+}
+
+impl Codes {
+    /// How many papers have a code.
+    pub fn len(&self) -> usize {
+        self.bytes.len().checked_div(code_len(self.dims)).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The name of the model file that made the vectors ([`model_file`]).
+    pub fn model_file(&self) -> String {
+        model_file(self.model_id)
     }
 
     /// The `k` papers whose codes are nearest `query` (a unit vector), nearest first (ties by
@@ -178,7 +244,7 @@ impl Vectors {
         if query.len() != self.dims || self.dims == 0 {
             return Vec::new();
         }
-        let bytes = self.dims.div_ceil(8);
+        let bytes = code_len(self.dims);
         // Each code byte's 256 values against its 8 components: Σ ±qᵢ.
         let mut table = vec![0f32; bytes * 256];
         for (b, row) in table.chunks_exact_mut(256).enumerate() {
@@ -189,7 +255,7 @@ impl Vectors {
         }
         let unit = (std::f32::consts::PI / (2.0 * self.dims as f32)).sqrt();
         let scored = self
-            .codes
+            .bytes
             .chunks_exact(bytes)
             .enumerate()
             .map(|(d, code)| {

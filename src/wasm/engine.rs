@@ -20,6 +20,8 @@ use super::fetch;
 use super::options;
 use super::searcher::{self, abort_error, with_searcher};
 use crate::search::{Missing, Searcher, EMBEDDED_INDEX};
+#[cfg(feature = "semantic")]
+use crate::semantic::fuse::{Exact, Near};
 
 /// Installs the panic hook and opens the module's index; runs once when the module is
 /// instantiated.
@@ -73,8 +75,7 @@ fn later<T: serde::Serialize>(
     pause_ms: u32,
     signal: Option<web_sys::AbortSignal>,
 ) -> js_sys::Promise {
-    let ask: Box<fetch::Question> = Box::new(move |s| ask(s).map(|value| to_js(&value).map_err(JsValue::from)));
-    wasm_bindgen_futures::future_to_promise(fetch::answer(ask, pause_ms, signal))
+    fetch::ask(Box::new(move |s| ask(s).map(|value| to_js(&value).map_err(JsValue::from))), pause_ms, signal)
 }
 
 /// An asynchronous answer: an embedded build has every part, so the promise is settled at once.
@@ -94,19 +95,46 @@ fn settled(answer: Result<JsValue, JsError>) -> js_sys::Promise {
 #[wasm_bindgen(skip_typescript)]
 pub fn search(query: JsValue, options: Option<JsValue>) -> Result<JsValue, JsError> {
     let text = query.as_string().unwrap_or_default();
+    let mut ask = asker(text, options.as_ref());
+    now(|s| ask(s))
+}
+
+/// A search as the options ask it: with search by meaning when they say `semantic: true` and the
+/// model is loaded (the query embedded once, at the first try that has what it needs), else
+/// BM25F alone.
+fn asker(
+    text: String,
+    options: Option<&JsValue>,
+) -> impl FnMut(&Searcher<'static>) -> Result<crate::search::SearchResults, Missing> {
+    let search_options = options.map(options::search_options).unwrap_or_default();
     #[cfg(feature = "semantic")]
-    // What the model reads is worked out only once it can read it.
-    if options::wants_semantic(options.as_ref()) && super::semantic::loaded() {
-        let meant = with_searcher(|s| s.model_text(&text))?;
-        if let Some((query, estimates)) = super::semantic::nearest(&meant) {
-            let options = options.as_ref().map(options::search_options).unwrap_or_default();
-            let exact = |d| super::semantic::cosine(&query, d);
-            let near = crate::semantic::fuse::Near { estimates: &estimates, exact: &exact };
-            return now(|s| s.try_search_near(&text, &options, near));
+    {
+        let wanted = options::wants_semantic(options) && super::semantic::loaded();
+        let mut nearest: Option<Option<super::semantic::Nearest>> = wanted.then_some(None);
+        move |s| {
+            if let Some(None) = nearest {
+                // The query as the model reads it, and every paper's code: asked together, so
+                // that a sharded build fetches what both lack in one round.
+                nearest = Some(match (s.try_model_text(&text), super::semantic::read_codes(s)) {
+                    (Ok(meant), Ok(())) => super::semantic::nearest(&meant),
+                    (Err(Missing(mut a)), Err(Missing(b))) => {
+                        a.extend(b);
+                        return Err(Missing(a));
+                    }
+                    (Err(missing), _) | (_, Err(missing)) => return Err(missing),
+                });
+            }
+            match &nearest {
+                Some(Some((query, estimates))) => {
+                    let near = Near { estimates, exact: Exact::Stored(query) };
+                    s.try_search_near(&text, &search_options, near)
+                }
+                _ => s.try_search(&text, &search_options),
+            }
         }
     }
-    let options = options.as_ref().map(options::search_options).unwrap_or_default();
-    now(|s| s.try_search(&text, &options))
+    #[cfg(not(feature = "semantic"))]
+    move |s| s.try_search(&text, &search_options)
 }
 
 /// `search`, answered once the parts it needs are at hand (see the TypeScript declaration).
@@ -125,7 +153,7 @@ pub fn search_async(query: JsValue, options: Option<JsValue>) -> js_sys::Promise
 #[wasm_bindgen(js_name = searchAsync, skip_typescript)]
 pub fn search_async(query: JsValue, options: Option<JsValue>) -> js_sys::Promise {
     let text = query.as_string().unwrap_or_default();
-    let search_options = options.as_ref().map(options::search_options).unwrap_or_default();
+    let ask = asker(text, options.as_ref());
     let signal = options.as_ref().and_then(|o| js_sys::Reflect::get(o, &JsValue::from_str("signal")).ok());
     if signal
         .as_ref()
@@ -140,7 +168,7 @@ pub fn search_async(query: JsValue, options: Option<JsValue>) -> js_sys::Promise
         .filter(|p| p.is_finite() && *p > 0.0)
         .map_or(0, |p| p.min(10_000.0) as u32);
     let signal = signal.and_then(|s| wasm_bindgen::JsCast::dyn_into::<web_sys::AbortSignal>(s).ok());
-    later(move |s| s.try_search(&text, &search_options), pause, signal)
+    later(ask, pause, signal)
 }
 
 /// The paper with this id, or `undefined` when there is none.

@@ -179,6 +179,11 @@ pub async fn answer(mut ask: Box<Question>, pause_ms: u32, signal: Option<AbortS
     }
 }
 
+/// [`answer`], begun at once: its promise.
+pub fn ask(ask: Box<Question>, pause_ms: u32, signal: Option<AbortSignal>) -> Promise {
+    wasm_bindgen_futures::future_to_promise(answer(ask, pause_ms, signal))
+}
+
 /// Runs `work` until it is done (`Some` of its result) or `signal` aborts (`None`); either way,
 /// the question then stops waiting for `fetches`.
 async fn until_aborted<T>(

@@ -89,8 +89,8 @@ pub fn index_corpus(
             (JsValue::from(p.stage), JsValue::from(p.done as f64), JsValue::from(p.total as f64));
         let _ = on_progress.call3(&JsValue::NULL, &stage, &done, &total);
     };
-    let site =
-        index::write_site(&papers, &layout, &mut sink, &mut progress).map_err(|e| JsError::new(&e.to_string()))?;
+    let site = index::write_site(&papers, &layout, None, &mut sink, &mut progress)
+        .map_err(|e| JsError::new(&e.to_string()))?;
     let out = Object::new();
     let fields = [
         ("papers", JsValue::from(papers.len() as f64)),

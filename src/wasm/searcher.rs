@@ -48,7 +48,7 @@ pub fn appended_index() -> Option<Vec<u8>> {
 }
 
 /// The bytes of this module's custom section `name`, if it has one.
-pub fn custom_section(name: &str) -> Option<Vec<u8>> {
+fn custom_section(name: &str) -> Option<Vec<u8>> {
     let module: js_sys::WebAssembly::Module = wasm_bindgen::module().dyn_into().ok()?;
     let section = js_sys::WebAssembly::Module::custom_sections(&module, name).get(0);
     let bytes = section.dyn_into::<js_sys::ArrayBuffer>().ok()?;

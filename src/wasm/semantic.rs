@@ -1,8 +1,9 @@
 //! Search by meaning in the engine (the `semantic` feature): the papers' vectors, which the
-//! build appends to the module as its `paper-search-vectors` custom section, and the sentence
-//! model, which the page loads only when asked (`loadModel`), fetched with web-sys through
-//! [`net`](super::net). Once it is loaded, `search(query, { semantic: true })` embeds the query
-//! and fuses the nearest papers with BM25F's ranking; before, it is BM25F alone.
+//! index holds (every paper's one-bit code in its codes shards, its int8 vector in its text
+//! shard), and the sentence model, which the page loads only when asked (`loadModel`), fetched
+//! with web-sys through [`net`](super::net). Once it is loaded, `search(query, { semantic: true
+//! })` embeds the query and fuses the papers whose codes are nearest with BM25F's ranking (a
+//! sharded build first fetches the codes shards, once); before, it is BM25F alone.
 
 use std::cell::RefCell;
 
@@ -10,40 +11,30 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::net;
-use super::searcher::{custom_section, with_searcher};
+use super::searcher::with_searcher;
 use crate::index::DocId;
+use crate::search::{Missing, Searcher};
 use crate::semantic::encoder::Encoder;
 use crate::semantic::fuse;
 use crate::semantic::model::Model;
-use crate::semantic::vectors::Vectors;
-
-/// The custom section the build appends the papers' vectors as.
-const VECTORS_SECTION: &str = "paper-search-vectors";
+use crate::semantic::vectors::{model_file, Codes};
 
 thread_local! {
-    /// The papers' vectors, read from the module at the first need (`None` inside: it has none).
-    static VECTORS: RefCell<Option<Option<Vectors>>> = const { RefCell::new(None) };
+    /// Every paper's code, read from the index's codes shards once they are at hand, with the
+    /// build they belong to (`openIndex` may give the module another).
+    static CODES: RefCell<Option<(u64, Codes)>> = const { RefCell::new(None) };
     static ENCODER: RefCell<Option<Encoder>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` with the papers' vectors: those of the module's section, when they read and there is
-/// one for each paper of the index (vectors of another corpus would name papers it lacks).
-fn with_vectors<T>(f: impl FnOnce(Option<&Vectors>) -> T) -> T {
-    if VECTORS.with_borrow(Option::is_none) {
-        let papers = with_searcher(|s| s.stats().papers as usize).ok();
-        let vectors = custom_section(VECTORS_SECTION)
-            .and_then(|bytes| Vectors::from_bytes(&bytes).ok())
-            .filter(|v| Some(v.len()) == papers);
-        VECTORS.with_borrow_mut(|v| *v = Some(vectors));
-    }
-    VECTORS.with_borrow(|v| f(v.as_ref().and_then(Option::as_ref)))
+/// The id of the model that made the index's vectors (none: the index has no vectors).
+fn model_id() -> Option<u64> {
+    with_searcher(|s| s.index().vectors().map(|v| v.model_id)).ok().flatten()
 }
 
-/// The file name of the model the module's papers' vectors were made with (none: the module
-/// has no vectors), and whether the model is loaded.
+/// The file name of the model the index's papers' vectors were made with (none: the index has
+/// no vectors), and whether the model is loaded.
 pub fn status() -> (Option<String>, bool) {
-    let file = with_vectors(|v| v.map(Vectors::model_file));
-    (file, loaded())
+    (model_id().map(model_file), loaded())
 }
 
 /// Whether the model is loaded.
@@ -63,6 +54,13 @@ fn error(message: &str) -> JsError {
 /// papers with, saying which.
 #[wasm_bindgen(js_name = loadModel, skip_typescript)]
 pub async fn load_model(source: JsValue) -> Result<JsValue, JsError> {
+    // A sharded build fetches every paper's code meanwhile.
+    #[cfg(feature = "shards")]
+    let codes = wasm_bindgen_futures::JsFuture::from(super::fetch::ask(
+        Box::new(|s| read_codes(s).map(|()| Ok(JsValue::UNDEFINED))),
+        0,
+        None,
+    ));
     // A URL's file is fetched, and then read as the file's bytes are: gunzipped when gzip.
     let file = if let Some(url) = source.as_string() {
         net::fetch_body(&url, None).await.map_err(|e| error(&format!("could not load the model from {url}: {e}")))?
@@ -80,14 +78,13 @@ pub async fn load_model(source: JsValue) -> Result<JsValue, JsError> {
     let size = bytes.len();
     let model = Model::from_bytes(&bytes).map_err(|e| error(&e.0))?;
     drop(bytes);
-    let papers = with_vectors(|v| v.map(|v| (v.model_id, v.len())));
-    match papers {
+    match model_id() {
         None => {
             return Err(error(
                 "this build holds no papers' vectors, so a model cannot help it: build it with SEMANTIC=on ./build.sh",
             ))
         }
-        Some((id, _)) if id != model.id => {
+        Some(id) if id != model.id => {
             return Err(error(
                 "this model is not the one the build embedded its papers with: serve the paper-search-model.bin of the same build",
             ))
@@ -103,6 +100,8 @@ pub async fn load_model(source: JsValue) -> Result<JsValue, JsError> {
     let _ = set("dimensions", JsValue::from_f64(encoder.dims() as f64));
     let _ = set("maxTokens", JsValue::from_f64(encoder.max_tokens as f64));
     let _ = set("bytes", JsValue::from_f64(size as f64));
+    #[cfg(feature = "shards")]
+    codes.await.map_err(|e| JsError::new(&e.as_string().unwrap_or_else(|| js_sys::Error::from(e).message().into())))?;
     ENCODER.with_borrow_mut(|e| *e = Some(encoder));
     Ok(info.into())
 }
@@ -126,18 +125,28 @@ pub fn embed_query(text: JsValue) -> Result<js_sys::Float32Array, JsError> {
 /// best first.
 pub type Nearest = (Vec<f32>, Vec<(DocId, f32)>);
 
-/// What [`Nearest`] says of `text`, when the model is loaded and the module has its papers'
-/// vectors (`None` otherwise, or for a query with no words).
+/// Reads every paper's code from the index, once a build.
+///
+/// # Errors
+///
+/// [`Missing`]: the codes shards, the first time in a sharded build.
+pub fn read_codes(s: &Searcher<'static>) -> Result<(), Missing> {
+    let build = s.index().build_id();
+    if CODES.with_borrow(|c| c.as_ref().is_none_or(|(b, _)| *b != build)) {
+        let codes = s.try_codes()?;
+        CODES.with_borrow_mut(|c| *c = codes.map(|codes| (build, codes)));
+    }
+    Ok(())
+}
+
+/// What [`Nearest`] says of `text` (the query as the model reads it) once the model is loaded
+/// and the codes read ([`read_codes`]); `None` before, without vectors, or for a query with no
+/// words.
 pub fn nearest(text: &str) -> Option<Nearest> {
     if !text.chars().any(char::is_alphanumeric) {
         return None;
     }
     let query = ENCODER.with_borrow(|e| e.as_ref().map(|e| e.encode(&[text])))?.ok()?.pop()?;
-    let estimates = with_vectors(|v| v.map(|v| v.estimated(&query, fuse::DEPTH)))?;
+    let estimates = CODES.with_borrow(|c| c.as_ref().map(|(_, codes)| codes.estimated(&query, fuse::DEPTH)))?;
     Some((query, estimates))
-}
-
-/// The exact cosine of `query` with paper `doc` (0 without vectors).
-pub fn cosine(query: &[f32], doc: DocId) -> f32 {
-    with_vectors(|v| v.map_or(0.0, |v| v.cosine(query, doc)))
 }

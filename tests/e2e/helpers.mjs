@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: a static server for www/ on 127.0.0.1 and a headless
 // Chromium (Debian's, driven through playwright-core), one fresh page per test.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -43,6 +44,18 @@ export async function open({ dir = WWW, headers, serviceWorkers = 'block', ...co
       server.closeAllConnections();
       await new Promise((done) => server.close(done));
     },
+  };
+}
+
+// Copies of sites that a test may change or stop serving, in a folder removed when the process
+// ends: `copy(site)` is a new copy's folder.
+export function siteCopies(prefix) {
+  const tmp = mkdtempSync(join(tmpdir(), `paper-search-${prefix}-`));
+  process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+  return (site) => {
+    const dir = mkdtempSync(join(tmp, 'site-'));
+    cpSync(site, dir, { recursive: true });
+    return dir;
   };
 }
 

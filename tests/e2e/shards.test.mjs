@@ -3,30 +3,22 @@
 // `./build.sh test`, each beside the demo page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer } from '../../scripts/serve.mjs';
-import { afterResults, ask, dragYears, filterBar, open, ready, screenshot, ui } from './helpers.mjs';
+import { afterResults, ask, dragYears, filterBar, open, ready, screenshot, siteCopies, ui } from './helpers.mjs';
 
 const SHARDED = process.env.SHARDED_SITE;
 const EMBEDDED = process.env.EMBEDDED_SITE;
 if (!SHARDED || !EMBEDDED) throw new Error('SHARDED_SITE and EMBEDDED_SITE name the sites to test (./build.sh test makes them)');
 
-const tmp = mkdtempSync(join(tmpdir(), 'paper-search-shards-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
-
 const partsFolder = (site) => readdirSync(join(site, 'pkg')).find((f) => f.startsWith('index-'));
 const isPart = (url) => /\/pkg\/index-[0-9a-f]+\/[a-z]+-\d+\.gz$/.test(url);
 
-// A copy of a site that a test may change or stop serving.
-function copyOf(site) {
-  const dir = mkdtempSync(join(tmp, 'site-'));
-  cpSync(site, dir, { recursive: true });
-  return dir;
-}
+// Copies of the sharded site that a test may change or stop serving.
+const copyOf = siteCopies('shards');
 
 const QUERIES = [
   'reinforcement learning', 'reinforcement learning ', 'graph neural networks', 'diffusion models',

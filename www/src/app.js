@@ -1,10 +1,19 @@
 // The demo page's own script (the search itself is the <paper-search> element):
-// - registers the service worker that keeps the page working offline after the first visit;
+// - registers the service worker that keeps the page working offline after the first visit,
+//   and has it cache the element's scripts loaded before it took control;
 // - says so on the page if the element's script could not run at all.
 
 if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
   navigator.serviceWorker.register('sw.js', { updateViaCache: 'none' }).catch(() => {
     // no offline copy (private mode, blocked workers); the page works online all the same
+  });
+  // On a first visit the element may load its filter bar or its search by meaning before the
+  // worker controls the page, around it: asked again through it, they are cached too, so that
+  // the next visit offline has them.
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    for (const { name } of performance.getEntriesByType('resource')) {
+      if (/\/paper-search-(semantic|filters)\.js$/.test(new URL(name).pathname)) fetch(name).catch(() => {});
+    }
   });
 }
 

@@ -3,13 +3,15 @@
 // any other build never downloads it.
 //
 // It adds a control under the search box ("Search by meaning"; the element's `semantic`
-// attribute checks it). Switched on, it loads the model once (`loadModel`; the service worker
-// keeps it); the words' results still show at once, and once typing has paused the fused
+// attribute checks it). Switched on, it loads the model once (`loadModel`, which in a sharded
+// build also fetches every paper's code; the service worker keeps both); the words' results still show at once, and once typing has paused the fused
 // ranking replaces them: not while the pointer is over the list (it waits for the pointer to
 // leave), and not once another search has started.
 
 // Embedding a query takes tens of milliseconds: too long for every keystroke.
 const PAUSE_MS = 300;
+
+const READY = 'Results by meaning as well as by words.';
 
 const CSS = `
 .semantic { margin: 0.4rem 0 0; font-size: 0.875em; }
@@ -57,7 +59,7 @@ export function attach(host, api, stats, element) {
     try {
       await api.loadModel(model.url);
       model.state = 'ready';
-      note.textContent = 'Results by meaning as well as by words.';
+      note.textContent = READY;
       element.run();
     } catch (err) {
       model.state = 'failed';
@@ -81,17 +83,22 @@ export function attach(host, api, stats, element) {
     rendered(query, seq) {
       if (model.state !== 'ready' || !host.hasAttribute('semantic')) return;
       const still = () => element.seq() === seq && ui.input.value === query && host.hasAttribute('semantic');
-      setTimeout(() => {
+      setTimeout(async () => {
         if (!still()) return;
         const started = performance.now();
+        const options = { ...element.options(), limit: host.limit, semantic: true };
         let results;
         try {
-          results = api.search(query, { ...element.options(), limit: host.limit, semantic: true });
+          // A sharded build may fetch the text of the papers fusion puts first.
+          results = await (api.searchAsync ? api.searchAsync(query, options) : api.search(query, options));
         } catch (err) {
           console.error('paper-search: the search by meaning failed:', err);
+          if (still()) note.textContent = `Search by meaning failed (${element.reasonOf(err)}); results are by words only.`;
           return;
         }
         const ms = performance.now() - started;
+        // After a failed search (offline, say), the note says so until one succeeds.
+        if (note.textContent !== READY) note.textContent = READY;
         const show = () => { if (still()) element.render(query, results, ms, { keepActive: true }); };
         if (ui.listbox.matches(':hover')) ui.listbox.addEventListener('pointerleave', show, { once: true });
         else show();

@@ -1,6 +1,6 @@
 //! Fusion in a module without search by meaning: nothing to keep, nothing to compute.
 
-use crate::index::DocId;
+use crate::index::{DocId, View};
 use crate::query::Query;
 use crate::rank;
 use crate::semantic::fuse::Near;
@@ -27,6 +27,7 @@ pub(in crate::search) fn others(_: &Shape, _: &[(DocId, f32)], _: Option<Near<'_
 /// BM25F's best `limit`.
 #[inline]
 pub(in crate::search) fn rank(
+    _: &View,
     matches: Vec<(DocId, f32)>,
     _: Shape,
     _: Option<Near<'_>>,

@@ -1,9 +1,10 @@
 //! Fusion with search by meaning: what it reads of a query, and the fusion itself.
 
-use crate::index::DocId;
+use crate::index::{DocId, View};
 use crate::query::Query;
 use crate::rank;
-use crate::semantic::fuse::{self, Evidence, Fusion, Near};
+use crate::semantic::fuse::{self, Evidence, Exact, Fusion, Near};
+use crate::semantic::vectors::cosine_row;
 
 use super::super::expand::{TermMatch, TYPO_WEIGHT};
 use super::super::plan::ClausePlan;
@@ -76,6 +77,7 @@ pub(in crate::search) fn others(shape: &Shape, matches: &[(DocId, f32)], nearest
 /// [`fuse::DEPTH`] papers estimated nearest the query's vector that pass the search's filters):
 /// all of them for a plain query, only those among the matches for a filtered one.
 pub(in crate::search) fn rank(
+    ix: &View,
     matches: Vec<(DocId, f32)>,
     shape: Shape,
     nearest: Option<Near<'_>>,
@@ -84,7 +86,7 @@ pub(in crate::search) fn rank(
     match nearest {
         None => rank::top_k(matches, limit),
         Some(nearest) => {
-            let mut fused = fused(matches, shape, nearest, Fusion::DEFAULT);
+            let mut fused = fused(ix, matches, shape, nearest, Fusion::DEFAULT);
             fused.truncate(limit);
             fused
         }
@@ -93,8 +95,10 @@ pub(in crate::search) fn rank(
 
 /// BM25F's matches fused with the papers estimated nearest the query's vector (all of them for
 /// a plain query, only those among the matches for a filtered one), the best
-/// [`fuse::RESCORED`] then ordered by their exact cosines ([`fuse::rescore`]).
+/// [`fuse::RESCORED`] then ordered by their exact cosines ([`fuse::rescore`]), read from `ix`
+/// when they are stored (a paper whose text shard is missing is noted, and counts 0).
 pub(in crate::search) fn fused(
+    ix: &View,
     scored: Vec<(DocId, f32)>,
     shape: Shape,
     nearest: Near<'_>,
@@ -103,7 +107,13 @@ pub(in crate::search) fn fused(
     let plain = shape.plain;
     let mut matches: Vec<DocId> = scored.iter().map(|&(d, _)| d).collect();
     matches.sort_unstable();
-    let exact = nearest.exact;
+    let stored = |query: &[f32], d: DocId| {
+        ix.vector(d).map_or(0.0, |(scale, row)| cosine_row(query, scale, row.iter().map(|&b| b as i8)))
+    };
+    let exact = |d: DocId| match nearest.exact {
+        Exact::Stored(query) => stored(query, d),
+        Exact::Given(exact) => exact(d),
+    };
     let nearest = &nearest.estimates[..nearest.estimates.len().min(fuse::DEPTH)];
     let is_match = |d: &DocId| matches.binary_search(d).is_ok();
     let near: Vec<(DocId, f32)> = nearest.iter().copied().filter(|(d, _)| plain || is_match(d)).collect();
@@ -111,6 +121,6 @@ pub(in crate::search) fn fused(
     let covered = lexical.iter().map(|&(d, _)| shape.cover.share(d)).fold(0.0, f32::max);
     let evidence = Evidence { held: shape.held, covered };
     let mut fused = fuse::fuse(&lexical, &near, how, evidence);
-    fuse::rescore(&mut fused, &near, how, exact);
+    fuse::rescore(&mut fused, &near, how, &exact);
     fused
 }
