@@ -470,6 +470,72 @@ mod harness {
             }
         }
 
+        /// The builds answer alike: SciFact's every query (train and test, finished and as typed)
+        /// searched with meaning, as the page searches, in an embedded and a sharded index that
+        /// hold the papers' vectors (the sharded searcher given the parts each search lacks),
+        /// beside this evaluation's own fusion from the vectors file.
+        fn builds(encoder: &Encoder) {
+            use paper_search::index::{shards, Layout};
+            println!("\nSearch by meaning in the builds: SciFact, every query, nDCG@10 (finished / as typed)\n");
+            println!("| split | searches | embedded = sharded (ids, order, scores) | embedded build | sharded build | evaluation (vectors file) |");
+            println!("|---|---:|---:|---:|---:|---:|");
+            for split in ["train", "test"] {
+                let (papers, judged) = scifact(split);
+                let v = vectors("scifact", &papers, encoder);
+                let set = Set::new(split, &papers, judged, v, encoder);
+                let stored = Some(set.vectors.stored());
+                let embedded_bytes =
+                    index::write_site(&papers, &Layout::EMBEDDED, stored, &mut |_, _| Ok(()), &mut |_| {})
+                        .expect("index builds")
+                        .bundle;
+                let embedded = Searcher::new(Index::open(&embedded_bytes).expect("index opens"));
+                let mut parts = std::collections::HashMap::new();
+                let core = index::write(
+                    &papers,
+                    &Layout::SHARDED,
+                    stored,
+                    &mut |id, bytes| {
+                        parts.insert(id, bytes);
+                        Ok(())
+                    },
+                    &mut |_| {},
+                )
+                .expect("index builds");
+                let core = shards::bundle(&core, &[]);
+                let mut sharded = Searcher::new(Index::open(&core).expect("index opens"));
+                let part = |id| parts.get(&id).cloned();
+                let (codes, _) = sharded.answer_from(&part, |s| s.try_codes()).expect("codes");
+                let codes = codes.expect("the index has vectors");
+                let options = SearchOptions { limit: 100, highlight: false, ..SearchOptions::default() };
+                let (mut searches, mut same) = (0, 0);
+                let mut ndcg = |reading: Reading| {
+                    let mut answers: BTreeMap<String, [Vec<(u32, f32)>; 2]> = BTreeMap::new();
+                    for j in &set.judged {
+                        let text = reading.of(&j.query);
+                        let query = &set.queries[&text];
+                        let estimates = codes.estimated(query, fuse::DEPTH);
+                        let near = Near { estimates: &estimates, exact: Exact::Stored(query) };
+                        let e = embedded.try_search_near(&text, &options, near).expect("embedded answers");
+                        let (s, _) = sharded
+                            .answer_from(&part, |s| s.try_search_near(&text, &options, near))
+                            .expect("sharded answers");
+                        searches += 1;
+                        same += usize::from(e == s);
+                        let ids =
+                            |r: &paper_search::search::SearchResults| r.hits.iter().map(|h| (h.id, h.score)).collect();
+                        answers.insert(text, [ids(&e), ids(&s)]);
+                    }
+                    let run = |i: usize| {
+                        set.indexed.run_with(&set.judged, |q| answers[&reading.of(q)][i].clone())["all"].ndcg10
+                    };
+                    [run(0), run(1), set.scores(reading, Some(Fusion::DEFAULT))["all"].ndcg10]
+                };
+                let [f, t] = Reading::BOTH.map(&mut ndcg);
+                let cell = |i: usize| format!("{:.4} / {:.4}", f[i], t[i]);
+                println!("| {split} | {searches} | {same} | {} | {} | {} |", cell(0), cell(1), cell(2));
+            }
+        }
+
         pub fn run(what: Option<&str>, on: Option<&str>) {
             let model = Model::from_bytes(
                 &std::fs::read(model_path()).expect("the model file (./build.sh eval semantic makes it)"),
@@ -660,6 +726,10 @@ mod harness {
                     });
                     println!("| {size} | {} | {} |", cells[0], cells[1]);
                 }
+                return;
+            }
+            if what == Some("builds") {
+                builds(&encoder);
                 return;
             }
             if what == Some("queries") {

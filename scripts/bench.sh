@@ -1,4 +1,4 @@
-# `./build.sh bench [builder | semantic | embed [large] | scale | collections | facets] [ARGS]`: builds what the benchmark measures,
+# `./build.sh bench [builder | semantic [large] | embed [large] | scale | collections | facets] [ARGS]`: builds what the benchmark measures,
 # then runs it (bench/). build.sh sources it, after set-up, with the arguments after `bench`,
 # for its build steps (build, build_site, npm_package, build_indexer, say): run
 # `./build.sh bench`, not this file. Progress goes to stderr, the report to stdout and to
@@ -102,8 +102,15 @@ case "$kind" in
     build_indexer
     ;;
   semantic)
-    # The default corpus with search by meaning, beside the demo page's files.
-    (unset PAPERS SHARDS; export SEMANTIC=on; build_site target/bench-semantic >&2)
+    if [ "${2:-}" = large ]; then
+      # corpus-large with search by meaning, sharded; its log holds the build's time and memory
+      # (the embedding cache makes a second build fast: the first embeds 52,674 papers).
+      (export PAPERS="${PAPERS:-$root/../shared/corpus-large/papers.jsonl.gz}" SHARDS=on SEMANTIC=on
+        build_site target/bench-semantic-large 2>&1 | tee target/bench-semantic-large.log >&2)
+    else
+      # The default corpus with search by meaning, beside the demo page's files.
+      (unset PAPERS SHARDS; export SEMANTIC=on; build_site target/bench-semantic >&2)
+    fi
     ;;
 esac
 
@@ -123,6 +130,11 @@ case "$kind" in
     ;;
   semantic)
     shift
+    if [ "${1:-}" = large ]; then
+      shift
+      say "benchmark of search by meaning on corpus-large, sharded: the report on stdout and in bench/semantic-large-results.md" >&2
+      exec node bench/semantic-large.mjs target/bench-semantic-large target/bench-semantic-large.log "$@"
+    fi
     say "benchmark of search by meaning: the report on stdout and in bench/semantic-results.md" >&2
     exec node bench/semantic.mjs target/bench-semantic "$@"
     ;;

@@ -128,7 +128,7 @@ fn embed(model_path: &Path, corpus_path: &Path, out: &Path, options: &Options) -
         String::new()
     };
     eprintln!(
-        "paper-search-semantic: {} papers, {} embedded ({} tokens, {} at most a paper) in {:.1} s{speed}, {} from the cache; {:.1} KB written to {} ({:.1} s in all)",
+        "paper-search-semantic: {} papers, {} embedded ({} tokens, {} at most a paper) in {:.1} s{speed}, {} from the cache; {:.1} KB written to {} ({:.1} s in all, peak memory {})",
         papers.len(),
         embedded.embedded,
         embedded.tokens,
@@ -137,7 +137,8 @@ fn embed(model_path: &Path, corpus_path: &Path, out: &Path, options: &Options) -
         embedded.cached,
         bytes.len() as f64 / 1e3,
         out.display(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        peak_memory().map_or_else(|| "unknown".into(), |b| format!("{} MiB", b >> 20))
     );
     if let Some(path) = &options.report {
         let report = serde_json::json!({

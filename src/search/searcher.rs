@@ -163,6 +163,31 @@ impl<'a> Searcher<'a> {
         }
     }
 
+    /// Asks `ask` until it answers, giving the searcher the parts it lacked from `part` between
+    /// tries, as the page's loader does (natively: for tests and evaluation). The answer and the
+    /// rounds of fetching it took; `None` when `part` has no such part, gives another or a
+    /// damaged one, or the answer still lacks parts after eight rounds.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn answer_from<T>(
+        &mut self,
+        part: &dyn Fn(PartId) -> Option<Vec<u8>>,
+        mut ask: impl FnMut(&Self) -> Result<T, Missing>,
+    ) -> Option<(T, usize)> {
+        for round in 0..8 {
+            match ask(self) {
+                Ok(answer) => return Some((answer, round)),
+                Err(Missing(missing)) => {
+                    for id in missing {
+                        if self.insert_part(part(id)?).ok()? != id {
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+
     /// The parts the latest question (`try_search`, `try_paper`, ...) read, each once: for a
     /// cache that keeps the parts read most recently. Questions asked from several threads at
     /// once share this list.

@@ -109,27 +109,29 @@ fn asker(
     let search_options = options.map(options::search_options).unwrap_or_default();
     #[cfg(feature = "semantic")]
     {
-        let wanted = options::wants_semantic(options) && super::semantic::loaded();
-        let mut nearest: Option<Option<super::semantic::Nearest>> = wanted.then_some(None);
+        // Whether the query's vector is still to be worked out, and then what it is.
+        let mut pending = options::wants_semantic(options) && super::semantic::loaded();
+        let mut nearest: Option<super::semantic::Nearest> = None;
         move |s| {
-            if let Some(None) = nearest {
+            if pending {
                 // The query as the model reads it, and every paper's code: asked together, so
                 // that a sharded build fetches what both lack in one round.
-                nearest = Some(match (s.try_model_text(&text), super::semantic::read_codes(s)) {
+                nearest = match (s.try_model_text(&text), super::semantic::read_codes(s)) {
                     (Ok(meant), Ok(())) => super::semantic::nearest(&meant),
                     (Err(Missing(mut a)), Err(Missing(b))) => {
                         a.extend(b);
                         return Err(Missing(a));
                     }
                     (Err(missing), _) | (_, Err(missing)) => return Err(missing),
-                });
+                };
+                pending = false;
             }
             match &nearest {
-                Some(Some((query, estimates))) => {
+                Some((query, estimates)) => {
                     let near = Near { estimates, exact: Exact::Stored(query) };
                     s.try_search_near(&text, &search_options, near)
                 }
-                _ => s.try_search(&text, &search_options),
+                None => s.try_search(&text, &search_options),
             }
         }
     }

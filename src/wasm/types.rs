@@ -184,9 +184,10 @@ export interface ModelInfo { name: string; parameters: number; dimensions: numbe
 
 /**
  * Loads the sentence model of a build made with `SEMANTIC=on` (`pkg/` + `stats().modelFile`):
- * from a URL (fetched) or from the file's bytes, gzip as the build writes it or gunzipped. Resolves
- * when searches can use it; rejects with what went wrong (a failed download, another build's
- * model, a build without papers' vectors). Only a semantic build exports it.
+ * from a URL (fetched) or from the file's bytes, gzip as the build writes it or gunzipped. A
+ * sharded build fetches every paper's code meanwhile (its `codes-<n>.gz` parts). Resolves when
+ * searches can use it; rejects with what went wrong (a failed download, a damaged part, another
+ * build's model, a build without papers' vectors). Only a semantic build exports it.
  */
 export function loadModel(source: string | Uint8Array | ArrayBuffer): Promise<ModelInfo>;
 

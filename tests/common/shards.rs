@@ -41,21 +41,11 @@ pub fn sharded(
 pub fn fetching<T>(
     searcher: &mut Searcher,
     parts: &HashMap<PartId, Vec<u8>>,
-    mut ask: impl FnMut(&Searcher) -> Result<T, Missing>,
+    ask: impl FnMut(&Searcher) -> Result<T, Missing>,
 ) -> (T, usize) {
-    for round in 0..8 {
-        match ask(searcher) {
-            Ok(answer) => return (answer, round),
-            Err(Missing(missing)) => {
-                assert!(!missing.is_empty());
-                for id in missing {
-                    let got = searcher.insert_part(parts[&id].clone()).unwrap();
-                    assert_eq!(got, id);
-                }
-            }
-        }
-    }
-    panic!("no answer after 8 rounds of fetching");
+    searcher
+        .answer_from(&|id| parts.get(&id).cloned(), ask)
+        .expect("an answer, from the build's parts, within 8 rounds")
 }
 
 /// The queries: the benchmark's mix and SciFact's claims, each finished (a trailing space) and
