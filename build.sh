@@ -12,7 +12,8 @@
 #                         `bench scale`: at scale, beside Pagefind (bench/scale-results.md);
 #                         `bench builder`: the npm builder beside the native indexer
 #                         (bench/builder-results.md); `bench semantic`: search by meaning in
-#                         Chromium (bench/semantic-results.md), `bench semantic large`: on
+#                         Chromium (bench/semantic-results.md; BEFORE=<commit>: beside that
+#                         commit's build, taking turns), `bench semantic large`: on
 #                         corpus-large, sharded (bench/semantic-large-results.md); `bench collections`: reading
 #                         arXiv's metadata snapshot beside JSON Lines (bench/collections-results.md);
 #                         `bench facets`: facet counts against brute force on corpus-large, and

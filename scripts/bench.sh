@@ -55,6 +55,27 @@ embed_python() {
   echo "$venv/bin/python"
 }
 
+# The default corpus's semantic site as commit $1 builds it, once, into
+# target/bench-semantic-before/<commit>/site (from git's copy of that commit, with its own target
+# folder, the model unpacked already copied in): what `BEFORE=<commit> ./build.sh bench semantic`
+# compares this build with. Prints the site's folder.
+semantic_before_site() {
+  local rev dir
+  rev=$(git rev-parse --short "$1")
+  dir="$(target_dir)/bench-semantic-before/$rev"
+  if [ ! -f "$dir/site/pkg/paper_search_bg.wasm" ]; then
+    say "building the semantic site of $rev for the comparison" >&2
+    rm -rf "$dir"
+    mkdir -p "$dir/src/target"
+    git archive "$rev" | tar -x -C "$dir/src"
+    cp -r target/model "$dir/src/target/"
+    (cd "$dir/src" && env -u PAPERS -u SHARDS SEMANTIC=on OUT="$dir/site/pkg" CARGO_TARGET_DIR="$dir/src/target" \
+      nice ./build.sh build && node scripts/site.mjs copy "$dir/site" --semantic) >&2
+    rm -rf "$dir/src"
+  fi
+  echo "$dir/site"
+}
+
 kind=${1:-}
 case "$kind" in
   embed)
@@ -105,8 +126,11 @@ case "$kind" in
     if [ "${2:-}" = large ]; then
       # corpus-large with search by meaning, sharded; its log holds the build's time and memory
       # (the embedding cache makes a second build fast: the first embeds 52,674 papers).
-      (export PAPERS="${PAPERS:-$root/../shared/corpus-large/papers.jsonl.gz}" SHARDS=on SEMANTIC=on
+      large="${PAPERS:-$root/../shared/corpus-large/papers.jsonl.gz}"
+      (export PAPERS="$large" SHARDS=on SEMANTIC=on
         build_site target/bench-semantic-large 2>&1 | tee target/bench-semantic-large.log >&2)
+      # The same corpus without meaning, for words only beside it.
+      (export PAPERS="$large" SHARDS=on; unset SEMANTIC; build_site target/bench-semantic-large-plain >&2)
     else
       # The default corpus with search by meaning, beside the demo page's files.
       (unset PAPERS SHARDS; export SEMANTIC=on; build_site target/bench-semantic >&2)
@@ -133,10 +157,15 @@ case "$kind" in
     if [ "${1:-}" = large ]; then
       shift
       say "benchmark of search by meaning on corpus-large, sharded: the report on stdout and in bench/semantic-large-results.md" >&2
-      exec node bench/semantic-large.mjs target/bench-semantic-large target/bench-semantic-large.log "$@"
+      exec node bench/semantic-large.mjs target/bench-semantic-large target/bench-semantic-large.log \
+        --plain target/bench-semantic-large-plain "$@"
+    fi
+    before=()
+    if [ -n "${BEFORE:-}" ]; then
+      before=(--before "$(semantic_before_site "$BEFORE")" --before-name "commit $(git rev-parse --short "$BEFORE")")
     fi
     say "benchmark of search by meaning: the report on stdout and in bench/semantic-results.md" >&2
-    exec node bench/semantic.mjs target/bench-semantic "$@"
+    exec node bench/semantic.mjs target/bench-semantic "${before[@]}" "$@"
     ;;
   scale)
     shift

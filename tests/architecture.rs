@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use paper_search::format::FORMAT_VERSION;
+use paper_search::index::shards::CODES_SHARD_BYTES;
 use paper_search::index::{max_prefix_terms, Layout, RELATED};
 use paper_search::semantic::fuse::{Fusion, DEPTH, RESCORED};
 use syn::visit::Visit;
@@ -422,6 +423,7 @@ fn architecture_md_states_the_constants_as_the_code_has_them() {
         ),
         format!("BM25F's best `DEPTH` ({DEPTH}) with the {DEPTH} nearest"),
         format!("the fused best `RESCORED` ({RESCORED})"),
+        format!("codes shards of `CODES_SHARD_BYTES` ({};", kb(CODES_SHARD_BYTES)),
         format!("weighted {} times the share", 1.0 - Fusion::DEFAULT.weight),
         format!("the cosine weighted {}", Fusion::DEFAULT.weight),
     ];
