@@ -10,6 +10,13 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   exit 2
 fi
 
+# Git's copy of commit $1 in the folder $2, emptied first.
+commit_copy() {
+  rm -rf "$2"
+  mkdir -p "$2"
+  git archive "$1" | tar -x -C "$2"
+}
+
 # The sentence encoder of the commit before the fast one (the parent of the commit that added
 # src/semantic/kernels.rs), built once into target/bench-embed/before-<commit>/ from git's copy
 # of that commit: what `bench embed` compares the build's encoder with. Prints the binary.
@@ -20,9 +27,7 @@ embed_before_encoder() {
   dir="$(target_dir)/bench-embed/before-$rev"
   if [ ! -x "$dir/paper-search-semantic" ]; then
     say "building the encoder of $rev (before the fast encoder) for the comparison" >&2
-    rm -rf "$dir/src"
-    mkdir -p "$dir/src"
-    git archive "$rev" | tar -x -C "$dir/src"
+    commit_copy "$rev" "$dir/src"
     (cd "$dir/src" && env -u PAPERS PAPER_SEARCH_INDEX=none CARGO_TARGET_DIR="$dir/target" \
       nice cargo build --quiet --release --locked --features semantic --bin paper-search-semantic) >&2
     cp "$dir/target/release/paper-search-semantic" "$dir/paper-search-semantic"
@@ -66,8 +71,8 @@ semantic_before_site() {
   if [ ! -f "$dir/site/pkg/paper_search_bg.wasm" ]; then
     say "building the semantic site of $rev for the comparison" >&2
     rm -rf "$dir"
+    commit_copy "$rev" "$dir/src"
     mkdir -p "$dir/src/target"
-    git archive "$rev" | tar -x -C "$dir/src"
     cp -r target/model "$dir/src/target/"
     (cd "$dir/src" && env -u PAPERS -u SHARDS SEMANTIC=on OUT="$dir/site/pkg" CARGO_TARGET_DIR="$dir/src/target" \
       nice ./build.sh build && node scripts/site.mjs copy "$dir/site" --semantic) >&2
