@@ -97,6 +97,12 @@ test('switched on in a sharded site, meaning ranks a search, and again offline',
   t.after(() => env.close());
   const { page } = env;
   env.context.setDefaultTimeout(60000);
+  // The element's code for meaning arrives late, as on a slow first visit: it was asked before
+  // the worker took control, around it, and must still be there offline.
+  await page.route('**/paper-search-semantic.js', async (route) => {
+    await new Promise((done) => setTimeout(done, 1500));
+    await route.continue();
+  });
   await page.goto(env.url);
   await ready(page);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 });

@@ -8,13 +8,21 @@ if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol)) {
     // no offline copy (private mode, blocked workers); the page works online all the same
   });
   // On a first visit the element may load its filter bar or its search by meaning before the
-  // worker controls the page, around it: asked again through it, they are cached too, so that
-  // the next visit offline has them.
-  navigator.serviceWorker.addEventListener('controllerchange', () => {
-    for (const { name } of performance.getEntriesByType('resource')) {
-      if (/\/paper-search-(semantic|filters)\.js$/.test(new URL(name).pathname)) fetch(name).catch(() => {});
-    }
-  });
+  // worker controls the page (or while it takes control), around it: asked again through it
+  // once it does, they are cached too, so that the next visit offline has them. A script asked
+  // through the worker already is answered from its cache.
+  const ON_DEMAND = /\/paper-search-(semantic|filters)\.js$/;
+  const saved = new Set();
+  const save = (name) => {
+    if (!navigator.serviceWorker.controller || saved.has(name) || !ON_DEMAND.test(new URL(name).pathname)) return;
+    saved.add(name);
+    fetch(name).catch(() => saved.delete(name));
+  };
+  const loaded = () => performance.getEntriesByType('resource').forEach((entry) => save(entry.name));
+  navigator.serviceWorker.addEventListener('controllerchange', loaded);
+  // Scripts whose download finishes after the worker took control.
+  new PerformanceObserver((list) => list.getEntries().forEach((entry) => save(entry.name)))
+    .observe({ type: 'resource', buffered: true });
 }
 
 addEventListener('load', () => {
