@@ -4,9 +4,10 @@
 //
 // It adds a control under the search box ("Search by meaning"; the element's `semantic`
 // attribute checks it). Switched on, it loads the model once (`loadModel`, which in a sharded
-// build also fetches every paper's code; the service worker keeps both); the words' results still show at once, and once typing has paused the fused
-// ranking replaces them: not while the pointer is over the list (it waits for the pointer to
-// leave), and not once another search has started.
+// build also fetches every paper's code; the service worker keeps both); the words' results
+// still show at once, and once typing has paused the fused ranking replaces them: not while the
+// pointer is over the list (it waits for the pointer to leave), and not once another search has
+// started.
 
 // Embedding a query takes tens of milliseconds: too long for every keystroke.
 const PAUSE_MS = 300;
