@@ -99,9 +99,12 @@ target_dir() {
 
 # The native indexer, paper-search-index, in target/release. Its library embeds no index
 # (PAPER_SEARCH_INDEX=none): otherwise build.rs would index $PAPERS once more, single-threaded,
-# to embed it in a program that never reads it.
+# to embed it in a program that never reads it. Arguments go to cargo: a semantic build passes
+# the `semantic` feature, as paper-search-semantic is built with it, so that the two share one
+# build of the library (its file has no hash in its name: a build with other features replaces
+# it, and the next build with these compiles it again).
 build_indexer() {
-  env -u PAPERS PAPER_SEARCH_INDEX=none cargo build --quiet --release --bin paper-search-index
+  env -u PAPERS PAPER_SEARCH_INDEX=none cargo build --quiet --release --bin paper-search-index "$@"
 }
 
 # Indexes $PAPERS (or the default corpus, when SHARDS is set) with paper-search-index into
@@ -116,7 +119,9 @@ index_corpus() {
     return
   fi
   say "indexing ${PAPERS:-data/papers.txt}"
-  build_indexer
+  local features=()
+  if semantic_on; then features=(--features semantic); fi
+  build_indexer "${features[@]}"
   local target
   target="$(target_dir)"
   index_dir="$target/paper-search-index"
