@@ -14,6 +14,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
+import { embedPapers, findModel } from './semantic.mjs';
 import { buildSingle, buildStandalone } from './single.mjs';
 import { ELEMENT, withMaps } from './site.mjs';
 import { INDEX_SECTION, withCustomSection } from './wasm-section.mjs';
@@ -40,20 +41,31 @@ function sizeOf(bytes) {
  *   out      the folder to write into (created if missing; files of earlier builds replaced)
  *   shards   'auto' (sharded above 2,000 papers), 'on' or 'off'
  *   single   also write paper-search.html, one file that searches from disk
+ *   semantic search by meaning: the papers embedded with the model's package (paper-search-model,
+ *            installed beside), on `threads` worker threads (default: one a core), through the
+ *            embedding cache in the folder `cache` (null: none)
  *   limit, placeholder   the element's attributes in the snippet printed
  *   log      where the summary goes (stderr by default)
  *   progress whether to show the indexer's progress on stderr (when it is a terminal)
  * A collection's entries that cannot be read are left out, each logged as
  * `warning: path:line: entry <key>: problem; what to do`, as `paper-search-index` prints them.
- * Resolves to { papers, sharded, files, bytes, seconds, snippet, skipped }.
+ * Resolves to { papers, sharded, files, bytes, seconds, snippet, skipped }; with `semantic`, also
+ * { embedded, cached, vectors }: the papers embedded now and taken from the cache, and the vectors
+ * file the index was made with.
  */
 export async function buildSite({
   corpus, out, shards = 'auto', single = false, strict = false, limit = 10, placeholder = 'Search papers…',
+  semantic = false, threads = undefined, cache = join('node_modules', '.cache', 'paper-search'),
   log = (line) => process.stderr.write(`${line}\n`), progress = process.stderr.isTTY,
 }) {
   const started = performance.now();
   if (!corpus || !out) throw new Error('usage: paper-search build <corpus> --out <dir>');
   if (!['auto', 'on', 'off'].includes(shards)) throw new Error(`--shards ${shards}: say auto, on or off`);
+  if (semantic && single) {
+    throw new Error('--single cannot hold search by meaning (its model is a 21 MB file beside the page, which one file would make every reader download); leave out --single or --semantic');
+  }
+  // Checked before any work: a missing model package is said at once.
+  const model = semantic ? findModel() : null;
   let bytes;
   try {
     bytes = readFileSync(corpus);
@@ -89,20 +101,34 @@ export async function buildSite({
     // One file holds every paper: a large corpus is refused unless --shards off says so.
     const mode = single ? (shards === 'off' ? 'off' : 'single') : shards;
     let indexed;
+    let embedded = null;
     try {
-      indexed = indexer().indexCorpus(corpus, bytes, mode, onPart, onProgress, Boolean(strict));
+      if (model) {
+        const texts = indexer().paperTexts(corpus, bytes, Boolean(strict));
+        embedded = await embedPapers({
+          texts, model, cache, threads, Embeddings: indexer().Embeddings, progress: (done, total) => onProgress('embedding', done, total),
+        });
+        for (const note of embedded.notes) log(`paper-search: ${note}`);
+      }
+      indexed = indexer().indexCorpus(corpus, bytes, mode, onPart, onProgress, Boolean(strict), embedded?.file);
     } finally {
       if (progress) process.stderr.write('\r\x1b[K');
     }
     bytes = null;
     for (const entry of indexed.skipped) log(`warning: ${entry}`);
     const { files, bytes: partBytes } = writer ? await writer.finish() : { files: 0, bytes: 0 };
-    const engine = indexed.sharded ? 'engine-shards' : 'engine';
-    const wasm = withCustomSection(readFileSync(join(PACKAGE, engine, 'paper_search_bg.wasm')), INDEX_SECTION, Buffer.from(indexed.bundle));
+    // One semantic engine serves both layouts, as in ./build.sh.
+    const engine = model ? model.engine : join(PACKAGE, indexed.sharded ? 'engine-shards' : 'engine');
+    const wasm = withCustomSection(readFileSync(join(engine, 'paper_search_bg.wasm')), INDEX_SECTION, Buffer.from(indexed.bundle));
     writeFileSync(join(staging, 'pkg', 'paper_search_bg.wasm'), wasm);
-    copyFileSync(join(PACKAGE, engine, 'paper_search.js'), join(staging, 'pkg', 'paper_search.js'));
+    copyFileSync(join(engine, 'paper_search.js'), join(staging, 'pkg', 'paper_search.js'));
     // The element a page loads beside the module folder, and the source map of its script.
     for (const file of withMaps(ELEMENT)) copyFileSync(join(PACKAGE, file), join(staging, file));
+    if (model) {
+      // The model under the name the page asks for, its notice and licences; the element's code for meaning.
+      for (const file of [model.modelFile, 'MODEL-NOTICE.md', 'MODEL-LICENSE', 'LICENSE']) copyFileSync(join(model.dir, file), join(staging, 'pkg', file));
+      for (const file of model.files.filter((f) => f.startsWith('paper-search-semantic.js'))) copyFileSync(join(model.dir, file), join(staging, file));
+    }
     if (folder) renameSync(folder, join(staging, 'pkg', indexed.folder));
     if (single) {
       writeFileSync(join(staging, 'paper-search.html'), buildSingle({ pkg: join(staging, 'pkg'), www: PACKAGE }));
@@ -118,11 +144,18 @@ export async function buildSite({
     log(`  pkg/paper_search_bg.wasm   ${sizeOf(wasm)}: the engine and ${indexed.sharded ? 'the index core' : 'the papers and their index'}`);
     log(`  pkg/paper_search.js, paper-search.js, paper-search.css, paper-search-filters.js: the element (its filter bar for a corpus with years, venues, types or authors) and the module's glue`);
     if (indexed.sharded) log(`  pkg/${indexed.folder}/   ${files} part files, ${(partBytes / 1e6).toFixed(1)} MB gzipped, fetched as searches need them`);
+    if (model) {
+      const speed = embedded.embedded && embedded.seconds ? `, ${(embedded.embedded / embedded.seconds).toFixed(1)} a second` : '';
+      log(`  pkg/${model.modelFile}: the sentence model, which the page fetches when a reader turns meaning on; ${embedded.embedded} papers embedded in ${embedded.seconds.toFixed(1)} s${speed}, ${embedded.cached} from the cache`);
+    }
     if (single) log('  paper-search.html, paper-search-standalone.js: one file that searches when opened from disk, and the element as one classic script');
     log('Paste these two lines into a page served from that folder (paper-search.js finds pkg/ beside itself):');
     for (const line of snippet) log(`  ${line}`);
     if (indexed.summary) log(`paper-search: ${indexed.summary}`);
-    return { papers: indexed.papers, sharded: indexed.sharded, files, bytes: partBytes + wasm.length, seconds, snippet, skipped: indexed.skipped };
+    return {
+      papers: indexed.papers, sharded: indexed.sharded, files, bytes: partBytes + wasm.length, seconds, snippet, skipped: indexed.skipped,
+      ...(embedded ? { embedded: embedded.embedded, cached: embedded.cached, vectors: embedded.file } : {}),
+    };
   } catch (err) {
     await writer?.finish().catch(() => {});
     rmSync(staging, { recursive: true, force: true });
@@ -179,7 +212,7 @@ function install(staging, target) {
   rmSync(staging, { recursive: true, force: true });
 }
 
-export const usage = `usage: paper-search build <corpus> --out <dir> [--shards auto|on|off] [--single] [--strict] [--limit N] [--placeholder TEXT]
+export const usage = `usage: paper-search build <corpus> --out <dir> [--shards auto|on|off] [--single] [--strict] [--semantic [--threads N] [--cache DIR | --no-cache]] [--limit N] [--placeholder TEXT]
 
   <corpus>      a .bib (BibTeX, BibLaTeX), CSL-JSON, RIS, PubMed .nbib, arXiv metadata snapshot,
                 text, JSON Lines or BEIR corpus.jsonl file, .gz or not
@@ -187,6 +220,10 @@ export const usage = `usage: paper-search build <corpus> --out <dir> [--shards a
   --shards      auto (default): sharded above 2,000 papers; on or off to force either
   --single      also write paper-search.html: one file that searches when opened from disk
   --strict      stop on an entry that cannot be read, instead of leaving it out with a warning
+  --semantic    search by meaning, which a reader turns on: the papers embedded with the model's
+                package (npm install paper-search-model), on --threads N worker threads (default
+                one a core), their vectors kept in --cache DIR (default
+                node_modules/.cache/paper-search) so that a rebuild embeds only new papers
   --limit N     results shown (the snippet's limit attribute, default 10)
   --placeholder the search box's placeholder in the snippet`;
 
@@ -208,11 +245,13 @@ export function parseArgs(argv) {
     else if (arg === '--limit') options.limit = value();
     else if (arg === '--placeholder') options.placeholder = value();
     else if (arg === '-h' || arg === '--help') throw new Error(usage);
-    else if (arg === '--semantic') {
-      throw new Error(
-        '--semantic: search by meaning is not in the npm builder yet; build the site from the repository with SEMANTIC=on PAPERS=<corpus> ./build.sh (README, "Search by meaning")',
-      );
+    else if (arg === '--semantic') options.semantic = true;
+    else if (arg === '--threads') {
+      options.threads = Number(value());
+      if (!Number.isInteger(options.threads) || options.threads < 1) throw new Error(`--threads ${rest[i]}: say a whole number, 1 or more`);
     }
+    else if (arg === '--cache') options.cache = value();
+    else if (arg === '--no-cache') options.cache = null;
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${usage}`);
     else positional.push(arg);
   }

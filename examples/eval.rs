@@ -536,6 +536,50 @@ mod harness {
             }
         }
 
+        /// Two vectors files of SciFact's papers (a native build's and the npm builder's, whose
+        /// encoder runs in wasm) compared: how far the vectors differ, and how the builds'
+        /// searches with meaning differ on every test query (top 10 ids in order, nDCG@10).
+        pub fn compare(a: &Path, b: &Path) {
+            let model = Model::from_bytes(&std::fs::read(model_path()).expect("the model file")).expect("model reads");
+            let encoder = Encoder::new(model).expect("encoder builds");
+            let (papers, judged) = scifact("test");
+            let read = |p: &Path| Vectors::from_bytes(&std::fs::read(p).expect("vectors file")).expect("vectors read");
+            let (va, vb) = (read(a), read(b));
+            assert!(va.len() == papers.len() && vb.len() == papers.len(), "vectors of SciFact's {} papers", papers.len());
+            // The vectors: int8 values that differ, papers with any, the lowest cosine of a paper's two.
+            let (mut values, mut differing, mut lowest) = (0usize, 0usize, 1f32);
+            for d in 0..papers.len() as u32 {
+                let (x, y) = (va.get(d).expect("row"), vb.get(d).expect("row"));
+                let (rx, ry) = (va.row(d).expect("row").1, vb.row(d).expect("row").1);
+                let n = rx.iter().zip(ry).filter(|(p, q)| p != q).count();
+                values += n;
+                differing += usize::from(n > 0 || va.row(d).map(|r| r.0) != vb.row(d).map(|r| r.0));
+                let dot: f32 = x.iter().zip(&y).map(|(p, q)| p * q).sum();
+                let norm = |v: &[f32]| v.iter().map(|p| p * p).sum::<f32>().sqrt();
+                lowest = lowest.min(dot / (norm(&x) * norm(&y)));
+            }
+            println!("\nSciFact's {} papers, two vectors files: {differing} papers' vectors differ ({values} int8 values of {}); lowest cosine of a paper's two vectors {lowest:.6}\n", papers.len(), papers.len() * va.dims);
+            let sa = Set::new("SciFact test", &papers, judged, va, &encoder);
+            let sb = Set { name: sa.name, indexed: Indexed::new(&papers), judged: sa.judged.clone(), vectors: vb, queries: sa.queries.clone() };
+            let searcher = sa.indexed.searcher(Params::DEFAULT, Features::ALL);
+            println!("| SciFact test, with meaning | queries | same top 10 (ids, order) | largest score difference in a top 10 | nDCG@10 {} | nDCG@10 {} |", a.display(), b.display());
+            println!("|---|---:|---:|---:|---:|---:|");
+            for reading in Reading::BOTH {
+                let (mut same, mut largest) = (0, 0f32);
+                for j in &sa.judged {
+                    let text = reading.of(&j.query);
+                    let (ra, rb) = (sa.fused(&searcher, &text, Fusion::DEFAULT), sb.fused(&searcher, &text, Fusion::DEFAULT));
+                    let top = |r: &[(u32, f32)]| r.iter().take(10).map(|h| h.0).collect::<Vec<_>>();
+                    same += usize::from(top(&ra) == top(&rb));
+                    for (x, y) in ra.iter().zip(&rb).take(10) {
+                        largest = largest.max((x.1 - y.1).abs());
+                    }
+                }
+                let ndcg = |s: &Set<'_>| s.scores(reading, Some(Fusion::DEFAULT))["all"].ndcg10;
+                println!("| {} | {} | {same} | {largest:.2e} | {:.4} | {:.4} |", reading.name(), sa.judged.len(), ndcg(&sa), ndcg(&sb));
+            }
+        }
+
         pub fn run(what: Option<&str>, on: Option<&str>) {
             let model = Model::from_bytes(
                 &std::fs::read(model_path()).expect("the model file (./build.sh eval semantic makes it)"),
@@ -837,6 +881,10 @@ mod harness {
                     _ => ("open set".to_string(), default_set()),
                 };
                 readings(&name, &Indexed::new(&papers), &judged);
+            }
+            #[cfg(feature = "semantic")]
+            "semantic" if args.get(1).map(String::as_str) == Some("compare") && args.len() == 4 => {
+                semantic::compare(Path::new(&args[2]), Path::new(&args[3]));
             }
             #[cfg(feature = "semantic")]
             "semantic" => semantic::run(args.get(1).map(String::as_str), args.get(2).map(String::as_str)),

@@ -1,4 +1,4 @@
-# `./build.sh bench [builder | semantic [large] | embed [large] | scale | collections | facets] [ARGS]`: builds what the benchmark measures,
+# `./build.sh bench [builder [semantic] | semantic [large] | embed [large] | scale | collections | facets] [ARGS]`: builds what the benchmark measures,
 # then runs it (bench/). build.sh sources it, after set-up, with the arguments after `bench`,
 # for its build steps (build, build_site, npm_package, build_indexer, say): run
 # `./build.sh bench`, not this file. Progress goes to stderr, the report to stdout and to
@@ -122,10 +122,15 @@ case "$kind" in
     exec node bench/collections.mjs "$@"
     ;;
   builder)
-    # The package and the native indexer, built as ./build.sh package and ./build.sh do.
+    # The package and the native indexer, built as ./build.sh package and ./build.sh do; with
+    # meaning, the native encoder and the evaluation that compares the two builds' vectors.
     build >&2
     npm_package dist/npm >&2
     build_indexer
+    if [ "${2:-}" = semantic ]; then
+      semantic_tool >&2
+      env -u PAPERS PAPER_SEARCH_INDEX=none cargo build --quiet --release --features semantic --example eval >&2
+    fi
     ;;
   semantic)
     if [ "${2:-}" = large ]; then
@@ -154,6 +159,11 @@ fi
 case "$kind" in
   builder)
     shift
+    if [ "${1:-}" = semantic ]; then
+      shift
+      say "benchmark of the site builder with meaning on SciFact: the report on stdout and in bench/builder-semantic-results.md" >&2
+      exec node bench/builder-semantic.mjs "$@"
+    fi
     say "benchmark of the site builder: progress on stderr, the report on stdout and in bench/builder-results.md" >&2
     exec node bench/builder.mjs "$@"
     ;;

@@ -116,7 +116,8 @@ test_sites() {
   done
 }
 
-# What the builder's end-to-end tests need: the npm package packed as `npm pack` makes it, the
+# What the builder's end-to-end tests need: the npm packages packed as `npm pack` makes them (the
+# main one and the model's, for --semantic), the
 # native indexer (whose errors the builder's must equal), SciFact built sharded by build() and a
 # .bib with bad entries built embedded (the default corpus's native build is www/pkg, the few
 # papers' target/hostile-pkg).
@@ -132,6 +133,7 @@ test_builder_package() {
   mkdir -p "$BUILDER_DIR"
   npm_package "$BUILDER_DIR/npm"
   npm pack "./$BUILDER_DIR/npm" --pack-destination "$BUILDER_DIR" --loglevel=error > "$BUILDER_DIR/pack.log"
+  npm pack "./$BUILDER_DIR/npm-model" --pack-destination "$BUILDER_DIR" --loglevel=error >> "$BUILDER_DIR/pack.log"
   (
     export PAPERS="$SCIFACT_CORPUS" SHARDS=on OUT="$BUILDER_DIR/native-scifact"
     build > "$BUILDER_DIR/native-scifact.log"
@@ -167,9 +169,9 @@ test_semantic_site() {
 test_e2e() {
   say "end-to-end tests of the page in headless Chromium"
   local tarball
-  tarball=$(ls "$root/$BUILDER_DIR"/paper-search-*.tgz)
+  tarball=$(ls "$root/$BUILDER_DIR"/paper-search-[0-9]*.tgz)
   HOSTILE_PKG=target/hostile-pkg SHARDED_SITE="$E2E_SITES/on" EMBEDDED_SITE="$E2E_SITES/off" \
-    BUILDER_TARBALL="$tarball" NATIVE_SCIFACT="$BUILDER_DIR/native-scifact" SEMANTIC_SITE="$SEMANTIC_SITE" \
+    BUILDER_TARBALL="$tarball" MODEL_TARBALL="$(ls "$root/$BUILDER_DIR"/paper-search-model-*.tgz)" NATIVE_SCIFACT="$BUILDER_DIR/native-scifact" SEMANTIC_SITE="$SEMANTIC_SITE" \
     SEMANTIC_SHARDED_SITE="$SEMANTIC_SHARDED_SITE" \
     NATIVE_BIB="$BUILDER_DIR/native-bib" BIB_SITE="$BIB_SITE" \
     NATIVE_INDEXER="$root/target/release/paper-search-index" \

@@ -3,7 +3,7 @@
 //! ```text
 //! paper-search-semantic model MODEL_DIR OUT            # the model file, from the release
 //! paper-search-semantic embed MODEL CORPUS OUT [--cache DIR | --no-cache] [--report FILE]
-//! paper-search-semantic model-file VECTORS             # the model's file name in a build
+//! paper-search-semantic model-file VECTORS|MODEL       # the model's file name in a build
 //! ```
 //!
 //! `model` reads a sentence-transformers folder (`config.json`, `tokenizer.json`,
@@ -18,7 +18,8 @@
 //! tokens, FLOPs, seconds, the token counts of each batch, the process's peak memory) for
 //! `./build.sh bench embed`.
 //! `model-file` prints the name the build gives the model file beside the module, read from
-//! the vectors file, which records the model that made it (`Vectors::model_file`).
+//! the vectors file, which records the model that made it (`Vectors::model_file`), or from the
+//! model file itself.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -26,14 +27,15 @@ use std::time::{Duration, Instant};
 
 use paper_search::corpus;
 use paper_search::semantic::embedding;
-use paper_search::semantic::encoder::{paper_text, Encoder};
+use paper_search::semantic::encoder::Encoder;
+use paper_search::semantic::paper_text;
 use paper_search::semantic::model::Model;
-use paper_search::semantic::vectors::Vectors;
+use paper_search::semantic::vectors::{self, Vectors};
 
 /// The model `./build.sh setup` fetches.
 const MODEL_NAME: &str = "all-MiniLM-L6-v2";
 
-const USAGE: &str = "usage: paper-search-semantic model MODEL_DIR OUT | embed MODEL CORPUS OUT [--cache DIR | --no-cache] [--report FILE] | model-file VECTORS";
+const USAGE: &str = "usage: paper-search-semantic model MODEL_DIR OUT | embed MODEL CORPUS OUT [--cache DIR | --no-cache] [--report FILE] | model-file VECTORS|MODEL";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -70,8 +72,13 @@ fn make_model(dir: &Path, out: &Path) -> Result<(), String> {
 }
 
 fn model_file(path: &Path) -> Result<(), String> {
-    let vectors = Vectors::from_bytes(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
-    println!("{}", vectors.model_file());
+    let bytes = read(path)?;
+    let name = if bytes.starts_with(paper_search::semantic::model::MAGIC) {
+        vectors::model_file(Model::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?.id)
+    } else {
+        Vectors::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?.model_file()
+    };
+    println!("{name}");
     Ok(())
 }
 

@@ -23,8 +23,11 @@
 //! was stopped) is dropped, and the records before it are used.
 
 use std::collections::HashMap;
+#[cfg(not(target_arch = "wasm32"))]
 use std::fs::{File, OpenOptions};
+#[cfg(not(target_arch = "wasm32"))]
 use std::io::{Read, Write};
+#[cfg(not(target_arch = "wasm32"))]
 use std::path::{Path, PathBuf};
 
 use super::model::fnv1a;
@@ -53,9 +56,9 @@ pub fn key(text: &str) -> u128 {
 }
 
 /// The vectors of one model, read from the cache file and added to it.
+#[cfg(not(target_arch = "wasm32"))]
 pub struct Cache {
     path: PathBuf,
-    dims: usize,
     entries: HashMap<u128, Quantized>,
     /// Where new records go; none once a write failed (the cache is then left as it was).
     file: Option<File>,
@@ -65,7 +68,7 @@ pub struct Cache {
 }
 
 /// What a cache file holds, as far as it can be used.
-enum Contents {
+pub enum Contents {
     /// Nothing (no file, or an empty one).
     None,
     /// The records, and the length of the file up to the last whole one.
@@ -74,6 +77,7 @@ enum Contents {
     Unusable(String),
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Cache {
     /// Opens the cache in `dir` (made if missing) for the vectors of `model_id`, `dims` wide.
     ///
@@ -83,7 +87,6 @@ impl Cache {
     pub fn open(dir: &Path, model_id: u64, dims: usize) -> std::io::Result<Cache> {
         std::fs::create_dir_all(dir)?;
         let path = dir.join(CACHE_FILE);
-        let header = header(model_id, dims);
         let mut notes = Vec::new();
         let (entries, file) = match read(&path, model_id, dims)? {
             Contents::Records(entries, whole) => {
@@ -104,11 +107,11 @@ impl Cache {
                     notes.push(format!("{}: {why}; not used, started anew", path.display()));
                 }
                 let mut file = File::create(&path)?;
-                file.write_all(&header)?;
+                file.write_all(&header(model_id, dims))?;
                 (HashMap::new(), file)
             }
         };
-        Ok(Cache { path, dims, entries, file: Some(file), notes })
+        Ok(Cache { path, entries, file: Some(file), notes })
     }
 
     /// The vector kept for the text of key `key`.
@@ -128,15 +131,7 @@ impl Cache {
     /// Adds vectors, written to the file at once (in one write, flushed). A write that fails is
     /// noted, and the cache is written no more.
     pub fn add(&mut self, vectors: Vec<(u128, Quantized)>) {
-        let mut bytes = Vec::with_capacity(vectors.len() * record_len(self.dims));
-        for (key, q) in &vectors {
-            let start = bytes.len();
-            bytes.extend_from_slice(&key.to_le_bytes());
-            bytes.extend_from_slice(&q.scale.to_le_bytes());
-            bytes.extend(q.values.iter().map(|&v| v as u8));
-            let check = fnv1a(&bytes[start..]);
-            bytes.extend_from_slice(&check.to_le_bytes());
-        }
+        let bytes = records(&vectors);
         if let Some(file) = &mut self.file {
             if let Err(e) = file.write_all(&bytes).and_then(|()| file.flush()) {
                 self.notes.push(format!("{}: {e}; the vectors from here on are not kept", self.path.display()));
@@ -151,7 +146,24 @@ fn record_len(dims: usize) -> usize {
     16 + 4 + dims + 8
 }
 
-fn header(model_id: u64, dims: usize) -> Vec<u8> {
+/// The records of `vectors` (each under the key of its text), one after another, as the file
+/// holds them after its header.
+pub fn records(vectors: &[(u128, Quantized)]) -> Vec<u8> {
+    let dims = vectors.first().map_or(0, |(_, q)| q.values.len());
+    let mut bytes = Vec::with_capacity(vectors.len() * record_len(dims));
+    for (key, q) in vectors {
+        let start = bytes.len();
+        bytes.extend_from_slice(&key.to_le_bytes());
+        bytes.extend_from_slice(&q.scale.to_le_bytes());
+        bytes.extend(q.values.iter().map(|&v| v as u8));
+        let check = fnv1a(&bytes[start..]);
+        bytes.extend_from_slice(&check.to_le_bytes());
+    }
+    bytes
+}
+
+/// The file's header for the vectors of `model_id`, `dims` wide.
+pub fn header(model_id: u64, dims: usize) -> Vec<u8> {
     let mut h = Vec::with_capacity(HEADER_LEN);
     h.extend_from_slice(MAGIC);
     h.extend_from_slice(&CACHE_FORMAT_VERSION.to_le_bytes());
@@ -164,6 +176,7 @@ fn header(model_id: u64, dims: usize) -> Vec<u8> {
 }
 
 /// Reads the cache file at `path`, expecting the vectors of `model_id`, `dims` wide.
+#[cfg(not(target_arch = "wasm32"))]
 fn read(path: &Path, model_id: u64, dims: usize) -> std::io::Result<Contents> {
     let mut bytes = Vec::new();
     match File::open(path) {
@@ -171,15 +184,20 @@ fn read(path: &Path, model_id: u64, dims: usize) -> std::io::Result<Contents> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Contents::None),
         Err(e) => return Err(e),
     };
+    Ok(parse(&bytes, model_id, dims))
+}
+
+/// What the bytes of a cache file hold for the vectors of `model_id`, `dims` wide.
+pub fn parse(bytes: &[u8], model_id: u64, dims: usize) -> Contents {
     if bytes.is_empty() {
-        return Ok(Contents::None);
+        return Contents::None;
     }
     if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
-        return Ok(Contents::Unusable("not an embedding cache (its first bytes differ)".into()));
+        return Contents::Unusable("not an embedding cache (its first bytes differ)".into());
     }
     let found = &bytes[..HEADER_LEN];
     if fnv1a(&found[..28]) as u32 != u32::from_le_bytes([found[28], found[29], found[30], found[31]]) {
-        return Ok(Contents::Unusable("damaged (its header's check fails)".into()));
+        return Contents::Unusable("damaged (its header's check fails)".into());
     }
     if found != header(model_id, dims) {
         let u32_at = |at: usize| u32::from_le_bytes([found[at], found[at + 1], found[at + 2], found[at + 3]]);
@@ -190,11 +208,11 @@ fn read(path: &Path, model_id: u64, dims: usize) -> std::io::Result<Contents> {
         let describe = |(model, encoder, layout, dims): (u64, u32, u32, u32)| {
             format!("model {model:016x}, encoder version {encoder}, layout version {layout}, {dims} dimensions")
         };
-        return Ok(Contents::Unusable(format!(
+        return Contents::Unusable(format!(
             "made for another model or encoder ({}; this build: {})",
             describe(made),
             describe(now)
-        )));
+        ));
     }
     let len = record_len(dims);
     let mut entries = HashMap::new();
@@ -204,11 +222,11 @@ fn read(path: &Path, model_id: u64, dims: usize) -> std::io::Result<Contents> {
         let mut c = [0u8; 8];
         c.copy_from_slice(check);
         if fnv1a(body) != u64::from_le_bytes(c) {
-            return Ok(Contents::Unusable(format!(
+            return Contents::Unusable(format!(
                 "damaged (the check of record {} of {} fails)",
                 n + 1,
                 (bytes.len() - HEADER_LEN) / len
-            )));
+            ));
         }
         let mut k = [0u8; 16];
         k.copy_from_slice(&body[..16]);
@@ -217,5 +235,5 @@ fn read(path: &Path, model_id: u64, dims: usize) -> std::io::Result<Contents> {
         entries.insert(u128::from_le_bytes(k), Quantized { scale, values });
     }
     let whole = (HEADER_LEN + (bytes.len() - HEADER_LEN) / len * len) as u64;
-    Ok(Contents::Records(entries, whole))
+    Contents::Records(entries, whole)
 }

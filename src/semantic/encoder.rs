@@ -9,16 +9,14 @@ use tokenizers::{Tokenizer, TruncationParams};
 pub use super::bert::unit;
 use super::bert::Bert;
 use super::model::{Model, ModelError};
+#[cfg(not(target_arch = "wasm32"))]
+use super::paper_text;
+#[cfg(not(target_arch = "wasm32"))]
 use crate::corpus::Paper;
 
 /// Tokens a batch of texts holds (about): its dense layers are products of this many rows.
 #[cfg(not(target_arch = "wasm32"))]
 const BATCH_TOKENS: usize = 2048;
-
-/// The text of a paper the model reads: its title, then its abstract.
-pub fn paper_text(paper: &Paper) -> String {
-    format!("{} {}", paper.title, paper.abstract_text)
-}
 
 /// A loaded model, ready to encode: its tokenizer and BERT's layers.
 pub struct Encoder {

@@ -7,8 +7,9 @@
 //!   layers (`bert`, over texts packed together) and the steps between its matrix products
 //!   (`kernels`);
 //! - [`vectors`]: the papers' vectors as the build writes them beside the index;
-//! - `cache` and `embedding` (natively): the build's papers embedded, each vector kept under
-//!   the text it was made from, so that a rebuild embeds only what changed;
+//! - [`cache`] (its file natively, its layout everywhere) and `embedding` (natively): the build's
+//!   papers embedded, each vector kept under the text it was made from, so that a rebuild embeds
+//!   only what changed;
 //! - [`fuse`]: the two rankings into one.
 //!
 //! The engine without the `semantic` feature reads none of this; the build and the engine
@@ -16,7 +17,6 @@
 
 #[cfg(feature = "semantic")]
 mod bert;
-#[cfg(all(feature = "semantic", not(target_arch = "wasm32")))]
 pub mod cache;
 #[cfg(all(feature = "semantic", not(target_arch = "wasm32")))]
 pub mod embedding;
@@ -27,3 +27,9 @@ pub mod fuse;
 mod kernels;
 pub mod model;
 pub mod vectors;
+
+/// The text of a paper the model reads: its title, then its abstract (the same for the native
+/// build and the npm package's builder, which embeds papers in Node).
+pub fn paper_text(paper: &crate::corpus::Paper) -> String {
+    format!("{} {}", paper.title, paper.abstract_text)
+}

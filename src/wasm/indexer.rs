@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::corpus;
 use crate::index::{self, shards, BuildError, PartId, Progress};
+use crate::semantic::vectors::Vectors;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -35,7 +36,8 @@ export interface Indexed {
  * is made, and progress to `onProgress(stage, done, total)`. Throws an `Error` whose message
  * reads `path:line: problem; what to do` for a malformed corpus: with `strict`, also when a
  * collection's entry could not be read (the message then lists each such entry first, a line
- * each, as when no entry could be read at all).
+ * each, as when no entry could be read at all). `vectors`, a vectors file (`Embeddings.file()`,
+ * one vector a paper), makes the index hold the papers' vectors for search by meaning.
  */
 export function indexCorpus(
   name: string,
@@ -44,6 +46,7 @@ export function indexCorpus(
   onPart: (fileName: string, bytes: Uint8Array) => void,
   onProgress: (stage: string, done: number, total: number) => void,
   strict?: boolean,
+  vectors?: Uint8Array,
 ): Indexed;
 "#;
 
@@ -52,7 +55,7 @@ export function indexCorpus(
 /// # Errors
 ///
 /// The corpus's `path:line` error (in strict mode, also its skipped entries), a refused mode,
-/// or a part `onPart` could not take.
+/// vectors that are not a vectors file of one vector a paper, or a part `onPart` could not take.
 #[wasm_bindgen(js_name = indexCorpus, skip_typescript)]
 pub fn index_corpus(
     name: &str,
@@ -61,6 +64,7 @@ pub fn index_corpus(
     on_part: &Function,
     on_progress: &Function,
     strict: Option<bool>,
+    vectors: Option<Vec<u8>>,
 ) -> Result<JsValue, JsError> {
     let collection = corpus::read(name, &bytes).map_err(|e| JsError::new(&e.to_string()))?;
     drop(bytes);
@@ -71,6 +75,14 @@ pub fn index_corpus(
     }
     let summary = collection.summary().map_or(JsValue::UNDEFINED, JsValue::from);
     let papers = collection.papers;
+    let vectors = vectors.map(|bytes| Vectors::from_bytes(&bytes)).transpose().map_err(|e| JsError::new(&e.0))?;
+    if let Some(v) = vectors.as_ref().filter(|v| v.len() != papers.len()) {
+        return Err(JsError::new(&format!(
+            "{} vectors for the {} papers of {name}: embed this corpus again",
+            v.len(),
+            papers.len()
+        )));
+    }
     let layout = index::layout_for(
         mode,
         papers.len(),
@@ -89,7 +101,7 @@ pub fn index_corpus(
             (JsValue::from(p.stage), JsValue::from(p.done as f64), JsValue::from(p.total as f64));
         let _ = on_progress.call3(&JsValue::NULL, &stage, &done, &total);
     };
-    let site = index::write_site(&papers, &layout, None, &mut sink, &mut progress)
+    let site = index::write_site(&papers, &layout, vectors.as_ref().map(Vectors::stored), &mut sink, &mut progress)
         .map_err(|e| JsError::new(&e.to_string()))?;
     let out = Object::new();
     let fields = [

@@ -12,7 +12,9 @@
 //!   and `net`; nothing uses `engine`; `types` holds the exports' TypeScript declarations;
 //! - the **indexer** ([`indexer`], the `indexer` feature), which the npm package's builder
 //!   runs in Node to index a corpus with no Rust toolchain: the same indexing code as
-//!   `build.rs` and `paper-search-index`.
+//!   `build.rs` and `paper-search-index`; for a build with meaning, also the papers' texts and
+//!   their vectors ([`vectors`]: the embedding cache and the vectors file), which the builder
+//!   embeds with the semantic engine's `Embedder` (`semantic`).
 
 #[cfg(not(feature = "indexer"))]
 mod engine;
@@ -36,3 +38,7 @@ mod semantic;
 mod indexer;
 #[cfg(feature = "indexer")]
 pub use indexer::*;
+#[cfg(feature = "indexer")]
+mod vectors;
+#[cfg(feature = "indexer")]
+pub use vectors::*;

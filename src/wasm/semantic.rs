@@ -121,6 +121,51 @@ pub fn embed_query(text: JsValue) -> Result<js_sys::Float32Array, JsError> {
     Ok(js_sys::Float32Array::from(vector.first().map_or(&[][..], Vec::as_slice)))
 }
 
+/// The sentence encoder on its own, for the npm package's builder, which runs this module in
+/// Node's worker threads to embed a corpus's papers (`npx paper-search build --semantic`), so
+/// that papers and queries are embedded by the same code.
+#[wasm_bindgen(skip_typescript)]
+pub struct Embedder {
+    encoder: Encoder,
+}
+
+#[wasm_bindgen]
+impl Embedder {
+    /// An encoder of the model file `model` (its bytes, not gzipped).
+    ///
+    /// # Errors
+    ///
+    /// Not a model file, or one the encoder cannot use.
+    #[wasm_bindgen(constructor)]
+    pub fn new(model: &[u8]) -> Result<Embedder, JsError> {
+        let model = Model::from_bytes(model).map_err(|e| error(&e.0))?;
+        Ok(Embedder { encoder: Encoder::new(model).map_err(|e| error(&e.0))? })
+    }
+
+    /// The model file's id, which the vectors record.
+    #[wasm_bindgen(getter, js_name = modelId)]
+    pub fn model_id(&self) -> u64 {
+        self.encoder.model_id
+    }
+
+    /// Width of the vectors.
+    #[wasm_bindgen(getter)]
+    pub fn dims(&self) -> usize {
+        self.encoder.dims()
+    }
+
+    /// The unit vectors of `texts`, one after another in one array.
+    ///
+    /// # Errors
+    ///
+    /// A tokenizer or model failure.
+    pub fn embed(&self, texts: Vec<String>) -> Result<js_sys::Float32Array, JsError> {
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let vectors = self.encoder.encode(&refs).map_err(|e| error(&e.0))?;
+        Ok(js_sys::Float32Array::from(vectors.concat().as_slice()))
+    }
+}
+
 /// A query's vector, and the papers whose codes are nearest it with their estimated cosines,
 /// best first.
 pub type Nearest = (Vec<f32>, Vec<(DocId, f32)>);

@@ -194,6 +194,21 @@ export function loadModel(source: string | Uint8Array | ArrayBuffer): Promise<Mo
 /** The query's unit vector (384 numbers); throws before `loadModel`. Only a semantic build exports it. */
 export function embedQuery(text: string): Float32Array;
 
+/**
+ * The sentence encoder on its own, on the bytes of a model file (gunzipped): what the npm
+ * package's builder runs in Node's worker threads to embed papers (`--semantic`). Only a
+ * semantic build exports it.
+ */
+export class Embedder {
+  constructor(model: Uint8Array);
+  /** The model file's id, which a build's vectors record. */
+  readonly modelId: bigint;
+  readonly dims: number;
+  /** The unit vectors of `texts`, `dims` numbers each, one after another. */
+  embed(texts: string[]): Float32Array;
+  free(): void;
+}
+
 export interface Stats {
   papers: number;
   terms: number;
