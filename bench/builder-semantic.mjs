@@ -69,12 +69,15 @@ function measure(command, args, options) {
 const DRIVER = `
 import { writeFileSync } from 'node:fs';
 import { buildSite } from 'paper-search/builder';
-const [corpus, out, vectors] = process.argv.slice(1);
+const [corpus, out, vectors] = process.argv.slice(2);
 const built = await buildSite({ corpus, out, semantic: true, cache: null, progress: false });
 writeFileSync(vectors, built.vectors);
 `;
 
 const app = install();
+// In the project, so that it imports the package installed there.
+const driver = join(app, 'build-with-meaning.mjs');
+writeFileSync(driver, DRIVER);
 const native = [];
 const builder = [];
 const nativeVectors = join(HERE, 'native.vec');
@@ -89,7 +92,7 @@ for (let i = 0; i < RUNS; i++) {
   log(`run ${i + 1} of ${RUNS}: builder`);
   const site = join(HERE, 'builder-out');
   rmSync(site, { recursive: true, force: true });
-  const b = await measure(process.execPath, ['--input-type=module', '-e', DRIVER, SCIFACT_JSONL, site, builderVectors], { cwd: app });
+  const b = await measure(process.execPath, [driver, SCIFACT_JSONL, site, builderVectors], { cwd: app });
   const own = /(\d+) papers embedded in ([\d.]+) s/.exec(b.stderr);
   builder.push({ seconds: b.seconds, embed: Number(own?.[2]), peakMB: b.peakMB });
 }

@@ -105,9 +105,15 @@ export async function buildSite({
     try {
       if (model) {
         const texts = indexer().paperTexts(corpus, bytes, Boolean(strict));
-        embedded = await embedPapers({
-          texts, model, cache, threads, Embeddings: indexer().Embeddings, progress: (done, total) => onProgress('embedding', done, total),
-        });
+        // Embedding takes minutes: without a terminal, a line each tenth of the way.
+        let tenths = 0;
+        const embedding = (done, total) => {
+          onProgress('embedding', done, total);
+          if (progress || Math.floor((done * 10) / total) <= tenths) return;
+          tenths = Math.floor((done * 10) / total);
+          log(`paper-search: ${done} of ${total} papers embedded`);
+        };
+        embedded = await embedPapers({ texts, model, cache, threads, Embeddings: indexer().Embeddings, progress: embedding });
         for (const note of embedded.notes) log(`paper-search: ${note}`);
       }
       indexed = indexer().indexCorpus(corpus, bytes, mode, onPart, onProgress, Boolean(strict), embedded?.file);

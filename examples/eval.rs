@@ -545,7 +545,11 @@ mod harness {
             let (papers, judged) = scifact("test");
             let read = |p: &Path| Vectors::from_bytes(&std::fs::read(p).expect("vectors file")).expect("vectors read");
             let (va, vb) = (read(a), read(b));
-            assert!(va.len() == papers.len() && vb.len() == papers.len(), "vectors of SciFact's {} papers", papers.len());
+            assert!(
+                va.len() == papers.len() && vb.len() == papers.len(),
+                "vectors of SciFact's {} papers",
+                papers.len()
+            );
             // The vectors: int8 values that differ, papers with any, the lowest cosine of a paper's two.
             let (mut values, mut differing, mut lowest) = (0usize, 0usize, 1f32);
             for d in 0..papers.len() as u32 {
@@ -558,17 +562,25 @@ mod harness {
                 let norm = |v: &[f32]| v.iter().map(|p| p * p).sum::<f32>().sqrt();
                 lowest = lowest.min(dot / (norm(&x) * norm(&y)));
             }
-            println!("\nSciFact's {} papers, two vectors files: {differing} papers' vectors differ ({values} int8 values of {}); lowest cosine of a paper's two vectors {lowest:.6}\n", papers.len(), papers.len() * va.dims);
+            println!("\nSciFact's {} papers, two vectors files: {differing} papers' vectors differ, in their scale or in {values} of {} int8 values; lowest cosine of a paper's two vectors {lowest:.6}\n", papers.len(), papers.len() * va.dims);
             let sa = Set::new("SciFact test", &papers, judged, va, &encoder);
-            let sb = Set { name: sa.name, indexed: Indexed::new(&papers), judged: sa.judged.clone(), vectors: vb, queries: sa.queries.clone() };
+            let sb = Set {
+                name: sa.name,
+                indexed: Indexed::new(&papers),
+                judged: sa.judged.clone(),
+                vectors: vb,
+                queries: sa.queries.clone(),
+            };
             let searcher = sa.indexed.searcher(Params::DEFAULT, Features::ALL);
-            println!("| SciFact test, with meaning | queries | same top 10 (ids, order) | largest score difference in a top 10 | nDCG@10 {} | nDCG@10 {} |", a.display(), b.display());
+            let name = |p: &Path| p.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            println!("| SciFact test, with meaning | queries | same top 10 (ids, order) | largest score difference in a top 10 | nDCG@10, {} | nDCG@10, {} |", name(a), name(b));
             println!("|---|---:|---:|---:|---:|---:|");
             for reading in Reading::BOTH {
                 let (mut same, mut largest) = (0, 0f32);
                 for j in &sa.judged {
                     let text = reading.of(&j.query);
-                    let (ra, rb) = (sa.fused(&searcher, &text, Fusion::DEFAULT), sb.fused(&searcher, &text, Fusion::DEFAULT));
+                    let (ra, rb) =
+                        (sa.fused(&searcher, &text, Fusion::DEFAULT), sb.fused(&searcher, &text, Fusion::DEFAULT));
                     let top = |r: &[(u32, f32)]| r.iter().take(10).map(|h| h.0).collect::<Vec<_>>();
                     same += usize::from(top(&ra) == top(&rb));
                     for (x, y) in ra.iter().zip(&rb).take(10) {
@@ -576,7 +588,13 @@ mod harness {
                     }
                 }
                 let ndcg = |s: &Set<'_>| s.scores(reading, Some(Fusion::DEFAULT))["all"].ndcg10;
-                println!("| {} | {} | {same} | {largest:.2e} | {:.4} | {:.4} |", reading.name(), sa.judged.len(), ndcg(&sa), ndcg(&sb));
+                println!(
+                    "| {} | {} | {same} | {largest:.2e} | {:.4} | {:.4} |",
+                    reading.name(),
+                    sa.judged.len(),
+                    ndcg(&sa),
+                    ndcg(&sb)
+                );
             }
         }
 

@@ -28,8 +28,8 @@ use std::time::{Duration, Instant};
 use paper_search::corpus;
 use paper_search::semantic::embedding;
 use paper_search::semantic::encoder::Encoder;
-use paper_search::semantic::paper_text;
 use paper_search::semantic::model::Model;
+use paper_search::semantic::paper_text;
 use paper_search::semantic::vectors::{self, Vectors};
 
 /// The model `./build.sh setup` fetches.

@@ -237,3 +237,29 @@ pub fn parse(bytes: &[u8], model_id: u64, dims: usize) -> Contents {
     let whole = (HEADER_LEN + (bytes.len() - HEADER_LEN) / len * len) as u64;
     Contents::Records(entries, whole)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vector(seed: i8) -> Quantized {
+        Quantized { scale: f32::from(seed) / 100.0, values: (0..4).map(|i| seed.wrapping_mul(i + 1)).collect() }
+    }
+
+    #[test]
+    fn records_after_a_header_parse_back_as_written_and_a_record_cut_short_is_left_out() {
+        let written = vec![(key("one"), vector(3)), (key("two"), vector(-7))];
+        let mut bytes = header(42, 4);
+        bytes.extend(records(&written));
+        let whole = bytes.len() as u64;
+        bytes.extend(&records(&[(key("three"), vector(9))])[..10]);
+        let Contents::Records(entries, kept) = parse(&bytes, 42, 4) else { panic!("records expected") };
+        assert_eq!(kept, whole);
+        assert_eq!(entries.len(), 2);
+        for (k, q) in &written {
+            assert_eq!(entries.get(k), Some(q));
+        }
+        assert!(matches!(parse(&bytes, 43, 4), Contents::Unusable(why) if why.contains("another model")));
+        assert!(matches!(parse(&[], 42, 4), Contents::None));
+    }
+}

@@ -9,12 +9,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ask, filterBar, launch, open, ready, ui, ROOT, WWW } from './helpers.mjs';
+import { ask, filterBar, launch, nodeOnlyEnv, open, ready, ui, ROOT, WWW } from './helpers.mjs';
 import { ELEMENT, withMaps } from '../../scripts/site.mjs';
 
 const TARBALL = process.env.BUILDER_TARBALL;
@@ -33,12 +33,8 @@ const BIB = join(ROOT, 'tests', 'fixtures', 'collections', 'publications.bib');
 const tmp = mkdtempSync(join(tmpdir(), 'paper-search-builder-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-// The PATH without the folders that hold cargo or rustc: what a site owner with Node alone has.
-const isFile = (path) => existsSync(path) && statSync(path).isFile();
-const NODE_ONLY_PATH = (process.env.PATH ?? '').split(delimiter)
-  .filter((dir) => dir && !['cargo', 'rustc', 'rustup'].some((tool) => isFile(join(dir, tool))))
-  .join(delimiter);
-const nodeOnly = { ...process.env, PATH: NODE_ONLY_PATH, CARGO_HOME: join(tmp, 'no-cargo'), RUSTUP_HOME: join(tmp, 'no-rustup') };
+// What a site owner with Node alone has: no cargo, no rustc.
+const nodeOnly = nodeOnlyEnv(tmp);
 
 // The site owner's project: an empty folder with the packed package installed into it.
 const app = join(tmp, 'app');

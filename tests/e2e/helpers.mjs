@@ -1,8 +1,8 @@
 // Shared set-up for the end-to-end tests: a static server for www/ on 127.0.0.1 and a headless
 // Chromium (Debian's, driven through playwright-core), one fresh page per test.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { delimiter, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
@@ -164,4 +164,16 @@ export function siteFromEnv(name) {
 export async function screenshot(page, name, options = {}) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false, ...options });
+}
+
+/**
+ * The environment of a site owner with Node alone: the PATH without the folders that hold cargo
+ * or rustc, and Rust's homes pointed at empty folders under `tmp`.
+ */
+export function nodeOnlyEnv(tmp) {
+  const isFile = (path) => existsSync(path) && statSync(path).isFile();
+  const path = (process.env.PATH ?? '').split(delimiter)
+    .filter((dir) => dir && !['cargo', 'rustc', 'rustup'].some((tool) => isFile(join(dir, tool))))
+    .join(delimiter);
+  return { ...process.env, PATH: path, CARGO_HOME: join(tmp, 'no-cargo'), RUSTUP_HOME: join(tmp, 'no-rustup') };
 }
