@@ -14,12 +14,12 @@
 // the vectors it indexed. The two vectors files are then compared by `eval semantic compare` (every
 // SciFact test query searched with meaning with each). Report: stdout and
 // bench/builder-semantic-results.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { BENCH, REPO, SCIFACT_JSONL, WORK, ensureDir } from './paths.mjs';
-import { sampleTree } from './scale/proc.mjs';
+import { measure } from './scale/proc.mjs';
 
 const argv = process.argv.slice(2);
 const RUNS = Number(argv[argv.indexOf('--runs') + 1]) || 1;
@@ -45,24 +45,6 @@ function install() {
   const r = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], { cwd: app, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`npm install failed: ${r.stderr}`);
   return app;
-}
-
-// Runs a command to its end: wall seconds and the peak resident memory of its process tree.
-function measure(command, args, options) {
-  return new Promise((done, fail) => {
-    const started = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
-    const sampler = sampleTree(child.pid, 50);
-    let stderr = '';
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', fail);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - started) / 1000;
-      const { peakTreeKB } = sampler.stop();
-      if (code !== 0) fail(new Error(`${command} ${args.join(' ')} failed:\n${stderr}`));
-      else done({ seconds, peakMB: peakTreeKB / 1024, stderr });
-    });
-  });
 }
 
 // The builder's run: a Node process that builds the site and keeps the vectors it indexed.

@@ -10,13 +10,13 @@
 //
 // Wall time of the whole command, from start to exit; peak memory is the largest resident size
 // of its process tree (sampled every 50 ms). The report goes to stdout and bench/builder-results.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BENCH, REPO, WORK, SCIFACT_JSONL, ensureDir } from './paths.mjs';
 import { LARGE_JSONL_GZ } from './scale/corpora.mjs';
-import { sampleTree } from './scale/proc.mjs';
+import { measure } from './scale/proc.mjs';
 
 const argv = process.argv.slice(2);
 const RUNS = Number(argv[argv.indexOf('--runs') + 1]) || 5;
@@ -40,24 +40,6 @@ function install() {
   const r = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', join(HERE, packed.filename)], { cwd: app, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`npm install failed: ${r.stderr}`);
   return { app, packed };
-}
-
-// Runs a command to its end: wall seconds and the peak resident memory of its process tree.
-function measure(command, args, options) {
-  return new Promise((done, fail) => {
-    const started = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
-    const sampler = sampleTree(child.pid, 50);
-    let stderr = '';
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', fail);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - started) / 1000;
-      const { peakTreeKB } = sampler.stop();
-      if (code !== 0) fail(new Error(`${command} ${args.join(' ')} failed:\n${stderr}`));
-      else done({ seconds, peakMB: peakTreeKB / 1024, stderr });
-    });
-  });
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

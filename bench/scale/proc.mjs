@@ -1,6 +1,8 @@
-// Peak memory of a process tree, sampled from /proc (Linux): the sum of VmRSS over a process and
-// all its descendants every `everyMs`, and each process's own peak (VmHWM) as last seen.
+// Child processes measured: a command run to its end (`measure`: wall time, stderr), and the peak
+// memory of a process tree, sampled from /proc (Linux): the sum of VmRSS over a process and all
+// its descendants every `everyMs`, and each process's own peak (VmHWM) as last seen.
 import { readFileSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 
 function status(pid) {
   try {
@@ -62,4 +64,25 @@ export function sampleTree(pid, everyMs = 100) {
       return { peakTreeKB, processes };
     },
   };
+}
+
+/**
+ * Runs a command to its end: its wall seconds, the peak resident memory of its process tree
+ * (sampled every 50 ms) and its stderr; rejects with the stderr when it fails.
+ */
+export function measure(command, args, options) {
+  return new Promise((done, fail) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
+    const sampler = sampleTree(child.pid, 50);
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      const { peakTreeKB } = sampler.stop();
+      if (code !== 0) fail(new Error(`${command} ${args.join(' ')} failed:\n${stderr}`));
+      else done({ seconds, peakMB: peakTreeKB / 1024, stderr });
+    });
+  });
 }

@@ -55,6 +55,13 @@ pub fn key(text: &str) -> u128 {
     text.bytes().fold(BASIS, |h, b| (h ^ u128::from(b)).wrapping_mul(PRIME))
 }
 
+/// The texts to embed, by index: each distinct key (a text's [`key`]) that `cached` says the
+/// cache lacks, once, at its first place.
+pub fn missing(keys: &[u128], cached: impl Fn(u128) -> bool) -> Vec<usize> {
+    let mut wanted = std::collections::HashSet::new();
+    (0..keys.len()).filter(|&i| !cached(keys[i]) && wanted.insert(keys[i])).collect()
+}
+
 /// The vectors of one model, read from the cache file and added to it.
 #[cfg(not(target_arch = "wasm32"))]
 pub struct Cache {

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use super::cache::{key, Cache};
+use super::cache::{self, key, Cache};
 use super::encoder::Encoder;
 use super::model::ModelError;
 use super::vectors::{Quantized, Vectors};
@@ -53,10 +53,7 @@ pub fn embed(
     });
     let keys: Vec<u128> = texts.iter().map(|t| key(t)).collect();
     // The texts to embed: each distinct one the cache lacks, once.
-    let mut wanted = std::collections::HashSet::new();
-    let missing: Vec<usize> = (0..texts.len())
-        .filter(|&i| cache.as_ref().is_none_or(|c| c.get(keys[i]).is_none()) && wanted.insert(keys[i]))
-        .collect();
+    let missing = cache::missing(&keys, |k| cache.as_ref().is_some_and(|c| c.get(k).is_some()));
     let refs: Vec<&str> = missing.iter().map(|&i| texts[i].as_str()).collect();
     let mut fresh = std::collections::HashMap::with_capacity(missing.len());
     let started = Instant::now();

@@ -4,7 +4,7 @@
 //! the semantic engine's `Embedder` on worker threads and keeps the cache file; this module
 //! says which texts to embed and turns the vectors into the file `indexCorpus` takes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
@@ -116,11 +116,7 @@ impl Embeddings {
     }
 
     pub fn missing(&self) -> Vec<u32> {
-        let mut wanted = HashSet::new();
-        (0..self.keys.len())
-            .filter(|&i| !self.vectors.contains_key(&self.keys[i]) && wanted.insert(self.keys[i]))
-            .map(|i| i as u32)
-            .collect()
+        cache::missing(&self.keys, |k| self.vectors.contains_key(&k)).into_iter().map(|i| i as u32).collect()
     }
 
     /// # Errors
